@@ -1,0 +1,27 @@
+package org.peerkit.data;
+
+/**
+ * A deterministic, random-access source of training windows: the window batch number {@code index}
+ * depends only on the source's construction (corpus, seed) and {@code index}. That makes resuming a
+ * run exact: the trainer stores the step, not an iterator state.
+ *
+ * <p>Shapes: B = {@link #batchSize()}, T = {@link #seqLen()}. A window holds T+1 tokens so that
+ * inputs are {@code [0, T)} and next-token targets are {@code [1, T+1)}.
+ */
+public interface BatchSource {
+
+    int batchSize();
+
+    int seqLen();
+
+    /** Number of distinct token ids; every token written is in {@code [0, vocabSize())}. */
+    int vocabSize();
+
+    /**
+     * Fills {@code tokensBT1} (length B·(T+1), row-major {@code [B, T+1]}) with batch number
+     * {@code index}.
+     *
+     * @throws IllegalArgumentException if the array length is not B·(T+1) or index is negative
+     */
+    void batch(long index, int[] tokensBT1);
+}
