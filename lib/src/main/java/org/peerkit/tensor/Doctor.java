@@ -1,0 +1,65 @@
+package org.peerkit.tensor;
+
+import java.lang.management.ManagementFactory;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reports what a PEERkit run stands on: Java, the ND4J backend and its BLAS, threads, off-heap
+ * limits and a measured sgemm GFLOP/s. The first cell of every notebook and {@code peerkit doctor}
+ * print it, so a result can always be read against the machine that produced it.
+ */
+public final class Doctor {
+    /** Matrix size of the sgemm probe: big enough to reach the BLAS plateau, ~15 ms a call on 2 cores. */
+    static final int PROBE_N = 1024;
+
+    private Doctor() {}
+
+    /** Starts the backend and reports, including a measured sgemm (about a second). */
+    public static DoctorReport run() {
+        return run(true);
+    }
+
+    /** Starts the backend and reports; {@code measure=false} skips the sgemm probe. */
+    public static DoctorReport run(boolean measure) {
+        long t0 = System.nanoTime();
+        BackendKind kind = Backend.start();
+        double startSeconds = (System.nanoTime() - t0) * 1e-9;
+        List<Map.Entry<String, String>> lines = new ArrayList<>();
+        add(lines, "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + " (" + System.getProperty("java.home") + ")");
+        add(lines, "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        add(lines, "heap max", gib(Runtime.getRuntime().maxMemory()));
+        add(lines, "backend", kind + " — " + Nd4j.getBackend().getClass().getSimpleName());
+        add(lines, "nd4j start", String.format("%.2f s", startSeconds));
+        add(lines, "blas vendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        add(lines, "blas threads", String.valueOf(env.getOrDefault("blas.threads", "?")));
+        add(lines, "omp threads", String.valueOf(env.getOrDefault("omp.threads", Nd4j.getEnvironment().maxThreads())));
+        add(lines, "default dtype", String.valueOf(Nd4j.dataType()));
+        add(lines, "off-heap max", gib(Pointer.maxBytes()) + " (org.bytedeco.javacpp.maxbytes)");
+        add(lines, "physical max", gib(Pointer.maxPhysicalBytes()) + " (org.bytedeco.javacpp.maxphysicalbytes)");
+        add(lines, "physical now", gib(Pointer.physicalBytes()));
+        add(lines, "headless", System.getProperty("java.awt.headless", "false"));
+        add(lines, "jvm args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        if (measure) {
+            double gflops = SgemmProbe.gflops(PROBE_N, 3, 9);
+            add(lines, "sgemm", String.format("%.0f GFLOP/s (n=%d, median of 9)", gflops, PROBE_N));
+        }
+        return new DoctorReport(lines);
+    }
+
+    private static void add(List<Map.Entry<String, String>> lines, String name, String value) {
+        lines.add(new SimpleEntry<>(name, value));
+    }
+
+    static String gib(long bytes) {
+        return bytes <= 0 ? "unlimited" : String.format("%.1f GiB", bytes / (double) (1L << 30));
+    }
+}

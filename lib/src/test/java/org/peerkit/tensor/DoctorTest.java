@@ -1,0 +1,53 @@
+package org.peerkit.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DoctorTest {
+
+    @Test
+    void reportsBackendBlasThreadsAndMeasuredSgemm() {
+        DoctorReport report = Doctor.run();
+        assertTrue(report.get("backend").startsWith("CPU"), report.get("backend"));
+        assertEquals("OPENBLAS", report.get("blas vendor"));
+        assertTrue(Integer.parseInt(report.get("blas threads")) >= 1);
+        assertNotNull(report.get("off-heap max"));
+        double gflops = Double.parseDouble(report.get("sgemm").split(" ")[0]);
+        assertTrue(gflops > 0, "sgemm must be measured: " + report.get("sgemm"));
+        assertTrue(report.toString().contains("blas vendor"), report.toString());
+    }
+
+    @Test
+    void withoutMeasurementThereIsNoSgemmLine() {
+        assertEquals(null, Doctor.run(false).get("sgemm"));
+    }
+
+    @Test
+    void unknownBackendNameIsNamedInTheError() {
+        var e = assertThrows(IllegalArgumentException.class, () -> BackendKind.parse("tpu"));
+        assertTrue(e.getMessage().contains("PEERKIT_BACKEND=tpu") && e.getMessage().contains("'cuda'"), e.getMessage());
+    }
+
+    @Test
+    void cudaOnTheCpuBuildSaysHowToRebuild() {
+        // the default build carries nd4j-native only, so asking for CUDA must fail before native code loads
+        var e = assertThrows(IllegalStateException.class, () -> Backend.check(BackendKind.CUDA));
+        assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
+    }
+
+    @Test
+    void sgemmProbeRejectsBadArguments() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SgemmProbe.gflops(0, 1, 1));
+        assertTrue(e.getMessage().contains("n=0"), e.getMessage());
+    }
+
+    @Test
+    void gibFormatting() {
+        assertEquals("1.0 GiB", Doctor.gib(1L << 30));
+        assertEquals("unlimited", Doctor.gib(0));
+    }
+}
