@@ -1,0 +1,61 @@
+# Shared set-up steps for jupyter.sh and test.sh (sourced, not run).
+# Works on a fresh Debian machine that has only Java 17, Maven and apt, as root or as a user with sudo.
+
+set -euo pipefail
+
+PEERKIT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PEERKIT_ROOT
+KERNEL_NAME="${PEERKIT_KERNEL_NAME:-java}"   # IJava's kernel name, so notebooks open under either kernel
+KERNEL_JAR="$PEERKIT_ROOT/environment/kernel/target/peerkit-kernel.jar"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages that are missing, with --no-install-recommends (Jupyter from Debian:
+# there is no PyPI here). Uses sudo when not root; says exactly what to run when neither works.
+need_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || die "missing Debian packages: ${missing[*]}; run as root: apt-get install --no-install-recommends ${missing[*]}"
+    sudo="sudo"
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+check_java() {
+  command -v java >/dev/null 2>&1 || die "java not found: install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven (apt-get install maven)"
+  local v
+  v="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  [ "${v%%.*}" -ge 17 ] 2>/dev/null || die "Java $v found; PEERkit needs Java 17 or newer"
+}
+
+# Builds the library and the kernel (tests are run separately by test.sh).
+build() {
+  say "building PEERkit (mvn package)"
+  (cd "$PEERKIT_ROOT" && mvn -B -q -DskipTests package)
+}
+
+# Writes kernel.json (absolute java, headless AWT, off-heap limits, the library's runtime classpath,
+# the start-up script that registers PEERkit's renderers) and installs it for this user.
+install_kernel() {
+  local spec="$PEERKIT_ROOT/environment/kernel/target/kernelspec"
+  local cp="$PEERKIT_ROOT/environment/kernel/target/kernel-classpath.txt"
+  local lib_jar
+  lib_jar="$(ls "$PEERKIT_ROOT"/lib/target/peerkit-lib-*.jar | grep -v -e sources -e javadoc | head -1)"
+  # target/classes first: a rebuild plus a kernel restart picks up library changes
+  printf '%s:%s' "$PEERKIT_ROOT/lib/target/classes" "$(cat "$PEERKIT_ROOT/lib/target/classpath.txt")" > "$cp"
+  rm -rf "$spec"
+  java -jar "$KERNEL_JAR" kernelspec "$spec" --name "$KERNEL_NAME" --display-name "Java (PEERkit)" \
+       --classpath-file "$cp" --startup "$PEERKIT_ROOT/environment/kernel-startup.jsh"
+  jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec" >/dev/null
+  say "kernel '$KERNEL_NAME' installed ($(jupyter kernelspec list | awk -v k="$KERNEL_NAME" '$1==k {print $2}'))"
+  : "$lib_jar"
+}

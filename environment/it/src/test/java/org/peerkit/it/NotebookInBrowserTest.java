@@ -1,0 +1,135 @@
+package org.peerkit.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Opens {@code 00-setup.ipynb} in Jupyter Notebook in Debian's headless Chromium, runs all cells
+ * as a reader would (Cell ▸ Run All), and checks that the chart arrived as a PNG image and the
+ * Tablesaw table as an HTML table, with no error output. The notebook is served from a copy, so
+ * the browser's autosave never writes outputs into the committed file.
+ */
+class NotebookInBrowserTest {
+    private static final Path ROOT = Path.of(System.getProperty("peerkit.root", "../..")).toAbsolutePath().normalize();
+    private static final Path OUT = ROOT.resolve("target/test-run/browser");
+    private static final String TOKEN = UUID.randomUUID().toString().replace("-", "");
+    private static Process jupyter;
+    private static ChromeDriver browser;
+    private static int port;
+
+    @BeforeAll
+    static void startJupyterAndBrowser() throws Exception {
+        Files.createDirectories(OUT);
+        Path served = Files.createTempDirectory("peerkit-browser-notebooks");
+        Files.copy(ROOT.resolve("notebooks/00-setup.ipynb"), served.resolve("00-setup.ipynb"));
+        port = freePort();
+        List<String> cmd = new ArrayList<>(List.of("jupyter", "notebook", "--no-browser", "--ip", "127.0.0.1",
+                "--port", String.valueOf(port), "--NotebookApp.token=" + TOKEN, "--notebook-dir", served.toString()));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("--allow-root");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(OUT.resolve("jupyter.log").toFile());
+        pb.environment().putIfAbsent("PEERKIT_SCALE", "smoke");
+        jupyter = pb.start();
+        waitForServer();
+
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,2400", "--user-data-dir=" + Files.createTempDirectory("peerkit-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (jupyter != null) {
+            jupyter.destroy(); // SIGTERM: the server shuts its kernels down
+            if (!jupyter.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                jupyter.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void setupNotebookRunsAndShowsPlotAndTable() throws IOException {
+        browser.get("http://127.0.0.1:" + port + "/notebooks/00-setup.ipynb?token=" + TOKEN);
+        JavascriptExecutor js = browser;
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(2));
+        wait.until(d -> Boolean.TRUE.equals(js.executeScript(
+                "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected());")));
+        js.executeScript("Jupyter.notebook.set_autosave_interval(0); Jupyter.notebook.execute_all_cells();");
+
+        new WebDriverWait(browser, Duration.ofMinutes(8)).pollingEvery(Duration.ofSeconds(1)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                "var cells = Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code');"
+                        + "return cells.every(c => typeof c.input_prompt_number === 'number') && !Jupyter.notebook.kernel_busy;")));
+        Files.write(OUT.resolve("00-setup.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        List<WebElement> errors = browser.findElements(By.cssSelector(".output_error"));
+        assertEquals(0, errors.size(), () -> "cell errors in the browser: " + errors.get(0).getText());
+        List<WebElement> images = browser.findElements(By.cssSelector(".output_png img[src^='data:image/png']"));
+        assertEquals(1, images.size(), "the sgemm chart should render as one PNG image");
+        assertTrue(((Number) js.executeScript("return arguments[0].naturalWidth;", images.get(0))).intValue() >= 600,
+                "the PNG should be the 640px-wide chart");
+        List<WebElement> tables = browser.findElements(By.cssSelector(".output_html table"));
+        assertTrue(tables.stream().anyMatch(t -> t.getText().contains("GFLOP/s")),
+                "the Tablesaw sgemm table should render as HTML");
+        assertTrue(browser.findElement(By.tagName("body")).getText().contains("step 3 of 3"),
+                "updateDisplay should have replaced the live output");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void waitForServer() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI api = URI.create("http://127.0.0.1:" + port + "/api/status?token=" + TOKEN);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!jupyter.isAlive()) {
+                throw new IllegalStateException("jupyter notebook exited; see " + OUT.resolve("jupyter.log"));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(api).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("jupyter notebook did not answer on port " + port + " within 60 s");
+    }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# PEERkit's second command: set up and run every test, then print a summary.
+#   1. Debian packages (Jupyter, the kernel test suite, headless Chromium), the datasets
+#   2. JUnit 5 tests of the library and the kernel (mvn verify)
+#   3. the kernel installed for this user, then its Jupyter protocol suite
+#   4. every notebook executed headlessly at PEERKIT_SCALE=smoke (any cell error fails)
+#   5. a real-browser test: Jupyter Notebook + headless Chromium run 00-setup.ipynb
+# Exits non-zero if anything failed.
+#
+#   environment/test.sh [--skip-browser]
+source "$(dirname "$0")/common.sh"
+export PEERKIT_SCALE="${PEERKIT_SCALE:-smoke}"
+export PEERKIT_KERNEL_NAME="$KERNEL_NAME"
+
+browser=1
+for arg in "$@"; do
+  case "$arg" in
+    --skip-browser) browser=0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) die "unknown option '$arg' (use --skip-browser)" ;;
+  esac
+done
+
+out="$PEERKIT_ROOT/target/test-run"
+rm -rf "$out" && mkdir -p "$out"
+t_start=$(date +%s)
+failed_stages=()
+summary=()
+stage_time() { echo "$(( $(date +%s) - $1 ))s"; }
+
+check_java
+need_apt jupyter-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test jupyter-notebook \
+         chromium chromium-driver fontconfig fonts-dejavu-core
+
+# --- 1. notebooks are committed without outputs -------------------------------------------------
+say "notebooks carry no outputs"
+if /usr/bin/python3 "$PEERKIT_ROOT/environment/check_notebooks.py" "$PEERKIT_ROOT"/notebooks/*.ipynb; then
+  summary+=("notebook hygiene: ok")
+else
+  failed_stages+=("notebook hygiene"); summary+=("notebook hygiene: FAILED (outputs committed)")
+fi
+
+# --- 2. JUnit ------------------------------------------------------------------------------------
+say "unit tests (mvn verify)"
+t=$(date +%s)
+mvn_ok=1
+(cd "$PEERKIT_ROOT" && mvn -B verify -Dmaven.test.failure.ignore=true) > "$out/mvn.log" 2>&1 || mvn_ok=0
+read -r tests fails errs skips < <(/usr/bin/python3 - "$PEERKIT_ROOT" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+t = f = e = s = 0
+for p in glob.glob(sys.argv[1] + "/**/target/surefire-reports/TEST-*.xml", recursive=True):
+    r = ET.parse(p).getroot()
+    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)); e += int(r.get("errors", 0)); s += int(r.get("skipped", 0))
+print(t, f, e, s)
+PY
+)
+unit_failed=$((fails + errs))
+grep -E "Tests run:.*(Fail|Err)[a-z]*: [1-9]|FAIL|BUILD FAILURE|ERROR\]" "$out/mvn.log" | head -30 || true
+summary+=("unit tests: $((tests - unit_failed - skips)) passed, $unit_failed failed, $skips skipped ($(stage_time $t))")
+if [ "$mvn_ok" -eq 0 ] || [ "$unit_failed" -gt 0 ] || [ "$tests" -eq 0 ]; then
+  failed_stages+=("unit tests"); tail -40 "$out/mvn.log"
+fi
+[ -f "$KERNEL_JAR" ] || { printf '%s\n' "${summary[@]}"; die "the build failed (see $out/mvn.log); nothing else can run"; }
+
+# --- 3. kernel -----------------------------------------------------------------------------------
+install_kernel
+say "kernel protocol suite (jupyter_kernel_test)"
+t=$(date +%s)
+if "$PEERKIT_ROOT/environment/kernel/src/test/run-protocol-tests.sh" "$KERNEL_NAME" > "$out/kernel.log" 2>&1; then k_ok=1; else k_ok=0; fi
+kline="$(grep -E '^kernel checks: ' "$out/kernel.log" | tail -1 || true)"
+summary+=("${kline:-kernel checks: no summary line} ($(stage_time $t))")
+if [ "$k_ok" -eq 0 ] || [ -z "$kline" ]; then failed_stages+=("kernel checks"); tail -40 "$out/kernel.log"; fi
+
+# --- 4. notebooks --------------------------------------------------------------------------------
+say "notebooks at PEERKIT_SCALE=$PEERKIT_SCALE"
+t=$(date +%s)
+nb_pass=0; nb_fail=0
+for nb in "$PEERKIT_ROOT"/notebooks/*.ipynb; do
+  name="$(basename "$nb" .ipynb)"
+  t_nb=$(date +%s)
+  if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name="$KERNEL_NAME" \
+       --ExecutePreprocessor.timeout=1800 --output-dir "$out/notebooks" "$nb" > "$out/$name.log" 2>&1; then
+    nb_pass=$((nb_pass + 1)); echo "  ok    $name ($(stage_time $t_nb))"
+  else
+    nb_fail=$((nb_fail + 1)); echo "  FAIL  $name ($(stage_time $t_nb))"; tail -25 "$out/$name.log"
+  fi
+done
+summary+=("notebooks: $nb_pass passed, $nb_fail failed ($(stage_time $t))")
+[ "$nb_fail" -eq 0 ] || failed_stages+=("notebooks")
+
+# --- 5. browser ----------------------------------------------------------------------------------
+if [ "$browser" -eq 1 ]; then
+  say "browser test (Jupyter Notebook + headless Chromium)"
+  t=$(date +%s)
+  if (cd "$PEERKIT_ROOT" && mvn -B -Pit -pl environment/it verify) > "$out/browser.log" 2>&1; then
+    summary+=("browser: 1 passed, 0 failed ($(stage_time $t))")
+  else
+    summary+=("browser: 0 passed, 1 failed ($(stage_time $t))"); failed_stages+=("browser"); tail -60 "$out/browser.log"
+  fi
+fi
+
+# --- summary -------------------------------------------------------------------------------------
+echo
+say "summary (logs in ${out#$PEERKIT_ROOT/})"
+printf '  %s\n' "${summary[@]}"
+echo "  total time: $(stage_time "$t_start")"
+if [ ${#failed_stages[@]} -gt 0 ]; then
+  echo "FAILED: ${failed_stages[*]}"
+  exit 1
+fi
+echo "all passed"
