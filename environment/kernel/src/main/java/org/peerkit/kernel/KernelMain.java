@@ -2,6 +2,7 @@ package org.peerkit.kernel;
 
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ public final class KernelMain {
             System.err.println("peerkit-kernel: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
+        } catch (IOException e) {
+            System.err.println("peerkit-kernel: " + e.getMessage());
+            System.exit(1);
         }
     }
 
