@@ -197,6 +197,21 @@ class JavaKernelTest {
     }
 
     @Test
+    void classpathAddsAClassDirectory() throws Exception {
+        buildJar(tmp.resolve("libs"), "demo.Greeter",
+                "package demo; public class Greeter { public String hi() { return \"hi from classes\"; } }");
+        JavaKernel k = new JavaKernel(tmp);
+        assertEquals("hi from classes", out(k, "%classpath libs/class*\nnew demo.Greeter().hi()"));
+        k.onShutdown(false);
+    }
+
+    @Test
+    void displayReturnsAnIdEvenWithoutAFrontEnd() throws Exception {
+        String id = out(shared, "display(\"<b>x</b>\", \"text/html\")");
+        assertEquals(36, id.length(), "a UUID display id: " + id);
+    }
+
+    @Test
     void loadRunsAScriptAndNamesItInErrors() throws Exception {
         Files.writeString(tmp.resolve("helpers.jsh"), "int twice(int x) { return 2 * x; }\n");
         Files.writeString(tmp.resolve("broken.jsh"), "int fine = 1;\nint wrong = \"x\";\n");
