@@ -1,0 +1,168 @@
+package org.peerkit.kernel;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import jdk.jshell.execution.DirectExecutionControl;
+
+/**
+ * Runs JShell's compiled snippets in the kernel's own JVM on ONE long-lived daemon thread
+ * ({@code notebook-cell}), so that thread-local state (ND4J workspaces, a training loop's
+ * thread-bound resources) survives from cell to cell and an interrupt has one thread to stop.
+ *
+ * <p>JShell calls {@link #invoke(Method)} on the kernel's shell thread for every executable
+ * snippet; the call is handed to the cell thread and the shell thread waits. The cell thread's
+ * context class loader is the snippet loader (libraries that use ServiceLoader or
+ * {@code Class.forName} with the TCCL then see {@code %jars}). The live value of the snippet is
+ * kept for the kernel to render (JShell itself only keeps a string); {@link #takeValue()} hands
+ * it over and forgets it, so an old cell's result never stays pinned.
+ *
+ * <p>Interrupt: {@link #interrupt()} calls {@code Thread.interrupt()}, which ends sleeps, waits
+ * and blocking I/O. A busy loop ignores that, so after {@link #GRACE} the thread is stopped with
+ * {@code Thread.stop()}: a ThreadDeath thrown inside the user code, caught below so the thread
+ * lives on. Thread.stop is deprecated but works on Java 17; from Java 20 it throws
+ * UnsupportedOperationException and this escalation would need stop-checks or a separate JVM.
+ */
+final class CellThreadControl extends DirectExecutionControl {
+    /** How long an interrupted cell may take to react before its thread is stopped. */
+    static final Duration GRACE = Duration.ofMillis(1000);
+
+    /** One snippet invocation handed from the shell thread to the cell thread. */
+    private record Call(Method doit, CompletableFuture<Object> result) {}
+
+    private final SynchronousQueue<Call> calls = new SynchronousQueue<>();
+    private final Thread cellThread;
+    private volatile Call running;
+    private volatile boolean interrupted;
+    private volatile boolean stopped;
+    private Object lastValue;
+
+    CellThreadControl() {
+        cellThread = new Thread(this::loop, "notebook-cell");
+        cellThread.setDaemon(true);
+        cellThread.start();
+    }
+
+    /** The thread every cell runs on. */
+    Thread cellThread() {
+        return cellThread;
+    }
+
+    @Override
+    protected String invoke(Method doit) throws Exception {
+        Call call = new Call(doit, new CompletableFuture<>());
+        calls.put(call);
+        try {
+            lastValue = call.result().get();
+        } catch (ExecutionException e) {
+            // DirectExecutionControl turns the cause into JShell's EvalException / unresolved reference
+            throw new InvocationTargetException(e.getCause());
+        }
+        // JShell only needs a string; the kernel renders the live value, so avoid a costly toString
+        return lastValue == null ? "null" : lastValue.getClass().getName();
+    }
+
+    /** The value of the last invoked snippet (null if none or it was null); forgets it. */
+    Object takeValue() {
+        Object v = lastValue;
+        lastValue = null;
+        return v;
+    }
+
+    /** Clears the interrupt marks; the kernel calls this when a cell starts. */
+    void resetInterrupt() {
+        interrupted = false;
+        stopped = false;
+    }
+
+    /** Whether the current cell has been interrupted since {@link #resetInterrupt()}. */
+    boolean wasInterrupted() {
+        return interrupted;
+    }
+
+    /** Whether the interrupt had to stop a busy thread. */
+    boolean wasStopped() {
+        return stopped;
+    }
+
+    /**
+     * Interrupts the running snippet; stops the cell thread if it is still running user code
+     * after {@link #GRACE}. Called on basekernel's control thread while the shell thread waits in
+     * {@link #invoke(Method)}; returns once the snippet has ended or has been stopped.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    void interrupt() {
+        interrupted = true;
+        Call call = running;
+        if (call == null) return;
+        cellThread.interrupt();
+        try {
+            call.result().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException busy) {
+            if (running == call) {
+                stopped = true;
+                cellThread.stop();
+                awaitOrAbandon(call);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ended) {
+            // the snippet ended with an exception: nothing left to stop
+        }
+    }
+
+    /** If even Thread.stop did not end the call (user code catching Throwable), release the shell. */
+    private static void awaitOrAbandon(Call call) {
+        try {
+            call.result().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillRunning) {
+            call.result().completeExceptionally(new IllegalStateException(
+                    "the cell thread ignored interrupt and stop; it keeps running in the background"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ended) {
+            // stopped as intended
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            try {
+                Call call = calls.take();
+                try {
+                    runHere(call);
+                } catch (Throwable late) {
+                    call.result().completeExceptionally(late); // a ThreadDeath landing after the user code
+                }
+            } catch (Throwable idle) {
+                // an interrupt or a late ThreadDeath that arrived between cells: keep the thread
+            }
+        }
+    }
+
+    private void runHere(Call call) {
+        try {
+            cellThread.setContextClassLoader(call.doit().getDeclaringClass().getClassLoader());
+            running = call;
+            Object value;
+            try {
+                value = call.doit().invoke(null);
+            } finally {
+                running = null;
+            }
+            call.result().complete(value);
+        } catch (InvocationTargetException e) {
+            call.result().completeExceptionally(e.getCause());
+        } catch (Throwable t) {
+            // a ThreadDeath from interrupt() landing just outside user code, or a reflection failure
+            call.result().completeExceptionally(t);
+        } finally {
+            Thread.interrupted(); // never carry an interrupt over into the next cell
+        }
+    }
+}

@@ -1,0 +1,443 @@
+package org.peerkit.kernel;
+
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import io.github.spencerpark.jupyter.messages.Header;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.MethodSnippet;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.SourceCodeAnalysis.Documentation;
+import jdk.jshell.SourceCodeAnalysis.Suggestion;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/**
+ * A Java kernel: JShell evaluating cells in this JVM, on one persistent cell thread
+ * ({@link CellThreadControl}), behind basekernel's Jupyter protocol.
+ *
+ * <p>A cell is cut into magic lines and code ({@link CellParts}); the code is split into snippets
+ * with JShell's {@code analyzeCompletion} and each is evaluated in turn. The cell's Out is the live
+ * value of its last snippet when that is an expression and the cell does not end in {@code ;}
+ * (IPython's rule, so {@code display(x);} does not also show the display id). Errors are thrown
+ * as {@link CellError}s whose class name and one-line message become Jupyter's ename/evalue.
+ * Snippet ids are remembered with their cell and line ({@link SnippetOrigin}) so stack traces read
+ * {@code In[n] line k}. JShell's redefinition notices (a variable reset because its class changed,
+ * a method waiting for a missing definition) are printed like JShell prints them.
+ */
+public final class JavaKernel extends BaseKernel {
+    static final String VERSION = "0.1.0";
+    /** IJava's default imports (plus java.time, function, stream, nio.file) and our runtime API. */
+    static final List<String> DEFAULT_IMPORTS = List.of(
+            "java.util.*", "java.io.*", "java.math.*", "java.net.*", "java.util.concurrent.*",
+            "java.util.function.*", "java.util.stream.*", "java.util.regex.*", "java.time.*",
+            "java.nio.file.*", "static org.peerkit.kernel.Notebook.*");
+
+    /** An Out value; a record so that a null value differs from "no Out". */
+    private record Out(Object value) {}
+
+    private final CellThreadControl control = new CellThreadControl();
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final LineMagics magics;
+    private final Map<String, SnippetOrigin> origins = new ConcurrentHashMap<>();
+    private final HistoryManager history = new EmptyHistory();
+    private final LanguageInfo languageInfo = new LanguageInfo.Builder("Java")
+            .version(Runtime.version().toString())
+            .mimetype("text/x-java-source")
+            .fileExtension(".jshell")
+            .pygments("java")
+            .codemirror("java")
+            .build();
+    private final List<String> startupProblems = new ArrayList<>();
+
+    /** A kernel whose relative paths ({@code %jars}, {@code %load}) resolve against {@code workDir}. */
+    public JavaKernel(Path workDir) {
+        shell = JShell.builder().executionEngine(new Provider(control), Map.of()).build();
+        analysis = shell.sourceCodeAnalysis();
+        magics = new LineMagics(workDir, shell::addToClasspath, this::runScript);
+        // Under a launcher whose java.class.path does not list this jar (Surefire's manifest-only
+        // jar), javac could not see Notebook; the snippet loader still loads it parent-first.
+        shell.addToClasspath(ownLocation().toString());
+        for (String imp : DEFAULT_IMPORTS) {
+            SnippetEvent e = shell.eval("import " + imp + ";").get(0);
+            if (e.status() != Snippet.Status.VALID)
+                throw new IllegalStateException("default import " + imp + " failed: " + diagnostics(e.snippet()));
+        }
+        Notebook.attach(this);
+    }
+
+    /** A kernel working in the JVM's current directory (Jupyter starts it in the notebook's folder). */
+    public JavaKernel() {
+        this(Path.of(""));
+    }
+
+    /** The thread all cells run on. */
+    public Thread cellThread() {
+        return control.cellThread();
+    }
+
+    @Override
+    public LanguageInfo getLanguageInfo() {
+        return languageInfo;
+    }
+
+    @Override
+    public String getBanner() {
+        return "PEERkit Java kernel " + VERSION + " (JShell, Java " + Runtime.version() + ")";
+    }
+
+    @Override
+    public HistoryManager getHistoryManager() {
+        return history;
+    }
+
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            env.reply(new KernelInfoOk(Header.PROTOCOL_VERISON, "peerkit-java", VERSION,
+                    getLanguageInfo(), getBanner(), getHelpLinks()));
+        });
+    }
+
+    /**
+     * Evaluates the cell basekernel numbered {@code executionCount - 1}; returns its Out or null.
+     * Output the cell printed is flushed before returning, so it precedes the reply.
+     */
+    @Override
+    public DisplayData eval(String code) throws Exception {
+        String label = "In[" + (executionCount.get() - 1) + "]";
+        control.resetInterrupt();
+        try {
+            reportStartupProblemsOnce();
+            Out out = runCode(code, label, false);
+            return out == null ? null : render(out.value());
+        } finally {
+            System.out.flush();
+            System.err.flush();
+        }
+    }
+
+    /** Numbers and evaluates a cell as an execute_request does; for callers without ZeroMQ. */
+    public DisplayData evalCell(String code) throws Exception {
+        executionCount.getAndIncrement();
+        return eval(code);
+    }
+
+    /**
+     * Evaluates a startup script (PEERKIT_KERNEL_STARTUP), snippet by snippet. A failing snippet is
+     * reported on stderr (the kernel log) and again in the first cell's stderr; the rest still runs.
+     */
+    public void runStartupScript(Path script) {
+        List<String> problems = new ArrayList<>();
+        try {
+            String code = Files.readString(script);
+            runCode(code, script.getFileName().toString(), true, problems);
+        } catch (IOException e) {
+            problems.add("cannot read startup script " + script.toAbsolutePath() + ": " + e);
+        } catch (Exception e) {
+            problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        for (String p : problems) {
+            String line = "startup script " + script + ": " + p;
+            System.err.println(line);
+            synchronized (startupProblems) {
+                startupProblems.add(line);
+            }
+        }
+    }
+
+    /** Renders a value as a cell Out or display: {@code null} as "null", DisplayData as itself. */
+    public DisplayData render(Object value, String... mimes) {
+        if (value == null) return new DisplayData("null");
+        if (value instanceof DisplayData d) return d;
+        return mimes.length == 0 ? getRenderer().render(value) : getRenderer().renderAs(value, mimes);
+    }
+
+    @Override
+    public void interrupt() {
+        control.interrupt();
+    }
+
+    @Override
+    public List<String> formatError(Exception e) {
+        if (e instanceof CellError ce) return ce.traceback();
+        return List.of(e.getClass().getName() + ": " + e.getMessage());
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        String text = CellParts.withoutMagics(code);
+        int start = snippetStart(text, at);
+        String snippet = text.substring(start, at);
+        int[] anchor = new int[1];
+        List<String> options = analysis.completionSuggestions(snippet, snippet.length(), anchor).stream()
+                .sorted(Comparator.comparing((Suggestion s) -> !s.matchesType()))
+                .map(Suggestion::continuation)
+                .distinct()
+                .collect(Collectors.toList());
+        return new ReplacementOptions(options, start + anchor[0], at);
+    }
+
+    /** Signatures (and javadoc where the JDK sources are installed) of what is under the cursor. */
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        String text = CellParts.withoutMagics(code);
+        int end = at;
+        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
+        String snippet = text.substring(snippetStart(text, at), end);
+        List<Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
+        if (docs.isEmpty()) docs = analysis.documentation(snippet + "(", snippet.length() + 1, true); // Math.abs
+        if (docs.isEmpty()) return null;
+        StringBuilder b = new StringBuilder();
+        for (Documentation d : docs) {
+            b.append(d.signature()).append('\n');
+            if (d.javadoc() != null && !d.javadoc().isBlank()) b.append(d.javadoc()).append("\n\n");
+        }
+        return new DisplayData(b.toString().strip());
+    }
+
+    @Override
+    public String isComplete(String code) {
+        String rest = CellParts.withoutMagics(code);
+        while (true) {
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            switch (info.completeness()) {
+                case EMPTY:
+                    return IS_COMPLETE_YES;
+                case COMPLETE:
+                case COMPLETE_WITH_SEMI:
+                    if (info.remaining().isBlank()) return IS_COMPLETE_YES;
+                    rest = info.remaining();
+                    break;
+                case DEFINITELY_INCOMPLETE:
+                case CONSIDERED_INCOMPLETE:
+                    return "    ";
+                default:
+                    return IS_COMPLETE_BAD;
+            }
+        }
+    }
+
+    @Override
+    public void onShutdown(boolean restarting) {
+        shell.close();
+    }
+
+    // ---- evaluation ------------------------------------------------------------------------
+
+    private Out runCode(String code, String label, boolean keepGoing) throws Exception {
+        return runCode(code, label, keepGoing, new ArrayList<>());
+    }
+
+    /**
+     * Runs magics and snippets in order; returns the last snippet's Out. With {@code keepGoing}
+     * (startup script) errors are collected in {@code problems} and evaluation continues.
+     */
+    private Out runCode(String code, String label, boolean keepGoing, List<String> problems) throws Exception {
+        Out out = null;
+        for (CellParts.Part part : CellParts.of(code).parts()) {
+            try {
+                out = part.magic() ? runMagic(part.text()) : runJava(part.text(), label, part.firstLine(), keepGoing, problems);
+            } catch (CellError e) {
+                if (!keepGoing || e instanceof Interrupted) throw e;
+                problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Out runMagic(String line) throws Exception {
+        magics.run(line);
+        return null;
+    }
+
+    /** {@code %load}'s way back in: loaded code runs like a cell, without an Out. */
+    private void runScript(String code, String label) throws Exception {
+        runCode(code, label, false);
+    }
+
+    /** Splits Java code into JShell snippets and evaluates them in order. */
+    private Out runJava(String chunk, String label, int firstLine, boolean keepGoing, List<String> problems)
+            throws Exception {
+        Out out = null;
+        String rest = chunk;
+        int consumed = 0;
+        while (true) {
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            if (info.completeness() == Completeness.EMPTY) break;
+            // an incomplete tail has no source: evaluate it anyway so javac names what is missing
+            String source = info.source() != null ? info.source() : rest;
+            String raw = info.source() != null ? rest.substring(0, rest.length() - info.remaining().length()) : rest;
+            // JShell numbers lines wrongly after leading blank lines: start the snippet at its text
+            int lead = source.length() - source.stripLeading().length();
+            int startLine = firstLine + countLines(chunk, consumed + lead);
+            SnippetOrigin origin = new SnippetOrigin(label, startLine);
+            try {
+                out = evalSnippet(source.substring(lead), origin, !raw.strip().endsWith(";"));
+            } catch (CellError e) {
+                if (!keepGoing || e instanceof Interrupted) throw e;
+                problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                out = null;
+            }
+            if (info.source() == null || raw.isEmpty() || info.remaining().isEmpty()) break;
+            consumed += raw.length();
+            rest = info.remaining();
+        }
+        return out;
+    }
+
+    private Out evalSnippet(String source, SnippetOrigin origin, boolean outWanted) throws CellError {
+        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.wasStopped());
+        List<SnippetEvent> events = shell.eval(source);
+        Object value = control.takeValue();
+        SnippetEvent main = null;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() == null) {
+                main = e;
+                origins.put(e.snippet().id(), origin);
+            } else {
+                printUpdateNotice(e);
+            }
+        }
+        if (main == null) return null;
+        if (main.status() == Snippet.Status.REJECTED) {
+            List<Diag> errors = shell.diagnostics(main.snippet()).filter(Diag::isError).collect(Collectors.toList());
+            throw CompilationError.of(source, origin, errors);
+        }
+        if (main.exception() != null) throw runtimeError(main.exception(), origin);
+        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.wasStopped());
+        if (isRecoverable(main))
+            System.out.println("|  created " + describe(main.snippet()) + ", however, it cannot be used until "
+                    + missing(main.snippet()) + " is declared");
+        return outWanted && isExpression(main.snippet()) ? new Out(value) : null;
+    }
+
+    private CellError runtimeError(JShellException ex, SnippetOrigin origin) {
+        if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.wasStopped());
+        if (ex instanceof UnresolvedReferenceException u)
+            return new UnresolvedReference(describe(u.getSnippet()), missingList(u.getSnippet()), origin.place(1));
+        if (ex instanceof EvalException ee) return CellException.of(ee, origins::get);
+        return new MagicError(ex.getMessage()); // JShell has no other kind; kept total for safety
+    }
+
+    /** JShell's notices for snippets changed by another definition (e.g. a class redefined). */
+    private void printUpdateNotice(SnippetEvent e) {
+        Snippet s = e.snippet();
+        Snippet.Status status = e.status();
+        if (status == Snippet.Status.OVERWRITTEN || status == Snippet.Status.DROPPED) return;
+        String cause = describe(e.causeSnippet());
+        if (isRecoverable(e)) {
+            System.out.println("|  update: " + describe(s) + " cannot be used until " + missing(s)
+                    + " is declared (after " + cause + " changed)");
+        } else if (status == Snippet.Status.REJECTED) {
+            System.out.println("|  update: " + describe(s) + " no longer compiles after " + cause + " changed");
+        } else if (s instanceof VarSnippet && status == Snippet.Status.VALID) {
+            System.out.println("|  update: " + describe(s) + " was reset to its default value because "
+                    + cause + " changed");
+        }
+    }
+
+    private static boolean isRecoverable(SnippetEvent e) {
+        return e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED;
+    }
+
+    private static boolean isExpression(Snippet s) {
+        return switch (s.subKind()) {
+            case TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND, ASSIGNMENT_SUBKIND, OTHER_EXPRESSION_SUBKIND -> true;
+            default -> false;
+        };
+    }
+
+    private String missing(Snippet s) {
+        return String.join(" and ", missingList(s));
+    }
+
+    private List<String> missingList(Snippet s) {
+        return s instanceof DeclarationSnippet d ? shell.unresolvedDependencies(d).collect(Collectors.toList()) : List.of();
+    }
+
+    private static String describe(Snippet s) {
+        if (s instanceof MethodSnippet m) return "method " + m.name() + "(" + m.parameterTypes() + ")";
+        if (s instanceof VarSnippet v) return "variable " + v.name();
+        if (s instanceof DeclarationSnippet d) return s.kind() == Snippet.Kind.TYPE_DECL ? "type " + d.name() : d.name();
+        return "snippet " + s.source().strip();
+    }
+
+    private String diagnostics(Snippet s) {
+        return shell.diagnostics(s).map(d -> d.getMessage(null)).collect(Collectors.joining("; "));
+    }
+
+    /** Where the snippet holding {@code at} begins (earlier complete snippets are skipped). */
+    private int snippetStart(String text, int at) {
+        int start = 0;
+        while (true) {
+            CompletionInfo info = analysis.analyzeCompletion(text.substring(start, at));
+            if (!info.completeness().isComplete() || info.remaining().isBlank()) return start;
+            start = at - info.remaining().length();
+        }
+    }
+
+    private void reportStartupProblemsOnce() {
+        synchronized (startupProblems) {
+            if (startupProblems.isEmpty()) return;
+            System.err.println("The kernel's startup script had problems (the rest of it ran):");
+            startupProblems.forEach(System.err::println);
+            startupProblems.clear();
+        }
+    }
+
+    private static int countLines(String s, int end) {
+        int n = 0;
+        for (int i = 0; i < end && i < s.length(); i++) if (s.charAt(i) == '\n') n++;
+        return n;
+    }
+
+    private static Path ownLocation() {
+        try {
+            return Path.of(Notebook.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the kernel's own classes", e);
+        }
+    }
+
+    /** Hands JShell our cell-thread execution control instead of its remote agent. */
+    private record Provider(CellThreadControl control) implements ExecutionControlProvider {
+        @Override
+        public String name() {
+            return "peerkit-cell-thread";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return control;
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package org.peerkit.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The evaluator, magics and interrupt, called directly (no ZeroMQ, no Jupyter). */
+class JavaKernelTest {
+    private static JavaKernel shared;
+    private static final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "test-shell");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startKernel() {
+        shared = new JavaKernel();
+    }
+
+    @AfterAll
+    static void stopKernel() {
+        shared.onShutdown(false);
+        background.shutdownNow();
+    }
+
+    private static String text(DisplayData d) {
+        assertNotNull(d, "expected an Out");
+        return (String) d.getData(MIMEType.TEXT_PLAIN);
+    }
+
+    private static String out(JavaKernel k, String code) throws Exception {
+        return text(k.evalCell(code));
+    }
+
+    /** Runs {@code call} with System.out/err captured; returns [stdout, stderr]. */
+    private static String[] captured(Callable<?> call) throws Exception {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            call.call();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void lastExpressionIsOutUnlessTheCellEndsInSemicolon() throws Exception {
+        assertEquals("42", out(shared, "int sixOut = 6;\nsixOut * 7"));
+        assertNull(shared.evalCell("sixOut * 7;"));
+        assertNull(shared.evalCell("int sevenOut = 7;"));
+        assertEquals("\"abc\"".length() - 2 + "", out(shared, "\"abc\".length() // a comment"));
+        assertNull(shared.evalCell("System.out.println(\"side effect\")"), "a void call has no Out");
+    }
+
+    @Test
+    void stateAndThreadCarryAcrossCells() throws Exception {
+        shared.evalCell("int counterState = 20;\nString firstThread = Thread.currentThread().getName();");
+        shared.evalCell("counterState++;");
+        assertEquals("21", out(shared, "counterState"));
+        assertEquals("true", out(shared, "Thread.currentThread().getName().equals(firstThread)"));
+        assertEquals("\"notebook-cell\"".replace("\"", ""), out(shared, "firstThread"));
+    }
+
+    @Test
+    void defaultImportsAndRuntimeApiAreVisible() throws Exception {
+        assertEquals("[1, 2]", out(shared, "List.of(1, 2)"));
+        assertEquals("true", out(shared, "renderer() == kernel().getRenderer()"));
+        DisplayData html = shared.evalCell("render(\"<b>x</b>\", \"text/html\")");
+        assertEquals("<b>x</b>", html.getData(MIMEType.TEXT_HTML));
+    }
+
+    @Test
+    void nullRendersAsText() throws Exception {
+        shared.evalCell("String nothing = null;");
+        assertEquals("null", out(shared, "nothing"));
+    }
+
+    @Test
+    void compileErrorNamesTheLineWithACaret() {
+        JavaKernel k = new JavaKernel();
+        CompilationError e = assertThrows(CompilationError.class, () -> k.evalCell("int okLine = 1;\nint bad = \"x\";"));
+        assertEquals("In[1] line 2: incompatible types: java.lang.String cannot be converted to int", e.getMessage());
+        List<String> tb = k.formatError(e);
+        assertEquals("    int bad = \"x\";", tb.get(1));
+        assertEquals("              ^^^", tb.get(2));
+        k.onShutdown(false);
+    }
+
+    @Test
+    void undefinedNameIsNamedOnOneLine() {
+        CompilationError e = assertThrows(CompilationError.class, () -> shared.evalCell("int u = notDefinedAnywhere + 1;"));
+        assertTrue(e.getMessage().endsWith("cannot find symbol; symbol: variable notDefinedAnywhere"), e.getMessage());
+    }
+
+    @Test
+    void runtimeErrorsAreMappedToCellLines() throws Exception {
+        JavaKernel k = new JavaKernel();
+        k.evalCell("\n// divides\nint div(int a) {\n    int z = 0;\n    return a / z;\n}");
+        CellException e = assertThrows(CellException.class, () -> k.evalCell("int r = 1;\n\ndiv(r)"));
+        assertEquals("java.lang.ArithmeticException: / by zero (at div, In[1] line 5)", e.getMessage());
+        List<String> tb = k.formatError(e);
+        assertEquals(List.of("java.lang.ArithmeticException: / by zero", "    at div, In[1] line 5", "    at In[2] line 3"), tb);
+        assertEquals("2", out(k, "r + 1"), "the next cell still runs");
+        k.onShutdown(false);
+    }
+
+    @Test
+    void thrownExceptionIsOneLineAndTheNextCellRuns() throws Exception {
+        CellException e = assertThrows(CellException.class, () -> shared.evalCell("throw new IllegalStateException(\"boom\");"));
+        assertTrue(e.getMessage().startsWith("java.lang.IllegalStateException: boom (at In["), e.getMessage());
+        assertEquals("2", out(shared, "1 + 1"));
+    }
+
+    @Test
+    void unresolvedReferenceIsNamedUntilDefined() throws Exception {
+        String[] io = captured(() -> shared.evalCell("int usesLater(int x) { return later(x) * 2; }"));
+        assertTrue(io[0].contains("method later(int)"), io[0]);
+        UnresolvedReference e = assertThrows(UnresolvedReference.class, () -> shared.evalCell("usesLater(1)"));
+        assertTrue(e.getMessage().startsWith("method usesLater(int) cannot be used until method later(int) is declared"), e.getMessage());
+        shared.evalCell("int later(int x) { return x + 1; }");
+        assertEquals("4", out(shared, "usesLater(1)"));
+    }
+
+    @Test
+    void redefiningAMethodAndAClass() throws Exception {
+        shared.evalCell("int redef(int x) { return x + 1; }");
+        assertEquals("2", out(shared, "redef(1)"));
+        shared.evalCell("String redef(int x) { return \"s\" + x; }");
+        assertEquals("\"s1\"".replace("\"", ""), out(shared, "redef(1)"));
+        shared.evalCell("class Pt { int v = 1; }\nPt pt = new Pt();");
+        assertEquals("1", out(shared, "pt.v"));
+        String[] io = captured(() -> shared.evalCell("class Pt { int v = 2; int w = 3; }"));
+        assertTrue(io[0].contains("variable pt was reset"), io[0]);
+        assertEquals("null", out(shared, "pt"));
+        assertEquals("3", out(shared, "new Pt().w"));
+    }
+
+    @Test
+    void unknownMagicListsTheKnownOnes() {
+        MagicError e = assertThrows(MagicError.class, () -> shared.evalCell("%nosuch a b"));
+        assertEquals("unknown magic %nosuch; this kernel knows %jars, %classpath, %load", e.getMessage());
+    }
+
+    @Test
+    void jarsGlobMatchingNothingIsAnError() {
+        JavaKernel k = new JavaKernel(tmp);
+        MagicError e = assertThrows(MagicError.class, () -> k.evalCell("%jars missing/*.jar"));
+        assertTrue(e.getMessage().startsWith("%jars: nothing matches 'missing/*.jar'"), e.getMessage());
+        k.onShutdown(false);
+    }
+
+    @Test
+    void jarsMakesAClassUsableAndVisibleToTheContextLoader() throws Exception {
+        Path jar = buildJar(tmp.resolve("libs"), "demo.Greeter",
+                "package demo; public class Greeter { public String hi() { return \"hi from jar\"; } }");
+        assertTrue(Files.isRegularFile(jar));
+        JavaKernel k = new JavaKernel(tmp);
+        assertEquals("\"hi from jar\"".replace("\"", ""), out(k, "%jars libs/*.jar\nnew demo.Greeter().hi()"));
+        assertEquals("\"demo.Greeter\"".replace("\"", ""), out(k,
+                "Class.forName(\"demo.Greeter\", true, Thread.currentThread().getContextClassLoader()).getName()"));
+        k.onShutdown(false);
+    }
+
+    @Test
+    void classpathAddsAClassDirectory() throws Exception {
+        buildJar(tmp.resolve("libs"), "demo.Greeter",
+                "package demo; public class Greeter { public String hi() { return \"hi from classes\"; } }");
+        JavaKernel k = new JavaKernel(tmp);
+        assertEquals("hi from classes", out(k, "%classpath libs/class*\nnew demo.Greeter().hi()"));
+        k.onShutdown(false);
+    }
+
+    @Test
+    void displayReturnsAnIdEvenWithoutAFrontEnd() throws Exception {
+        String id = out(shared, "display(\"<b>x</b>\", \"text/html\")");
+        assertEquals(36, id.length(), "a UUID display id: " + id);
+    }
+
+    @Test
+    void loadRunsAScriptAndNamesItInErrors() throws Exception {
+        Files.writeString(tmp.resolve("helpers.jsh"), "int twice(int x) { return 2 * x; }\n");
+        Files.writeString(tmp.resolve("broken.jsh"), "int fine = 1;\nint wrong = \"x\";\n");
+        JavaKernel k = new JavaKernel(tmp);
+        assertEquals("42", out(k, "%load helpers.jsh\ntwice(21)"));
+        CompilationError e = assertThrows(CompilationError.class, () -> k.evalCell("%load broken.jsh"));
+        assertTrue(e.getMessage().startsWith("broken.jsh line 2: incompatible types"), e.getMessage());
+        MagicError missing = assertThrows(MagicError.class, () -> k.evalCell("%load nowhere.jsh"));
+        assertTrue(missing.getMessage().startsWith("%load: Could not find any source"), missing.getMessage());
+        k.onShutdown(false);
+    }
+
+    @Test
+    void interruptWakesASleepingCell() throws Exception {
+        Future<DisplayData> cell = background.submit(() -> shared.evalCell("Thread.sleep(600_000);"));
+        awaitState(shared.cellThread(), Thread.State.TIMED_WAITING);
+        shared.interrupt();
+        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        assertTrue(e.getMessage().startsWith("cell interrupted at In["), e.getMessage());
+        assertTrue(!e.getMessage().contains("stopped"), e.getMessage());
+        assertEquals("3", out(shared, "1 + 2"));
+    }
+
+    @Test
+    void interruptStopsABusyLoop() throws Exception {
+        Future<DisplayData> cell = background.submit(() -> shared.evalCell("long spins = 0;\nwhile (true) { spins++; }"));
+        awaitState(shared.cellThread(), Thread.State.RUNNABLE);
+        shared.interrupt();
+        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("stopped"), e.getMessage());
+        assertEquals("true", out(shared, "spins > 0"));
+    }
+
+    @Test
+    void startupScriptRuns() throws Exception {
+        Path script = tmp.resolve("startup.jsh");
+        Files.writeString(script, "import java.awt.Point;\nint fromStartup = 6;\n");
+        JavaKernel k = new JavaKernel();
+        k.runStartupScript(script);
+        assertEquals("42", out(k, "fromStartup * 7"));
+        assertEquals("3", out(k, "new Point(3, 4).x"));
+        k.onShutdown(false);
+    }
+
+    @Test
+    void failingStartupSnippetIsReportedAndTheRestRuns() throws Exception {
+        Path script = tmp.resolve("startup.jsh");
+        Files.writeString(script, "int before = 1;\nint broken = \"x\";\nint after = 2;\n");
+        JavaKernel k = new JavaKernel();
+        String[] atStart = captured(() -> {
+            k.runStartupScript(script);
+            return null;
+        });
+        assertTrue(atStart[1].contains("CompilationError: startup.jsh line 2"), atStart[1]);
+        String[] firstCell = captured(() -> k.evalCell("before + after"));
+        assertTrue(firstCell[1].contains("startup.jsh line 2: incompatible types"), firstCell[1]);
+        String[] secondCell = captured(() -> k.evalCell("1"));
+        assertEquals("", secondCell[1], "reported once");
+        assertEquals("3", out(k, "before + after"));
+        k.onShutdown(false);
+    }
+
+    @Test
+    void completionInspectAndIsComplete() {
+        assertTrue(shared.complete("System.out.printl", 17).getReplacements().contains("println("));
+        var opts = shared.complete("int a = 1;\nMath.ab", 18);
+        assertTrue(opts.getReplacements().contains("abs("), opts.getReplacements().toString());
+        assertEquals(16, opts.getSourceStart());
+        DisplayData doc = shared.inspect("Math.abs", 8, false);
+        assertTrue(text(doc).contains("Math.abs(int"), text(doc));
+        assertEquals("complete", shared.isComplete("int a = 1;\nint b = 2;"));
+        assertEquals("complete", shared.isComplete("%jars x.jar\n1 + 1"));
+        assertEquals("    ", shared.isComplete("for (int i = 0; i < 3; i++) {"));
+        assertEquals("invalid", shared.isComplete("int x = ;"));
+    }
+
+    // ---- helpers ----
+
+    private static Throwable causeOf(Future<?> cell) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> cell.get(60, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+
+    /** Waits (bounded) until the cell thread is in user code in the given state. */
+    private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
+        for (int i = 0; i < 3000 && t.getState() != state; i++) Thread.sleep(10);
+        assertEquals(state, t.getState(), "cell thread never reached " + state);
+        Thread.sleep(50); // let it get into the loop or sleep proper
+    }
+
+    /** Compiles one class into a jar under {@code dir}. */
+    private static Path buildJar(Path dir, String className, String source) throws Exception {
+        Path src = dir.resolve("src");
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(src);
+        Files.createDirectories(classes);
+        Path file = src.resolve(className.substring(className.lastIndexOf('.') + 1) + ".java");
+        Files.writeString(file, source);
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), file.toString());
+        assertEquals(0, rc, "javac failed");
+        Path jar = dir.resolve("demo.jar");
+        String entry = className.replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(Files.readAllBytes(classes.resolve(entry)));
+            out.closeEntry();
+        }
+        return jar;
+    }
+}
