@@ -26,7 +26,7 @@ public final class HtmlTable {
             html.append("<caption>").append(escape(caption)).append("</caption>");
         }
         html.append("<thead><tr>");
-        header.forEach(h -> html.append("<th>").append(escape(h)).append("</th>"));
+        header.forEach(h -> html.append("<th style=\"text-align:left\">").append(escape(h)).append("</th>"));
         html.append("</tr></thead><tbody>");
         boolean elide = rows > MAX_ROWS;
         for (int r = 0; r < rows; r++) {
@@ -37,7 +37,7 @@ public final class HtmlTable {
             }
             html.append("<tr>");
             for (int c = 0; c < header.size(); c++) {
-                html.append("<td>").append(escape(cell.apply(r, c))).append("</td>");
+                html.append("<td style=\"text-align:left\">").append(escape(cell.apply(r, c))).append("</td>");
             }
             html.append("</tr>");
         }

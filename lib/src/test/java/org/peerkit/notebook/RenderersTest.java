@@ -59,7 +59,7 @@ class RenderersTest {
         DisplayData data = RENDERER.render(table);
         String html = (String) data.getData(MIMEType.TEXT_HTML);
         assertTrue(html.startsWith("<table"), html);
-        assertTrue(html.contains("<th>ffw</th>") && html.contains("<td>27.25</td>"), html);
+        assertTrue(html.contains("<th style=\"text-align:left\">ffw</th>") && html.contains("<td style=\"text-align:left\">27.25</td>"), html);
         assertTrue(html.contains("peer&lt;k&gt;"), "cells are escaped: " + html);
         assertTrue(html.contains("2 rows × 2 columns"), html);
         assertTrue(((String) data.getData(MIMEType.TEXT_PLAIN)).contains("dense"));
@@ -76,7 +76,7 @@ class RenderersTest {
     void doctorReportRendersAsHtmlTable() {
         DoctorReport report = new DoctorReport(List.of(Map.entry("backend", "CPU"), Map.entry("sgemm", "100 GFLOP/s")));
         DisplayData data = RENDERER.render(report);
-        assertTrue(((String) data.getData(MIMEType.TEXT_HTML)).contains("<td>sgemm</td>"));
+        assertTrue(((String) data.getData(MIMEType.TEXT_HTML)).contains("<td style=\"text-align:left\">sgemm</td>"));
         assertEquals("backend  CPU\nsgemm    100 GFLOP/s", data.getData(MIMEType.TEXT_PLAIN));
     }
 
