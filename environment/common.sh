@@ -7,6 +7,8 @@ PEERKIT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PEERKIT_ROOT
 KERNEL_NAME="${PEERKIT_KERNEL_NAME:-java}"   # IJava's kernel name, so notebooks open under either kernel
 KERNEL_JAR="$PEERKIT_ROOT/environment/kernel/target/peerkit-kernel.jar"
+# Debian's Jupyter imports debugpy, which warns about frozen modules on every command
+export PYDEVD_DISABLE_FILE_VALIDATION=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -54,8 +56,8 @@ install_kernel() {
   printf '%s:%s' "$PEERKIT_ROOT/lib/target/classes" "$(cat "$PEERKIT_ROOT/lib/target/classpath.txt")" > "$cp"
   rm -rf "$spec"
   java -jar "$KERNEL_JAR" kernelspec "$spec" --name "$KERNEL_NAME" --display-name "Java (PEERkit)" \
-       --classpath-file "$cp" --startup "$PEERKIT_ROOT/environment/kernel-startup.jsh"
-  jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec" >/dev/null
+       --classpath-file "$cp" --startup "$PEERKIT_ROOT/environment/kernel-startup.jsh" >/dev/null
+  jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec" >/dev/null 2>&1
   say "kernel '$KERNEL_NAME' installed ($(jupyter kernelspec list | awk -v k="$KERNEL_NAME" '$1==k {print $2}'))"
   : "$lib_jar"
 }

@@ -2,7 +2,7 @@
 # PEERkit's second command: set up and run every test, then print a summary.
 #   1. Debian packages (Jupyter, the kernel test suite, headless Chromium), the datasets;
 #      notebooks carry no outputs; the CUDA profile resolves and compiles
-#   2. JUnit 5 tests of the library and the kernel (mvn clean verify)
+#   2. JUnit 5 tests of the library and the kernel (mvn verify)
 #   3. the kernel installed for this user, then its Jupyter protocol suite
 #   4. every notebook executed headlessly at PEERKIT_SCALE=smoke (any cell error fails)
 #   5. a real-browser test: Jupyter Notebook + headless Chromium run 00-setup.ipynb
@@ -23,7 +23,8 @@ for arg in "$@"; do
 done
 
 out="$PEERKIT_ROOT/target/test-run"
-rm -rf "$out" && mkdir -p "$out"
+(cd "$PEERKIT_ROOT" && mvn -B -q clean -Pit) || die "mvn clean failed"
+mkdir -p "$out"
 t_start=$(date +%s)
 failed_stages=()
 summary=()
@@ -53,10 +54,10 @@ else
 fi
 
 # --- 3. JUnit ------------------------------------------------------------------------------------
-say "unit tests (mvn clean verify)"
+say "unit tests (mvn verify)"
 t=$(date +%s)
 mvn_ok=1
-(cd "$PEERKIT_ROOT" && mvn -B clean verify -Dmaven.test.failure.ignore=true) > "$out/mvn.log" 2>&1 || mvn_ok=0
+(cd "$PEERKIT_ROOT" && mvn -B verify -Dmaven.test.failure.ignore=true) > "$out/mvn.log" 2>&1 || mvn_ok=0
 read -r tests fails errs skips < <(/usr/bin/python3 - "$PEERKIT_ROOT" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET
 t = f = e = s = 0
