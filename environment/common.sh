@@ -57,7 +57,9 @@ install_kernel() {
   rm -rf "$spec"
   java -jar "$KERNEL_JAR" kernelspec "$spec" --name "$KERNEL_NAME" --display-name "Java (PEERkit)" \
        --classpath-file "$cp" --startup "$PEERKIT_ROOT/environment/kernel-startup.jsh" >/dev/null
-  jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec" >/dev/null 2>&1
+  local log
+  log="$(jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec" 2>&1)" \
+    || die "jupyter kernelspec install failed: $log"
   say "kernel '$KERNEL_NAME' installed ($(jupyter kernelspec list | awk -v k="$KERNEL_NAME" '$1==k {print $2}'))"
   : "$lib_jar"
 }
