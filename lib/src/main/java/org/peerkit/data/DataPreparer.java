@@ -200,6 +200,32 @@ public final class DataPreparer {
         return out;
     }
 
+    /** The split's whole documents, cut from its text file by the byte lengths in {@code documents.tsv}. */
+    static List<Document> documents(DataLocation location, Split split) {
+        Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
+        byte[] text = readText(location, split).getBytes(StandardCharsets.UTF_8);
+        List<Document> docs = new ArrayList<>();
+        int pos = 0;
+        try {
+            for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t");
+                if (!f[0].equals(split.id())) {
+                    continue;
+                }
+                int len = Integer.parseInt(f[2]);
+                if (pos + len > text.length) {
+                    throw new DataException(tsv + " does not match " + location.textDir().resolve(split.id() + ".txt")
+                            + ": delete the text folder and run `environment/peerkit data prepare`");
+                }
+                docs.add(new Document(f[1], new String(text, pos, len, StandardCharsets.UTF_8)));
+                pos += len + SEPARATOR.length();
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read " + tsv + " (" + e.getMessage() + "): run `environment/peerkit data prepare`", e);
+        }
+        return docs;
+    }
+
     private Map<String, Integer> documentCounts() {
         Map<String, Integer> counts = new LinkedHashMap<>();
         documentIds(location).forEach((k, v) -> counts.put(k, v.size()));

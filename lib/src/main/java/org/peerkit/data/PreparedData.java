@@ -109,6 +109,11 @@ public final class PreparedData {
         return DataPreparer.readText(location, split);
     }
 
+    /** The whole documents of a split, in order. */
+    public List<Document> documents(Split split) {
+        return DataPreparer.documents(location, split);
+    }
+
     /** The ids of the whole documents in a split, in order. */
     public List<String> documentIds(Split split) {
         return DataPreparer.documentIds(location).getOrDefault(split.id(), List.of());
