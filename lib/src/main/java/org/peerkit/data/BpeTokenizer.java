@@ -38,7 +38,7 @@ public final class BpeTokenizer {
     private final String trainingTextSha256;
     private final long trainingTextBytes;
     private final byte[][] tokenBytes;
-    private final Map<Long, Integer> rank = new HashMap<>();
+    private final PairRanks ranks;
     private final String hash;
     private final byte[] fileBytes;
 
@@ -57,8 +57,8 @@ public final class BpeTokenizer {
                 throw new IllegalArgumentException("merge " + r + " = (" + a + ", " + b + ") refers to an id not defined before it");
             }
             tokenBytes[256 + r] = concat(tokenBytes[a], tokenBytes[b]);
-            rank.putIfAbsent(BpeTrainer.pair(a, b), r);
         }
+        this.ranks = new PairRanks(this.merges);
         this.fileBytes = serialize().getBytes(StandardCharsets.UTF_8);
         this.hash = DataFiles.sha256(fileBytes);
     }
@@ -154,10 +154,7 @@ public final class BpeTokenizer {
         while (s.length > 1) {
             int bestRank = Integer.MAX_VALUE;
             for (int i = 0; i + 1 < s.length; i++) {
-                Integer r = rank.get(BpeTrainer.pair(s[i], s[i + 1]));
-                if (r != null && r < bestRank) {
-                    bestRank = r;
-                }
+                bestRank = Math.min(bestRank, ranks.rank(s[i], s[i + 1]));
             }
             if (bestRank == Integer.MAX_VALUE) {
                 break;
