@@ -44,7 +44,8 @@ public final class DataInfoCommand implements Callable<Integer> {
         out.println();
         out.printf("data cache  %s%n", loc.cache());
         out.printf("tokenizer   %s  vocab %d  sha256 %s%n", loc.vocabDir(m.vocabSize()).resolve("tokenizer.bpe"), m.vocabSize(), m.tokenizerHash());
-        out.printf("            trained on text/train.txt (sha256 %s) in %.1f s%n", m.trainingTextSha256(), m.tokenizerTrainSeconds());
+        out.printf("            trained on text/train.txt (sha256 %s) %s%n", m.trainingTextSha256(),
+                m.tokenizerTrainSeconds() < 0 ? "(training time not recorded)" : String.format("in %.1f s", m.tokenizerTrainSeconds()));
         out.printf("%-10s %5s %10s %10s %10s %11s %11s %9s%n", "split", "docs", "bytes", "words", "tokens", "bytes/tok", "tok/word", "enc MB/s");
         for (Split s : Split.values()) {
             SplitInfo i = m.split(s);

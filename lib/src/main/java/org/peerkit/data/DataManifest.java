@@ -14,7 +14,8 @@ import java.util.List;
  * @param vocabSize             ids in the tokenizer
  * @param tokenizerHash         {@link BpeTokenizer#hash()}
  * @param trainingTextSha256    SHA-256 of {@code text/train.txt}, the only text the tokenizer saw
- * @param tokenizerTrainSeconds wall time of BPE training when it was prepared
+ * @param tokenizerTrainSeconds wall time of BPE training when it was prepared; -1 if the tokenizer was kept
+ *                              from an earlier run whose manifest is gone
  * @param splits                one entry per {@link Split}, in enum order
  */
 public record DataManifest(int formatVersion, int vocabSize, String tokenizerHash, String trainingTextSha256,

@@ -63,7 +63,7 @@ public final class DataPreparer {
         Path tokFile = dir.resolve("tokenizer.bpe");
         String trainSha = DataFiles.sha256(trainText.getBytes(StandardCharsets.UTF_8));
         BpeTokenizer tok = Files.isRegularFile(tokFile) ? BpeTokenizer.load(tokFile) : null;
-        double trainSeconds = old != null && tok != null && old.tokenizerHash().equals(tok.hash()) ? old.tokenizerTrainSeconds() : 0;
+        double trainSeconds = old != null && tok != null && old.tokenizerHash().equals(tok.hash()) ? old.tokenizerTrainSeconds() : -1;
         if (tok == null || !tok.trainingTextSha256().equals(trainSha)) {
             long t0 = System.nanoTime();
             try (ProgressBar bar = bar("BPE " + vocabSize, vocabSize - 256, "merges")) {
@@ -121,7 +121,7 @@ public final class DataPreparer {
             }
             String text = String.join(SEPARATOR, texts);
             DataFiles.writeStringAtomically(textFile(s), text);
-            note(String.format("wrote %s (%d documents, %s)", rel(textFile(s)), texts.size(),
+            note(String.format("wrote %s (%d document%s, %s)", rel(textFile(s)), texts.size(), texts.size() == 1 ? "" : "s",
                     DataFiles.humanBytes(text.getBytes(StandardCharsets.UTF_8).length)));
         }
         DataFiles.writeStringAtomically(tsv, table.toString());
