@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 
 /** {@code peerkit data}: the dataset cache (download, split, tokenize, shard). */
 @Command(name = "data",
-        mixinStandardHelpOptions = true,
         description = "Prepare and inspect the datasets (State of the Union, Moby-Dick, Brown).",
         subcommands = {
             DataPrepareCommand.class,

@@ -15,7 +15,6 @@ import picocli.CommandLine.Option;
 
 /** {@code peerkit data info}: splits, sizes, token counts, tokenizer hash; optionally batch throughput. */
 @Command(name = "info",
-        mixinStandardHelpOptions = true,
         description = "Show the prepared splits (documents, bytes, words, tokens) and the tokenizer.")
 public final class DataInfoCommand implements Callable<Integer> {
 

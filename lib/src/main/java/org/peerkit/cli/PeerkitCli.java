@@ -8,9 +8,13 @@ import picocli.CommandLine.Command;
  *
  * <p>Adding a command is one line: put its class in {@code subcommands} below. Each subcommand is
  * a picocli {@code @Command} class implementing {@code Callable<Integer>} (or a parent command
- * holding its own subcommands, like {@link DataCommand}).
+ * holding its own subcommands, like {@link DataCommand}); {@code --help} and {@code --version} are
+ * inherited. Exit codes: 0 success, 1 a {@code DataException} or {@code IllegalArgumentException}
+ * (message only), 2 bad usage.
  */
 @Command(name = "peerkit",
+        // INHERIT: every subcommand gets --help and --version without repeating them
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = PeerkitCli.Version.class,
         description = "PEERkit: Mixture of a Million Experts experiments in Java.",
