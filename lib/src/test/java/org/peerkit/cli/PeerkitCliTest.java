@@ -68,6 +68,18 @@ class PeerkitCliTest {
     }
 
     @Test
+    void infoPrintsEverySplitOfPreparedData(@TempDir Path root) throws Exception {
+        var fake = new org.peerkit.data.FakeArchivesAccess(root).prepare(300);
+        System.setProperty("peerkit.data", fake.toString());
+        assertEquals(0, run("data", "info", "--vocab", "300"));
+        String text = out.toString();
+        for (String split : new String[] {"train ", "valid ", "test ", "moby-dick ", "brown "}) {
+            assertTrue(text.contains("\n" + split), split + " row in\n" + text);
+        }
+        assertTrue(text.contains("vocab 300"), text);
+    }
+
+    @Test
     void infoWithoutPreparedDataNamesTheCommand(@TempDir Path empty) {
         System.setProperty("peerkit.data", empty.toString());
         assertEquals(1, run("data", "info"));
