@@ -33,6 +33,12 @@ public final class DataPreparer {
 
     static final String DOCUMENTS_TSV = "documents.tsv";
     static final String SEPARATOR = "\n\n";
+    /**
+     * First line of {@code documents.tsv}. Bump it when the way texts are extracted changes: texts
+     * written by another recipe are then rebuilt, and with them (their hashes change) the
+     * tokenizer and the shards.
+     */
+    static final String TEXT_RECIPE = "# peerkit-text v1";
 
     private final DataLocation location;
     private final ArchiveCache archives;
@@ -97,7 +103,7 @@ public final class DataPreparer {
 
     private void ensureTexts() {
         Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
-        boolean done = Files.isRegularFile(tsv)
+        boolean done = firstLine(tsv).equals(TEXT_RECIPE)
                 && java.util.Arrays.stream(Split.values()).allMatch(sp -> Files.isRegularFile(textFile(sp)));
         if (done) {
             note("kept  " + rel(location.textDir()) + "/ (split texts)");
@@ -111,7 +117,7 @@ public final class DataPreparer {
             docs.putAll(CorpusReader.read(stdlib, brown));
             bar.stepTo(2);
         }
-        StringBuilder table = new StringBuilder("split\tdocument\tbytes\n");
+        StringBuilder table = new StringBuilder(TEXT_RECIPE + "\nsplit\tdocument\tbytes\n");
         for (Split s : Split.values()) {
             List<String> texts = new ArrayList<>();
             for (Document d : docs.get(s)) {
@@ -190,7 +196,7 @@ public final class DataPreparer {
         Map<String, List<String>> out = new LinkedHashMap<>();
         try {
             List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);
-            for (String line : lines.subList(1, lines.size())) {
+            for (String line : lines.subList(2, lines.size())) {
                 String[] f = line.split("\t");
                 out.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
             }
@@ -224,6 +230,17 @@ public final class DataPreparer {
             throw new DataException("cannot read " + tsv + " (" + e.getMessage() + "): run `environment/peerkit data prepare`", e);
         }
         return docs;
+    }
+
+    private static String firstLine(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Map<String, Integer> documentCounts() {

@@ -87,6 +87,18 @@ class DataPreparerTest {
     }
 
     @Test
+    void textsOfAnotherRecipeAreRebuilt(@TempDir Path root) throws Exception {
+        FakeArchives fake = new FakeArchives(root);
+        preparer(fake).prepare(300);
+        Path tsv = fake.location.textDir().resolve(DataPreparer.DOCUMENTS_TSV);
+        Files.writeString(tsv, Files.readString(tsv).replace(DataPreparer.TEXT_RECIPE, "# peerkit-text v0"));
+        DataPreparer again = preparer(fake);
+        again.prepare(300);
+        assertTrue(again.actions().contains("wrote text/documents.tsv"), again.actions().toString());
+        assertTrue(Files.readString(tsv).startsWith(DataPreparer.TEXT_RECIPE + "\n"));
+    }
+
+    @Test
     void missingCacheNamesTheCommand(@TempDir Path root) throws Exception {
         FakeArchives fake = new FakeArchives(root);
         var e = assertThrows(DataException.class, () -> PreparedData.load(fake.location, 4096));
