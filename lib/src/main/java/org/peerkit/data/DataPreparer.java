@@ -64,7 +64,7 @@ public final class DataPreparer {
         String trainText = readText(Split.TRAIN);
         Path dir = location.vocabDir(vocabSize);
         Path manifestFile = dir.resolve("manifest.json");
-        DataManifest old = Files.isRegularFile(manifestFile) ? DataManifest.load(manifestFile) : null;
+        DataManifest old = readOldManifest(manifestFile);
 
         Path tokFile = dir.resolve("tokenizer.bpe");
         String trainSha = DataFiles.sha256(trainText.getBytes(StandardCharsets.UTF_8));
@@ -94,6 +94,19 @@ public final class DataPreparer {
             note("wrote " + rel(manifestFile));
         }
         return m;
+    }
+
+    /** The manifest of an earlier run, or null if there is none or it is unreadable (it is rebuilt). */
+    private DataManifest readOldManifest(Path manifestFile) {
+        if (!Files.isRegularFile(manifestFile)) {
+            return null;
+        }
+        try {
+            return DataManifest.load(manifestFile);
+        } catch (DataException e) {
+            note("rebuilding " + rel(manifestFile) + ": " + e.getMessage());
+            return null;
+        }
     }
 
     /** What this run wrote or kept, one line each. */
