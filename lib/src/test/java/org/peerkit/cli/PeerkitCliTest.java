@@ -1,0 +1,89 @@
+package org.peerkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PeerkitCliTest {
+
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        CommandLine cli = PeerkitCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @AfterEach
+    void clearDataProperty() {
+        System.clearProperty("peerkit.data");
+    }
+
+    @Test
+    void printsTheVersion() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("peerkit "), out.toString());
+    }
+
+    @Test
+    void helpListsTheDataCommandAndItsSubcommands() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("data  Prepare and inspect the datasets"), out.toString());
+        assertEquals(0, run("data", "--help"));
+        assertTrue(out.toString().contains("prepare") && out.toString().contains("info"), out.toString());
+    }
+
+    @Test
+    void parsesTheVocabularyOption() {
+        CommandLine.ParseResult parsed = PeerkitCli.commandLine().parseArgs("data", "prepare", "--vocab", "1024");
+        DataPrepareCommand cmd = (DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertEquals(1024, cmd.vocab);
+        parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
+        assertEquals(4096, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).vocab);
+    }
+
+    @Test
+    void aVocabularyBelow257IsRefusedWithItsRule() {
+        assertEquals(1, run("data", "prepare", "--vocab", "100"));
+        assertEquals("error: vocabSize=100 must be in [257, 65536]: 256 byte tokens plus at least one merge, and ids must fit the shards' 16-bit tokens",
+                err.toString().strip());
+    }
+
+    @Test
+    void badUsageExitsWith2() {
+        assertEquals(2, run("data", "prepare", "--vocab", "many"));
+        assertTrue(err.toString().contains("Invalid value for option '--vocab': 'many' is not an int"), err.toString());
+        assertEquals(2, run());
+        assertTrue(err.toString().contains("missing command: choose one of [help, data]"), err.toString());
+        assertEquals(2, run("nonsense"));
+    }
+
+    @Test
+    void infoPrintsEverySplitOfPreparedData(@TempDir Path root) throws Exception {
+        var fake = new org.peerkit.data.FakeArchivesAccess(root).prepare(300);
+        System.setProperty("peerkit.data", fake.toString());
+        assertEquals(0, run("data", "info", "--vocab", "300"));
+        String text = out.toString();
+        for (String split : new String[] {"train ", "valid ", "test ", "moby-dick ", "brown "}) {
+            assertTrue(text.contains("\n" + split), split + " row in\n" + text);
+        }
+        assertTrue(text.contains("vocab 300"), text);
+    }
+
+    @Test
+    void infoWithoutPreparedDataNamesTheCommand(@TempDir Path empty) {
+        System.setProperty("peerkit.data", empty.toString());
+        assertEquals(1, run("data", "info"));
+        assertTrue(err.toString().startsWith("error: no prepared data for vocabulary 4096 in " + empty), err.toString());
+        assertTrue(err.toString().contains("run `environment/peerkit data prepare --vocab 4096`"), err.toString());
+    }
+}

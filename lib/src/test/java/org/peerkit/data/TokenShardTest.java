@@ -1,0 +1,107 @@
+package org.peerkit.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenShardTest {
+
+    static BpeTokenizer tok;
+    static BpeTokenizer other;
+    static final String FIX = "; delete it and run `environment/peerkit data prepare` to rebuild it";
+
+    @BeforeAll
+    static void train() {
+        tok = BpeTokenizer.train(BpeTokenizerTest.englishLike(5000, 1), 300);
+        other = BpeTokenizer.train(BpeTokenizerTest.englishLike(5000, 2), 300);
+    }
+
+    static Path writeShard(Path dir, int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = (i * 7) % tok.vocabSize();
+        }
+        Path f = dir.resolve("s.tok");
+        TokenShard.write(f, ids, n, tok);
+        return f;
+    }
+
+    @Test
+    void writesAndMapsTokens(@TempDir Path dir) throws Exception {
+        int[] ids = tok.encode("the union shall have peace");
+        Path f = dir.resolve("a.tok");
+        TokenShard.write(f, ids, ids.length, tok);
+        TokenShard s = TokenShard.open(f, tok.hash());
+        assertEquals(ids.length, s.tokenCount());
+        assertEquals(tok.vocabSize(), s.vocabSize());
+        assertEquals(tok.hash(), s.vocabHash());
+        assertArrayEquals(ids, s.toArray());
+        assertEquals(TokenShard.HEADER_BYTES + 2L * ids.length, Files.size(f));
+        try (var list = Files.list(dir)) {
+            assertEquals(1, list.count(), "no temp file left behind");
+        }
+    }
+
+    @Test
+    void rejectsBadMagic(@TempDir Path dir) throws Exception {
+        Path f = writeShard(dir, 100);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.write("NOTASHRD".getBytes());
+        }
+        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
+        assertEquals("token shard " + f + " has bad magic 'NOTASHRD', expected 'PEERTOKS': not a PEERkit token shard" + FIX, e.getMessage());
+    }
+
+    @Test
+    void rejectsATruncatedShard(@TempDir Path dir) throws Exception {
+        Path f = writeShard(dir, 100);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(64 + 150);
+        }
+        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
+        assertEquals("token shard " + f + " is truncated: header says 100 tokens (264 bytes) but the file has 214 bytes" + FIX, e.getMessage());
+    }
+
+    @Test
+    void rejectsAShardShorterThanItsHeader(@TempDir Path dir) throws Exception {
+        Path f = writeShard(dir, 100);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(10);
+        }
+        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
+        assertEquals("token shard " + f + " is truncated: 10 bytes, shorter than the 64-byte header" + FIX, e.getMessage());
+    }
+
+    @Test
+    void rejectsAShardOfAnotherVocabulary(@TempDir Path dir) {
+        Path f = writeShard(dir, 100);
+        var e = assertThrows(DataException.class, () -> TokenShard.open(f, other.hash()));
+        assertEquals("token shard " + f + " was built with vocabulary " + tok.hash() + " but the tokenizer in use is " + other.hash() + FIX,
+                e.getMessage());
+    }
+
+    @Test
+    void rejectsAMissingShard(@TempDir Path dir) {
+        var e = assertThrows(DataException.class, () -> TokenShard.open(dir.resolve("x.tok"), tok.hash()));
+        assertEquals("missing token shard " + dir.resolve("x.tok") + ": run `environment/peerkit data prepare`", e.getMessage());
+    }
+
+    @Test
+    void refusesIdsOutsideTheVocabularyAndKeepsNothing(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.tok");
+        var e = assertThrows(RuntimeException.class, () -> TokenShard.write(f, new int[] {1, 2, 300}, 3, tok));
+        assertEquals("token id 300 at position 2 is outside [0, 300)", e.getMessage());
+        assertFalse(Files.exists(f));
+        try (var list = Files.list(dir)) {
+            assertEquals(0, list.count(), "the temp file was removed");
+        }
+    }
+}
