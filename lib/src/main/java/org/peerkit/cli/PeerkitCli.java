@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DataCommand.class,
+            DoctorCommand.class,
         })
 public final class PeerkitCli implements Runnable {
 

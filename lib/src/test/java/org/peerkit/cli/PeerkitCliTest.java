@@ -35,9 +35,16 @@ class PeerkitCliTest {
     }
 
     @Test
+    void doctorReportsTheBackendWithoutMeasuringWhenAsked() {
+        assertEquals(0, run("doctor", "--no-sgemm"));
+        assertTrue(out.toString().contains("blas vendor") && out.toString().contains("CPU"), out.toString());
+        assertTrue(!out.toString().contains("sgemm"), out.toString());
+    }
+
+    @Test
     void helpListsTheDataCommandAndItsSubcommands() {
         assertEquals(0, run("--help"));
-        assertTrue(out.toString().contains("data  Prepare and inspect the datasets"), out.toString());
+        assertTrue(out.toString().matches("(?s).*data +Prepare and inspect the datasets.*"), out.toString());
         assertEquals(0, run("data", "--help"));
         assertTrue(out.toString().contains("prepare") && out.toString().contains("info"), out.toString());
     }
@@ -63,7 +70,7 @@ class PeerkitCliTest {
         assertEquals(2, run("data", "prepare", "--vocab", "many"));
         assertTrue(err.toString().contains("Invalid value for option '--vocab': 'many' is not an int"), err.toString());
         assertEquals(2, run());
-        assertTrue(err.toString().contains("missing command: choose one of [help, data]"), err.toString());
+        assertTrue(err.toString().contains("missing command: choose one of [help, data, doctor]"), err.toString());
         assertEquals(2, run("nonsense"));
     }
 
