@@ -149,6 +149,12 @@ final class CellThreadControl extends DirectExecutionControl {
         try {
             cellThread.setContextClassLoader(call.doit().getDeclaringClass().getClassLoader());
             running = call;
+            if (interrupted) {
+                // the interrupt came while JShell was compiling: do not start the snippet at all
+                running = null;
+                call.result().completeExceptionally(new InterruptedException("interrupted before it started"));
+                return;
+            }
             Object value;
             try {
                 value = call.doit().invoke(null);

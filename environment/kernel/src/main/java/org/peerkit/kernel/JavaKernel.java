@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -387,7 +388,8 @@ public final class JavaKernel extends BaseKernel {
     private static String describe(Snippet s) {
         if (s instanceof MethodSnippet m) return "method " + m.name() + "(" + m.parameterTypes() + ")";
         if (s instanceof VarSnippet v) return "variable " + v.name();
-        if (s instanceof DeclarationSnippet d) return s.kind() == Snippet.Kind.TYPE_DECL ? "type " + d.name() : d.name();
+        if (s instanceof DeclarationSnippet d) // "class P", "record R", "interface I", "enum E"
+            return s.subKind().name().replace("_SUBKIND", "").replace('_', ' ').toLowerCase(Locale.ROOT) + " " + d.name();
         return "snippet " + s.source().strip();
     }
 

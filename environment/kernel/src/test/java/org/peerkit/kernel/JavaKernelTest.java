@@ -226,19 +226,24 @@ class JavaKernelTest {
 
     @Test
     void interruptWakesASleepingCell() throws Exception {
-        Future<DisplayData> cell = background.submit(() -> shared.evalCell("Thread.sleep(600_000);"));
-        awaitState(shared.cellThread(), Thread.State.TIMED_WAITING);
+        System.clearProperty("kernelTest.sleeping");
+        Future<DisplayData> cell = background.submit(() -> shared.evalCell(
+                "{ System.setProperty(\"kernelTest.sleeping\", \"yes\"); Thread.sleep(600_000); }"));
+        awaitProperty("kernelTest.sleeping");
         shared.interrupt();
         Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
         assertTrue(e.getMessage().startsWith("cell interrupted at In["), e.getMessage());
-        assertTrue(!e.getMessage().contains("stopped"), e.getMessage());
+        assertTrue(!e.getMessage().contains("stopped"), "a sleep ends on Thread.interrupt: " + e.getMessage());
         assertEquals("3", out(shared, "1 + 2"));
     }
 
     @Test
     void interruptStopsABusyLoop() throws Exception {
-        Future<DisplayData> cell = background.submit(() -> shared.evalCell("long spins = 0;\nwhile (true) { spins++; }"));
-        awaitState(shared.cellThread(), Thread.State.RUNNABLE);
+        System.clearProperty("kernelTest.spinning");
+        shared.evalCell("long spins = 0;");
+        Future<DisplayData> cell = background.submit(() -> shared.evalCell(
+                "\n{ System.setProperty(\"kernelTest.spinning\", \"yes\"); while (true) { spins++; } }"));
+        awaitProperty("kernelTest.spinning");
         shared.interrupt();
         Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("stopped"), e.getMessage());
@@ -295,11 +300,10 @@ class JavaKernelTest {
         return e.getCause();
     }
 
-    /** Waits (bounded) until the cell thread is in user code in the given state. */
-    private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
-        for (int i = 0; i < 3000 && t.getState() != state; i++) Thread.sleep(10);
-        assertEquals(state, t.getState(), "cell thread never reached " + state);
-        Thread.sleep(50); // let it get into the loop or sleep proper
+    /** Waits (bounded) until a cell has set the system property, i.e. is inside its user code. */
+    private static void awaitProperty(String name) throws InterruptedException {
+        for (int i = 0; i < 6000 && System.getProperty(name) == null; i++) Thread.sleep(10);
+        assertEquals("yes", System.getProperty(name), "the cell never started");
     }
 
     /** Compiles one class into a jar under {@code dir}. */
