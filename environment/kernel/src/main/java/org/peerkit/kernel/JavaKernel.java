@@ -139,7 +139,7 @@ public final class JavaKernel extends BaseKernel {
         try {
             reportStartupProblemsOnce();
             Out out = runCode(code, label, false);
-            return out == null ? null : render(out.value());
+            return out == null ? null : renderOut(out.value(), label);
         } finally {
             System.out.flush();
             System.err.flush();
@@ -180,6 +180,15 @@ public final class JavaKernel extends BaseKernel {
         if (value == null) return new DisplayData("null");
         if (value instanceof DisplayData d) return d;
         return mimes.length == 0 ? getRenderer().render(value) : getRenderer().renderAs(value, mimes);
+    }
+
+    /** Renderers are user code running on the shell thread: their failures become cell errors. */
+    private DisplayData renderOut(Object value, String label) throws CellException {
+        try {
+            return render(value);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            throw CellException.ofRendering(e, label);
+        }
     }
 
     @Override

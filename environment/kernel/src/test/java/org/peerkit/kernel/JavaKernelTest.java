@@ -105,6 +105,16 @@ class JavaKernelTest {
     }
 
     @Test
+    void aFailingRendererIsACellErrorAndTheKernelGoesOn() throws Exception {
+        JavaKernel k = new JavaKernel();
+        k.evalCell("class Fragile {}\nrenderer().createRegistration(Fragile.class).register((f, ctx) -> { throw new IllegalStateException(\"no\"); });");
+        CellException e = assertThrows(CellException.class, () -> k.evalCell("new Fragile()"));
+        assertTrue(e.getMessage().startsWith("could not show the value of In[2]: java.lang.IllegalStateException: no"), e.getMessage());
+        assertEquals("1", out(k, "1"));
+        k.onShutdown(false);
+    }
+
+    @Test
     void nullRendersAsText() throws Exception {
         shared.evalCell("String nothing = null;");
         assertEquals("null", out(shared, "nothing"));
@@ -219,6 +229,9 @@ class JavaKernelTest {
         assertEquals("42", out(k, "%load helpers.jsh\ntwice(21)"));
         CompilationError e = assertThrows(CompilationError.class, () -> k.evalCell("%load broken.jsh"));
         assertTrue(e.getMessage().startsWith("broken.jsh line 2: incompatible types"), e.getMessage());
+        Files.writeString(tmp.resolve("loop.jsh"), "%load loop.jsh\n");
+        MagicError loop = assertThrows(MagicError.class, () -> k.evalCell("%load loop.jsh"));
+        assertTrue(loop.getMessage().contains("nested loads"), loop.getMessage());
         MagicError missing = assertThrows(MagicError.class, () -> k.evalCell("%load nowhere.jsh"));
         assertTrue(missing.getMessage().startsWith("%load: Could not find any source"), missing.getMessage());
         k.onShutdown(false);
