@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class JavaKernel extends BaseKernel {
     /** An Out value; a record so that a null value differs from "no Out". */
     private record Out(Object value) {}
 
-    private final CellThreadControl control = new CellThreadControl();
+    private final CellThreadControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final LineMagics magics;
@@ -79,6 +80,12 @@ public final class JavaKernel extends BaseKernel {
 
     /** A kernel whose relative paths ({@code %jars}, {@code %load}) resolve against {@code workDir}. */
     public JavaKernel(Path workDir) {
+        this(workDir, CellThreadControl.GRACE);
+    }
+
+    /** As above, with the time an interrupted cell gets before its thread is stopped (tests shorten it). */
+    JavaKernel(Path workDir, Duration interruptGrace) {
+        control = new CellThreadControl(interruptGrace);
         shell = JShell.builder().executionEngine(new Provider(control), Map.of()).build();
         analysis = shell.sourceCodeAnalysis();
         magics = new LineMagics(workDir, shell::addToClasspath, this::runScript);
@@ -325,7 +332,7 @@ public final class JavaKernel extends BaseKernel {
     }
 
     private Out evalSnippet(String source, SnippetOrigin origin, boolean outWanted) throws CellError {
-        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.wasStopped());
+        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
         List<SnippetEvent> events = shell.eval(source);
         Object value = control.takeValue();
         SnippetEvent main = null;
@@ -343,7 +350,7 @@ public final class JavaKernel extends BaseKernel {
             throw CompilationError.of(source, origin, errors);
         }
         if (main.exception() != null) throw runtimeError(main.exception(), origin);
-        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.wasStopped());
+        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
         if (isRecoverable(main))
             System.out.println("|  created " + describe(main.snippet()) + ", however, it cannot be used until "
                     + missing(main.snippet()) + " is declared");
@@ -351,7 +358,7 @@ public final class JavaKernel extends BaseKernel {
     }
 
     private CellError runtimeError(JShellException ex, SnippetOrigin origin) {
-        if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.wasStopped());
+        if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.interruptNote());
         if (ex instanceof UnresolvedReferenceException u)
             return new UnresolvedReference(describe(u.getSnippet()), missingList(u.getSnippet()), origin.place(1));
         if (ex instanceof EvalException ee) return CellException.of(ee, origins::get);

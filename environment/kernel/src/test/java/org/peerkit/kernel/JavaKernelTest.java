@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -41,9 +42,12 @@ class JavaKernelTest {
     @TempDir
     Path tmp;
 
+    /** Interrupt tests wait this long for a busy cell before its thread is stopped (1 s in use). */
+    private static final Duration GRACE = Duration.ofMillis(200);
+
     @BeforeAll
     static void startKernel() {
-        shared = new JavaKernel();
+        shared = new JavaKernel(Path.of(""), GRACE);
     }
 
     @AfterAll
@@ -261,6 +265,24 @@ class JavaKernelTest {
         Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("stopped"), e.getMessage());
         assertEquals("true", out(shared, "spins > 0"));
+    }
+
+    @Test
+    void aLoopThatSwallowsThreadDeathIsReportedAndTheKernelRecoversWhenItEnds() throws Exception {
+        JavaKernel k = new JavaKernel(Path.of(""), GRACE);
+        System.clearProperty("kernelTest.stubborn");
+        System.clearProperty("kernelTest.release");
+        Future<DisplayData> cell = background.submit(() -> k.evalCell(
+                "{ System.setProperty(\"kernelTest.stubborn\", \"yes\");\n"
+                + "  while (!Boolean.getBoolean(\"kernelTest.release\")) {\n"
+                + "    try { while (!Boolean.getBoolean(\"kernelTest.release\")) Thread.onSpinWait(); } catch (Throwable t) { } } }"));
+        awaitProperty("kernelTest.stubborn");
+        k.interrupt();
+        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        assertTrue(e.getMessage().contains("restart the kernel"), e.getMessage());
+        System.setProperty("kernelTest.release", "true"); // let the stubborn loop end
+        assertEquals("2", out(k, "1 + 1"));
+        k.onShutdown(false);
     }
 
     @Test
