@@ -14,27 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
-import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
-import jdk.jshell.SourceCodeAnalysis.Documentation;
-import jdk.jshell.SourceCodeAnalysis.Suggestion;
 import jdk.jshell.UnresolvedReferenceException;
-import jdk.jshell.VarSnippet;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -43,14 +36,14 @@ import jdk.jshell.spi.ExecutionEnv;
  * A Java kernel: JShell evaluating cells in this JVM, on one persistent cell thread
  * ({@link CellThreadControl}), behind basekernel's Jupyter protocol.
  *
- * <p>A cell is cut into magic lines and code ({@link CellParts}); the code is split into snippets
- * with JShell's {@code analyzeCompletion} and each is evaluated in turn. The cell's Out is the live
- * value of its last snippet when that is an expression and the cell does not end in {@code ;}
- * (IPython's rule, so {@code display(x);} does not also show the display id). Errors are thrown
- * as {@link CellError}s whose class name and one-line message become Jupyter's ename/evalue.
- * Snippet ids are remembered with their cell and line ({@link SnippetOrigin}) so stack traces read
- * {@code In[n] line k}. JShell's redefinition notices (a variable reset because its class changed,
- * a method waiting for a missing definition) are printed like JShell prints them.
+ * <p>A cell is cut into magic lines ({@link LineMagics}) and code ({@link CellParts}); the code is
+ * split into snippets with JShell's {@code analyzeCompletion} and each is evaluated in turn. The
+ * cell's Out is the live value of its last snippet when that is an expression and the cell does
+ * not end in {@code ;} (IPython's rule, so {@code display(x);} does not also show the display id).
+ * Errors are thrown as {@link CellError}s whose class name and one-line message become Jupyter's
+ * ename/evalue. Snippet ids are remembered with their cell and line ({@link SnippetOrigin}) so
+ * stack traces read {@code In[n] line k}. JShell's notices about changed definitions are printed
+ * by {@link DefinitionNotices}; completion, inspect and is_complete live in {@link CodeInsight}.
  */
 public final class JavaKernel extends BaseKernel {
     static final String VERSION = "0.1.0";
@@ -66,6 +59,8 @@ public final class JavaKernel extends BaseKernel {
     private final CellThreadControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    private final CodeInsight insight;
+    private final DefinitionNotices notices;
     private final LineMagics magics;
     private final Map<String, SnippetOrigin> origins = new ConcurrentHashMap<>();
     private final HistoryManager history = new EmptyHistory();
@@ -88,6 +83,8 @@ public final class JavaKernel extends BaseKernel {
         control = new CellThreadControl(interruptGrace);
         shell = JShell.builder().executionEngine(new Provider(control), Map.of()).build();
         analysis = shell.sourceCodeAnalysis();
+        insight = new CodeInsight(analysis);
+        notices = new DefinitionNotices(shell);
         magics = new LineMagics(workDir, shell::addToClasspath, this::runScript);
         // Under a launcher whose java.class.path does not list this jar (Surefire's manifest-only
         // jar), javac could not see Notebook; the snippet loader still loads it parent-first.
@@ -211,56 +208,21 @@ public final class JavaKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        String text = CellParts.withoutMagics(code);
-        int start = snippetStart(text, at);
-        String snippet = text.substring(start, at);
-        int[] anchor = new int[1];
-        List<String> options = analysis.completionSuggestions(snippet, snippet.length(), anchor).stream()
-                .sorted(Comparator.comparing((Suggestion s) -> !s.matchesType()))
-                .map(Suggestion::continuation)
-                .distinct()
-                .collect(Collectors.toList());
-        return new ReplacementOptions(options, start + anchor[0], at);
+        return insight.complete(code, at);
     }
 
-    /** Signatures (and javadoc where the JDK sources are installed) of what is under the cursor. */
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        String text = CellParts.withoutMagics(code);
-        int end = at;
-        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
-        String snippet = text.substring(snippetStart(text, at), end);
-        List<Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
-        if (docs.isEmpty()) docs = analysis.documentation(snippet + "(", snippet.length() + 1, true); // Math.abs
-        if (docs.isEmpty()) return null;
-        StringBuilder b = new StringBuilder();
-        for (Documentation d : docs) {
-            b.append(d.signature()).append('\n');
-            if (d.javadoc() != null && !d.javadoc().isBlank()) b.append(d.javadoc()).append("\n\n");
-        }
-        return new DisplayData(b.toString().strip());
+        return insight.inspect(code, at);
     }
 
     @Override
     public String isComplete(String code) {
-        String rest = CellParts.withoutMagics(code);
-        while (true) {
-            CompletionInfo info = analysis.analyzeCompletion(rest);
-            switch (info.completeness()) {
-                case EMPTY:
-                    return IS_COMPLETE_YES;
-                case COMPLETE:
-                case COMPLETE_WITH_SEMI:
-                    if (info.remaining().isBlank()) return IS_COMPLETE_YES;
-                    rest = info.remaining();
-                    break;
-                case DEFINITELY_INCOMPLETE:
-                case CONSIDERED_INCOMPLETE:
-                    return "    ";
-                default:
-                    return IS_COMPLETE_BAD;
-            }
-        }
+        return switch (insight.isComplete(code)) {
+            case COMPLETE -> IS_COMPLETE_YES;
+            case INCOMPLETE -> "    "; // the indent of the next line
+            case INVALID -> IS_COMPLETE_BAD;
+        };
     }
 
     @Override
@@ -341,7 +303,7 @@ public final class JavaKernel extends BaseKernel {
                 main = e;
                 origins.put(e.snippet().id(), origin);
             } else {
-                printUpdateNotice(e);
+                notices.updated(e);
             }
         }
         if (main == null) return null;
@@ -351,39 +313,17 @@ public final class JavaKernel extends BaseKernel {
         }
         if (main.exception() != null) throw runtimeError(main.exception(), origin);
         if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
-        if (isRecoverable(main))
-            System.out.println("|  created " + describe(main.snippet()) + ", however, it cannot be used until "
-                    + missing(main.snippet()) + " is declared");
+        notices.created(main);
         return outWanted && isExpression(main.snippet()) ? new Out(value) : null;
     }
 
     private CellError runtimeError(JShellException ex, SnippetOrigin origin) {
         if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.interruptNote());
         if (ex instanceof UnresolvedReferenceException u)
-            return new UnresolvedReference(describe(u.getSnippet()), missingList(u.getSnippet()), origin.place(1));
+            return new UnresolvedReference(DefinitionNotices.describe(u.getSnippet()), notices.missing(u.getSnippet()),
+                    origin.place(1));
         if (ex instanceof EvalException ee) return CellException.of(ee, origins::get);
         return new MagicError(ex.getMessage()); // JShell has no other kind; kept total for safety
-    }
-
-    /** JShell's notices for snippets changed by another definition (e.g. a class redefined). */
-    private void printUpdateNotice(SnippetEvent e) {
-        Snippet s = e.snippet();
-        Snippet.Status status = e.status();
-        if (status == Snippet.Status.OVERWRITTEN || status == Snippet.Status.DROPPED) return;
-        String cause = describe(e.causeSnippet());
-        if (isRecoverable(e)) {
-            System.out.println("|  update: " + describe(s) + " cannot be used until " + missing(s)
-                    + " is declared (after " + cause + " changed)");
-        } else if (status == Snippet.Status.REJECTED) {
-            System.out.println("|  update: " + describe(s) + " no longer compiles after " + cause + " changed");
-        } else if (s instanceof VarSnippet && status == Snippet.Status.VALID) {
-            System.out.println("|  update: " + describe(s) + " was reset to its default value because "
-                    + cause + " changed");
-        }
-    }
-
-    private static boolean isRecoverable(SnippetEvent e) {
-        return e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED;
     }
 
     private static boolean isExpression(Snippet s) {
@@ -393,34 +333,8 @@ public final class JavaKernel extends BaseKernel {
         };
     }
 
-    private String missing(Snippet s) {
-        return String.join(" and ", missingList(s));
-    }
-
-    private List<String> missingList(Snippet s) {
-        return s instanceof DeclarationSnippet d ? shell.unresolvedDependencies(d).collect(Collectors.toList()) : List.of();
-    }
-
-    private static String describe(Snippet s) {
-        if (s instanceof MethodSnippet m) return "method " + m.name() + "(" + m.parameterTypes() + ")";
-        if (s instanceof VarSnippet v) return "variable " + v.name();
-        if (s instanceof DeclarationSnippet d) // "class P", "record R", "interface I", "enum E"
-            return s.subKind().name().replace("_SUBKIND", "").replace('_', ' ').toLowerCase(Locale.ROOT) + " " + d.name();
-        return "snippet " + s.source().strip();
-    }
-
     private String diagnostics(Snippet s) {
         return shell.diagnostics(s).map(d -> d.getMessage(null)).collect(Collectors.joining("; "));
-    }
-
-    /** Where the snippet holding {@code at} begins (earlier complete snippets are skipped). */
-    private int snippetStart(String text, int at) {
-        int start = 0;
-        while (true) {
-            CompletionInfo info = analysis.analyzeCompletion(text.substring(start, at));
-            if (!info.completeness().isComplete() || info.remaining().isBlank()) return start;
-            start = at - info.remaining().length();
-        }
     }
 
     private void reportStartupProblemsOnce() {
