@@ -191,6 +191,11 @@ class JavaKernelTest {
     }
 
     @Test
+    void aContinuedModuloIsJavaNotAMagic() throws Exception {
+        assertEquals("1", out(shared, "int mod = 10\n    % 3;\nmod"));
+    }
+
+    @Test
     void jarsGlobMatchingNothingIsAnError() {
         JavaKernel k = new JavaKernel(tmp);
         MagicError e = assertThrows(MagicError.class, () -> k.evalCell("%jars missing/*.jar"));
