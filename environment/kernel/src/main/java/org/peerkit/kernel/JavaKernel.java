@@ -280,7 +280,7 @@ public final class JavaKernel extends BaseKernel {
             int startLine = firstLine + countLines(chunk, consumed + lead);
             SnippetOrigin origin = new SnippetOrigin(label, startLine);
             try {
-                out = evalSnippet(source.substring(lead), origin, !raw.strip().endsWith(";"));
+                out = evalSnippet(source.substring(lead), origin, !endsWithSemicolon(raw));
             } catch (CellError e) {
                 if (!keepGoing || e instanceof Interrupted) throw e;
                 problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -344,6 +344,36 @@ public final class JavaKernel extends BaseKernel {
             startupProblems.forEach(System.err::println);
             startupProblems.clear();
         }
+    }
+
+    /** Whether code ends in {@code ;} once trailing comments are dropped ({@code x; // note} does). */
+    static boolean endsWithSemicolon(String code) {
+        String s = code.strip();
+        while (true) {
+            String before = s;
+            if (s.endsWith("*/") && s.lastIndexOf("/*") >= 0) s = s.substring(0, s.lastIndexOf("/*")).strip();
+            int lineStart = s.lastIndexOf('\n') + 1;
+            int comment = lineCommentStart(s, lineStart);
+            if (comment >= 0) s = s.substring(0, comment).strip();
+            if (s.equals(before)) return s.endsWith(";");
+        }
+    }
+
+    /** Index of a {@code //} outside string and char literals on the line starting at {@code from}, or -1. */
+    private static int lineCommentStart(String s, int from) {
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int countLines(String s, int end) {

@@ -89,6 +89,10 @@ class JavaKernelTest {
         assertNull(shared.evalCell("int sevenOut = 7;"));
         assertEquals("\"abc\"".length() - 2 + "", out(shared, "\"abc\".length() // a comment"));
         assertNull(shared.evalCell("System.out.println(\"side effect\")"), "a void call has no Out");
+        assertNull(shared.evalCell("sixOut * 7; // a comment after the semicolon"));
+        assertNull(shared.evalCell("sixOut * 7; /* a block comment */"));
+        assertEquals("a // b", out(shared, "\"a // b\""));
+        assertEquals("x;", out(shared, "\"x;\" // a string ending in a semicolon"));
     }
 
     @Test
