@@ -9,7 +9,9 @@ history_request, the %jars glob error. Use Debian's Python, not a pyenv shim:
 
 Ends with "kernel checks: N passed, M failed, K skipped".
 """
+import json
 import os
+import tempfile
 import time
 import unittest
 
@@ -139,6 +141,20 @@ class JavaKernelProtocolTests(jupyter_kernel_test.KernelTests):
 
     def test_jars_glob_matching_nothing(self):
         self.assert_one_line_error("%jars no/such/dir/*.jar", "MagicError", "nothing matches 'no/such/dir/*.jar'")
+
+    def test_load_another_notebook(self):
+        # %load reads .ipynb with basekernel's gson, which the shaded jar relocates
+        nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# helpers"]},
+                        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                         "source": ["int helperTwice(int x) {\n", "    return 2 * x;\n", "}"]}],
+              "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "helpers.ipynb")
+            with open(path, "w") as f:
+                json.dump(nb, f)
+            content, _ = self.execute_reply("%load " + path)
+            self.assertEqual(content["status"], "ok", content)
+        self.assert_result("helperTwice(21)", "42")
 
     def test_history_request_gets_a_reply(self):
         self.flush_channels()
