@@ -9,7 +9,9 @@ history_request, the %jars glob error. Use Debian's Python, not a pyenv shim:
 
 Ends with "kernel checks: N passed, M failed, K skipped".
 """
+import json
 import os
+import tempfile
 import time
 import unittest
 
@@ -95,27 +97,25 @@ class JavaKernelProtocolTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(errors[0]["content"]["ename"], ename)
         return content
 
-    def interrupt_after_start(self, code):
-        """Starts code, interrupts once the cell runs, returns the reply content and seconds taken."""
+    def interrupt_when_printed(self, code, marker):
+        """Runs code, interrupts once it has printed marker (so it is inside its loop or sleep)."""
         self.flush_channels()
         msg_id = self.kc.execute(code)
-        # execute_input on iopub means the kernel is inside the cell
         while True:
             msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
-            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
+                    and marker in msg["content"]["text"]):
                 break
-        time.sleep(0.5)
-        start = time.time()
         self.km.interrupt_kernel()
         reply = self.get_non_kernel_info_reply(timeout=TIMEOUT)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.iopub_until_idle(msg_id)
-        return reply["content"], time.time() - start
+        return reply["content"]
 
     # ---- our checks ----------------------------------------------------------------------
 
     def test_interrupt_sleep_then_recover(self):
-        content, _ = self.interrupt_after_start("Thread.sleep(600_000);")
+        content = self.interrupt_when_printed('{ System.out.println("sleeping"); Thread.sleep(600_000); }', "sleeping")
         self.assertEqual(content["status"], "error")
         self.assertEqual(content["ename"], "Interrupted")
         self.assertIn("interrupted", content["evalue"])
@@ -123,10 +123,11 @@ class JavaKernelProtocolTests(jupyter_kernel_test.KernelTests):
 
     def test_interrupt_busy_loop_then_recover(self):
         self.execute_reply("long spins = 0;")
-        content, _ = self.interrupt_after_start("while (true) { spins++; }")
+        content = self.interrupt_when_printed('{ System.out.println("spinning"); while (true) { spins++; } }', "spinning")
         self.assertEqual(content["status"], "error")
         self.assertEqual(content["ename"], "Interrupted")
         self.assertIn("interrupted", content["evalue"])
+        self.assertIn("stopped", content["evalue"])
         self.assertNotIn("ThreadDeath", content["evalue"])
         self.assert_result("spins > 0", "true")
 
@@ -136,10 +137,24 @@ class JavaKernelProtocolTests(jupyter_kernel_test.KernelTests):
                                    "java.lang.NullPointerException")
         self.assert_one_line_error("int q = undefinedName;", "CompilationError", "symbol: variable undefinedName")
         self.assert_one_line_error("%nosuchmagic", "MagicError", "unknown magic %nosuchmagic")
-        self.assert_result("\"still alive\"", "\"still alive\"".strip('"'))
+        self.assert_result('"still alive"', "still alive")
 
     def test_jars_glob_matching_nothing(self):
         self.assert_one_line_error("%jars no/such/dir/*.jar", "MagicError", "nothing matches 'no/such/dir/*.jar'")
+
+    def test_load_another_notebook(self):
+        # %load reads .ipynb with basekernel's gson, which the shaded jar relocates
+        nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# helpers"]},
+                        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                         "source": ["int helperTwice(int x) {\n", "    return 2 * x;\n", "}"]}],
+              "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "helpers.ipynb")
+            with open(path, "w") as f:
+                json.dump(nb, f)
+            content, _ = self.execute_reply("%load " + path)
+            self.assertEqual(content["status"], "ok", content)
+        self.assert_result("helperTwice(21)", "42")
 
     def test_history_request_gets_a_reply(self):
         self.flush_channels()

@@ -43,6 +43,15 @@ public final class CellException extends CellError {
         return new CellException(oneLine, lines);
     }
 
+    /** A renderer (registered by a startup script or a cell) failed to show the Out of {@code label}. */
+    static CellException ofRendering(Throwable t, String label) {
+        List<String> lines = new ArrayList<>();
+        lines.add("could not show the value of " + label + ": " + headline(t));
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) lines.add("    at " + frames[i]);
+        return new CellException(lines.get(0), lines);
+    }
+
     /** "java.lang.ArithmeticException: / by zero", with the original class of JShell's copy. */
     private static String headline(Throwable t) {
         String name = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();

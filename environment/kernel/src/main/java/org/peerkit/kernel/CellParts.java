@@ -2,12 +2,14 @@ package org.peerkit.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A cell cut into its magic lines and the Java code between them, in order, so that
  * {@code %jars x.jar} takes effect before the code below it and {@code %load} runs where it
- * stands. A magic line is a line whose first non-blank character is {@code %}; as in IJava, a
- * {@code %} at the start of a line inside a text block or comment would also be taken as a magic.
+ * stands. A magic line is a line whose first non-blank characters are {@code %} (or {@code %%})
+ * and a letter, so a continued expression like {@code 10\n  % 3} stays Java; as in IJava, such a
+ * line inside a text block or comment would also be taken as a magic.
  * Each part remembers its first line in the cell so errors can name cell lines.
  */
 record CellParts(List<Part> parts) {
@@ -20,6 +22,8 @@ record CellParts(List<Part> parts) {
      */
     record Part(boolean magic, String text, int firstLine) {}
 
+    private static final Pattern MAGIC = Pattern.compile("\\s*%%?\\p{Alpha}");
+
     CellParts {
         parts = List.copyOf(parts);
     }
@@ -30,10 +34,9 @@ record CellParts(List<Part> parts) {
         StringBuilder code = new StringBuilder();
         int codeStart = 0;
         for (int i = 0; i < lines.length; i++) {
-            String stripped = lines[i].stripLeading();
-            if (stripped.startsWith("%")) {
+            if (isMagic(lines[i])) {
                 addCode(parts, code, codeStart);
-                parts.add(new Part(true, stripped.strip(), i));
+                parts.add(new Part(true, lines[i].strip(), i));
                 code.setLength(0);
                 codeStart = i + 1;
             } else {
@@ -43,6 +46,10 @@ record CellParts(List<Part> parts) {
         }
         addCode(parts, code, codeStart);
         return new CellParts(parts);
+    }
+
+    static boolean isMagic(String line) {
+        return MAGIC.matcher(line).lookingAt();
     }
 
     private static void addCode(List<Part> parts, StringBuilder code, int start) {
@@ -55,8 +62,7 @@ record CellParts(List<Part> parts) {
         String[] lines = cell.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (i > 0) b.append('\n');
-            boolean magic = lines[i].stripLeading().startsWith("%");
-            b.append(magic ? " ".repeat(lines[i].length()) : lines[i]);
+            b.append(isMagic(lines[i]) ? " ".repeat(lines[i].length()) : lines[i]);
         }
         return b.toString();
     }

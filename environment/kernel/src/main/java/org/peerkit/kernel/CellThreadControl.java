@@ -23,13 +23,13 @@ import jdk.jshell.execution.DirectExecutionControl;
  * it over and forgets it, so an old cell's result never stays pinned.
  *
  * <p>Interrupt: {@link #interrupt()} calls {@code Thread.interrupt()}, which ends sleeps, waits
- * and blocking I/O. A busy loop ignores that, so after {@link #GRACE} the thread is stopped with
- * {@code Thread.stop()}: a ThreadDeath thrown inside the user code, caught below so the thread
- * lives on. Thread.stop is deprecated but works on Java 17; from Java 20 it throws
+ * and blocking I/O. A busy loop ignores that, so after a grace period ({@link #GRACE} by default)
+ * the thread is stopped with {@code Thread.stop()}: a ThreadDeath thrown inside the user code,
+ * caught below so the thread lives on. Thread.stop is deprecated but works on Java 17; from Java 20 it throws
  * UnsupportedOperationException and this escalation would need stop-checks or a separate JVM.
  */
 final class CellThreadControl extends DirectExecutionControl {
-    /** How long an interrupted cell may take to react before its thread is stopped. */
+    /** How long an interrupted cell may take to react before its thread is stopped, by default. */
     static final Duration GRACE = Duration.ofMillis(1000);
 
     /** One snippet invocation handed from the shell thread to the cell thread. */
@@ -40,9 +40,13 @@ final class CellThreadControl extends DirectExecutionControl {
     private volatile Call running;
     private volatile boolean interrupted;
     private volatile boolean stopped;
+    private volatile boolean abandoned;
+    private final Duration grace;
     private Object lastValue;
 
-    CellThreadControl() {
+    /** {@code grace}: how long an interrupted snippet may take to end before its thread is stopped. */
+    CellThreadControl(Duration grace) {
+        this.grace = grace;
         cellThread = new Thread(this::loop, "notebook-cell");
         cellThread.setDaemon(true);
         cellThread.start();
@@ -78,6 +82,7 @@ final class CellThreadControl extends DirectExecutionControl {
     void resetInterrupt() {
         interrupted = false;
         stopped = false;
+        abandoned = false;
     }
 
     /** Whether the current cell has been interrupted since {@link #resetInterrupt()}. */
@@ -85,14 +90,16 @@ final class CellThreadControl extends DirectExecutionControl {
         return interrupted;
     }
 
-    /** Whether the interrupt had to stop a busy thread. */
-    boolean wasStopped() {
-        return stopped;
+    /** How the interrupt ended the cell, for the error message ("" if Thread.interrupt sufficed). */
+    String interruptNote() {
+        if (abandoned) return " (its thread ignored both Thread.interrupt and Thread.stop and is still running: restart the kernel)";
+        if (stopped) return " (it did not react to Thread.interrupt, so its thread was stopped)";
+        return "";
     }
 
     /**
      * Interrupts the running snippet; stops the cell thread if it is still running user code
-     * after {@link #GRACE}. Called on basekernel's control thread while the shell thread waits in
+     * after the grace period. Called on basekernel's control thread while the shell thread waits in
      * {@link #invoke(Method)}; returns once the snippet has ended or has been stopped.
      */
     @SuppressWarnings({"deprecation", "removal"})
@@ -102,7 +109,7 @@ final class CellThreadControl extends DirectExecutionControl {
         if (call == null) return;
         cellThread.interrupt();
         try {
-            call.result().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            call.result().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException busy) {
             if (running == call) {
                 stopped = true;
@@ -117,12 +124,12 @@ final class CellThreadControl extends DirectExecutionControl {
     }
 
     /** If even Thread.stop did not end the call (user code catching Throwable), release the shell. */
-    private static void awaitOrAbandon(Call call) {
+    private void awaitOrAbandon(Call call) {
         try {
-            call.result().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            call.result().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException stillRunning) {
-            call.result().completeExceptionally(new IllegalStateException(
-                    "the cell thread ignored interrupt and stop; it keeps running in the background"));
+            abandoned = true;
+            call.result().completeExceptionally(new IllegalStateException("the cell thread ignored interrupt and stop"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException ended) {
@@ -149,6 +156,12 @@ final class CellThreadControl extends DirectExecutionControl {
         try {
             cellThread.setContextClassLoader(call.doit().getDeclaringClass().getClassLoader());
             running = call;
+            if (interrupted) {
+                // the interrupt came while JShell was compiling: do not start the snippet at all
+                running = null;
+                call.result().completeExceptionally(new InterruptedException("interrupted before it started"));
+                return;
+            }
             Object value;
             try {
                 value = call.doit().invoke(null);

@@ -10,13 +10,12 @@ import java.util.List;
 public final class Interrupted extends CellError {
     private static final long serialVersionUID = 1L;
 
-    Interrupted(String place, boolean stopped) {
-        super(text(place, stopped), List.of(text(place, stopped)));
+    /** {@code note} says how the cell was ended, e.g. that its thread had to be stopped. */
+    Interrupted(String place, String note) {
+        super(text(place, note), List.of(text(place, note)));
     }
 
-    private static String text(String place, boolean stopped) {
-        return "cell interrupted at " + place
-                + (stopped ? " (it did not react to Thread.interrupt, so its thread was stopped)" : "")
-                + "; variables defined before keep their values";
+    private static String text(String place, String note) {
+        return "cell interrupted at " + place + note + "; variables defined before keep their values";
     }
 }

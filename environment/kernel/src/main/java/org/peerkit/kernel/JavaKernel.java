@@ -12,27 +12,22 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
-import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
-import jdk.jshell.SourceCodeAnalysis.Documentation;
-import jdk.jshell.SourceCodeAnalysis.Suggestion;
 import jdk.jshell.UnresolvedReferenceException;
-import jdk.jshell.VarSnippet;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -41,14 +36,14 @@ import jdk.jshell.spi.ExecutionEnv;
  * A Java kernel: JShell evaluating cells in this JVM, on one persistent cell thread
  * ({@link CellThreadControl}), behind basekernel's Jupyter protocol.
  *
- * <p>A cell is cut into magic lines and code ({@link CellParts}); the code is split into snippets
- * with JShell's {@code analyzeCompletion} and each is evaluated in turn. The cell's Out is the live
- * value of its last snippet when that is an expression and the cell does not end in {@code ;}
- * (IPython's rule, so {@code display(x);} does not also show the display id). Errors are thrown
- * as {@link CellError}s whose class name and one-line message become Jupyter's ename/evalue.
- * Snippet ids are remembered with their cell and line ({@link SnippetOrigin}) so stack traces read
- * {@code In[n] line k}. JShell's redefinition notices (a variable reset because its class changed,
- * a method waiting for a missing definition) are printed like JShell prints them.
+ * <p>A cell is cut into magic lines ({@link LineMagics}) and code ({@link CellParts}); the code is
+ * split into snippets with JShell's {@code analyzeCompletion} and each is evaluated in turn. The
+ * cell's Out is the live value of its last snippet when that is an expression and the cell does
+ * not end in {@code ;} (IPython's rule, so {@code display(x);} does not also show the display id).
+ * Errors are thrown as {@link CellError}s whose class name and one-line message become Jupyter's
+ * ename/evalue. Snippet ids are remembered with their cell and line ({@link SnippetOrigin}) so
+ * stack traces read {@code In[n] line k}. JShell's notices about changed definitions are printed
+ * by {@link DefinitionNotices}; completion, inspect and is_complete live in {@link CodeInsight}.
  */
 public final class JavaKernel extends BaseKernel {
     static final String VERSION = "0.1.0";
@@ -61,9 +56,11 @@ public final class JavaKernel extends BaseKernel {
     /** An Out value; a record so that a null value differs from "no Out". */
     private record Out(Object value) {}
 
-    private final CellThreadControl control = new CellThreadControl();
+    private final CellThreadControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    private final CodeInsight insight;
+    private final DefinitionNotices notices;
     private final LineMagics magics;
     private final Map<String, SnippetOrigin> origins = new ConcurrentHashMap<>();
     private final HistoryManager history = new EmptyHistory();
@@ -78,8 +75,16 @@ public final class JavaKernel extends BaseKernel {
 
     /** A kernel whose relative paths ({@code %jars}, {@code %load}) resolve against {@code workDir}. */
     public JavaKernel(Path workDir) {
+        this(workDir, CellThreadControl.GRACE);
+    }
+
+    /** As above, with the time an interrupted cell gets before its thread is stopped (tests shorten it). */
+    JavaKernel(Path workDir, Duration interruptGrace) {
+        control = new CellThreadControl(interruptGrace);
         shell = JShell.builder().executionEngine(new Provider(control), Map.of()).build();
         analysis = shell.sourceCodeAnalysis();
+        insight = new CodeInsight(analysis);
+        notices = new DefinitionNotices(shell);
         magics = new LineMagics(workDir, shell::addToClasspath, this::runScript);
         // Under a launcher whose java.class.path does not list this jar (Surefire's manifest-only
         // jar), javac could not see Notebook; the snippet loader still loads it parent-first.
@@ -138,7 +143,7 @@ public final class JavaKernel extends BaseKernel {
         try {
             reportStartupProblemsOnce();
             Out out = runCode(code, label, false);
-            return out == null ? null : render(out.value());
+            return out == null ? null : renderOut(out.value(), label);
         } finally {
             System.out.flush();
             System.err.flush();
@@ -181,6 +186,15 @@ public final class JavaKernel extends BaseKernel {
         return mimes.length == 0 ? getRenderer().render(value) : getRenderer().renderAs(value, mimes);
     }
 
+    /** Renderers are user code running on the shell thread: their failures become cell errors. */
+    private DisplayData renderOut(Object value, String label) throws CellException {
+        try {
+            return render(value);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            throw CellException.ofRendering(e, label);
+        }
+    }
+
     @Override
     public void interrupt() {
         control.interrupt();
@@ -194,56 +208,21 @@ public final class JavaKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        String text = CellParts.withoutMagics(code);
-        int start = snippetStart(text, at);
-        String snippet = text.substring(start, at);
-        int[] anchor = new int[1];
-        List<String> options = analysis.completionSuggestions(snippet, snippet.length(), anchor).stream()
-                .sorted(Comparator.comparing((Suggestion s) -> !s.matchesType()))
-                .map(Suggestion::continuation)
-                .distinct()
-                .collect(Collectors.toList());
-        return new ReplacementOptions(options, start + anchor[0], at);
+        return insight.complete(code, at);
     }
 
-    /** Signatures (and javadoc where the JDK sources are installed) of what is under the cursor. */
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        String text = CellParts.withoutMagics(code);
-        int end = at;
-        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
-        String snippet = text.substring(snippetStart(text, at), end);
-        List<Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
-        if (docs.isEmpty()) docs = analysis.documentation(snippet + "(", snippet.length() + 1, true); // Math.abs
-        if (docs.isEmpty()) return null;
-        StringBuilder b = new StringBuilder();
-        for (Documentation d : docs) {
-            b.append(d.signature()).append('\n');
-            if (d.javadoc() != null && !d.javadoc().isBlank()) b.append(d.javadoc()).append("\n\n");
-        }
-        return new DisplayData(b.toString().strip());
+        return insight.inspect(code, at);
     }
 
     @Override
     public String isComplete(String code) {
-        String rest = CellParts.withoutMagics(code);
-        while (true) {
-            CompletionInfo info = analysis.analyzeCompletion(rest);
-            switch (info.completeness()) {
-                case EMPTY:
-                    return IS_COMPLETE_YES;
-                case COMPLETE:
-                case COMPLETE_WITH_SEMI:
-                    if (info.remaining().isBlank()) return IS_COMPLETE_YES;
-                    rest = info.remaining();
-                    break;
-                case DEFINITELY_INCOMPLETE:
-                case CONSIDERED_INCOMPLETE:
-                    return "    ";
-                default:
-                    return IS_COMPLETE_BAD;
-            }
-        }
+        return switch (insight.isComplete(code)) {
+            case COMPLETE -> IS_COMPLETE_YES;
+            case INCOMPLETE -> "    "; // the indent of the next line
+            case INVALID -> IS_COMPLETE_BAD;
+        };
     }
 
     @Override
@@ -301,7 +280,7 @@ public final class JavaKernel extends BaseKernel {
             int startLine = firstLine + countLines(chunk, consumed + lead);
             SnippetOrigin origin = new SnippetOrigin(label, startLine);
             try {
-                out = evalSnippet(source.substring(lead), origin, !raw.strip().endsWith(";"));
+                out = evalSnippet(source.substring(lead), origin, !endsWithSemicolon(raw));
             } catch (CellError e) {
                 if (!keepGoing || e instanceof Interrupted) throw e;
                 problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -315,7 +294,7 @@ public final class JavaKernel extends BaseKernel {
     }
 
     private Out evalSnippet(String source, SnippetOrigin origin, boolean outWanted) throws CellError {
-        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.wasStopped());
+        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
         List<SnippetEvent> events = shell.eval(source);
         Object value = control.takeValue();
         SnippetEvent main = null;
@@ -324,7 +303,7 @@ public final class JavaKernel extends BaseKernel {
                 main = e;
                 origins.put(e.snippet().id(), origin);
             } else {
-                printUpdateNotice(e);
+                notices.updated(e);
             }
         }
         if (main == null) return null;
@@ -333,40 +312,18 @@ public final class JavaKernel extends BaseKernel {
             throw CompilationError.of(source, origin, errors);
         }
         if (main.exception() != null) throw runtimeError(main.exception(), origin);
-        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.wasStopped());
-        if (isRecoverable(main))
-            System.out.println("|  created " + describe(main.snippet()) + ", however, it cannot be used until "
-                    + missing(main.snippet()) + " is declared");
+        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
+        notices.created(main);
         return outWanted && isExpression(main.snippet()) ? new Out(value) : null;
     }
 
     private CellError runtimeError(JShellException ex, SnippetOrigin origin) {
-        if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.wasStopped());
+        if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.interruptNote());
         if (ex instanceof UnresolvedReferenceException u)
-            return new UnresolvedReference(describe(u.getSnippet()), missingList(u.getSnippet()), origin.place(1));
+            return new UnresolvedReference(DefinitionNotices.describe(u.getSnippet()), notices.missing(u.getSnippet()),
+                    origin.place(1));
         if (ex instanceof EvalException ee) return CellException.of(ee, origins::get);
         return new MagicError(ex.getMessage()); // JShell has no other kind; kept total for safety
-    }
-
-    /** JShell's notices for snippets changed by another definition (e.g. a class redefined). */
-    private void printUpdateNotice(SnippetEvent e) {
-        Snippet s = e.snippet();
-        Snippet.Status status = e.status();
-        if (status == Snippet.Status.OVERWRITTEN || status == Snippet.Status.DROPPED) return;
-        String cause = describe(e.causeSnippet());
-        if (isRecoverable(e)) {
-            System.out.println("|  update: " + describe(s) + " cannot be used until " + missing(s)
-                    + " is declared (after " + cause + " changed)");
-        } else if (status == Snippet.Status.REJECTED) {
-            System.out.println("|  update: " + describe(s) + " no longer compiles after " + cause + " changed");
-        } else if (s instanceof VarSnippet && status == Snippet.Status.VALID) {
-            System.out.println("|  update: " + describe(s) + " was reset to its default value because "
-                    + cause + " changed");
-        }
-    }
-
-    private static boolean isRecoverable(SnippetEvent e) {
-        return e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED;
     }
 
     private static boolean isExpression(Snippet s) {
@@ -376,33 +333,8 @@ public final class JavaKernel extends BaseKernel {
         };
     }
 
-    private String missing(Snippet s) {
-        return String.join(" and ", missingList(s));
-    }
-
-    private List<String> missingList(Snippet s) {
-        return s instanceof DeclarationSnippet d ? shell.unresolvedDependencies(d).collect(Collectors.toList()) : List.of();
-    }
-
-    private static String describe(Snippet s) {
-        if (s instanceof MethodSnippet m) return "method " + m.name() + "(" + m.parameterTypes() + ")";
-        if (s instanceof VarSnippet v) return "variable " + v.name();
-        if (s instanceof DeclarationSnippet d) return s.kind() == Snippet.Kind.TYPE_DECL ? "type " + d.name() : d.name();
-        return "snippet " + s.source().strip();
-    }
-
     private String diagnostics(Snippet s) {
         return shell.diagnostics(s).map(d -> d.getMessage(null)).collect(Collectors.joining("; "));
-    }
-
-    /** Where the snippet holding {@code at} begins (earlier complete snippets are skipped). */
-    private int snippetStart(String text, int at) {
-        int start = 0;
-        while (true) {
-            CompletionInfo info = analysis.analyzeCompletion(text.substring(start, at));
-            if (!info.completeness().isComplete() || info.remaining().isBlank()) return start;
-            start = at - info.remaining().length();
-        }
     }
 
     private void reportStartupProblemsOnce() {
@@ -412,6 +344,36 @@ public final class JavaKernel extends BaseKernel {
             startupProblems.forEach(System.err::println);
             startupProblems.clear();
         }
+    }
+
+    /** Whether code ends in {@code ;} once trailing comments are dropped ({@code x; // note} does). */
+    static boolean endsWithSemicolon(String code) {
+        String s = code.strip();
+        while (true) {
+            String before = s;
+            if (s.endsWith("*/") && s.lastIndexOf("/*") >= 0) s = s.substring(0, s.lastIndexOf("/*")).strip();
+            int lineStart = s.lastIndexOf('\n') + 1;
+            int comment = lineCommentStart(s, lineStart);
+            if (comment >= 0) s = s.substring(0, comment).strip();
+            if (s.equals(before)) return s.endsWith(";");
+        }
+    }
+
+    /** Index of a {@code //} outside string and char literals on the line starting at {@code from}, or -1. */
+    private static int lineCommentStart(String s, int from) {
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int countLines(String s, int end) {

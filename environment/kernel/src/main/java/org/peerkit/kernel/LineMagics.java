@@ -31,6 +31,9 @@ final class LineMagics {
     private final Path workDir;
     private final Consumer<String> addToClasspath;
     private final ScriptRunner runner;
+    /** Loads nest (a notebook loading helpers); a file that loads itself must not overflow the stack. */
+    private static final int MAX_LOAD_DEPTH = 16;
+    private int loadDepth;
 
     LineMagics(Path workDir, Consumer<String> addToClasspath, ScriptRunner runner) {
         this.workDir = workDir.toAbsolutePath().normalize();
@@ -85,11 +88,16 @@ final class LineMagics {
         if (args.size() != 1) throw new MagicError("%load needs one file, e.g. %load helpers.jsh (got " + args + ")");
         Path source = workDir.resolve(args.get(0)).normalize();
         String label = source.getFileName().toString();
+        if (loadDepth >= MAX_LOAD_DEPTH)
+            throw new MagicError("%load " + args.get(0) + ": more than " + MAX_LOAD_DEPTH + " nested loads; does a file load itself?");
         Load load = new Load(List.of(".jsh", ".jshell", ".java"), code -> runner.run(code, label));
+        loadDepth++;
         try {
             load.load(List.of(source.toString()));
         } catch (FileNotFoundException e) {
             throw new MagicError("%load: " + e.getMessage());
+        } finally {
+            loadDepth--;
         }
     }
 }

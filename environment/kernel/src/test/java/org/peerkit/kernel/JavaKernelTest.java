@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -41,9 +42,12 @@ class JavaKernelTest {
     @TempDir
     Path tmp;
 
+    /** Interrupt tests wait this long for a busy cell before its thread is stopped (1 s in use). */
+    private static final Duration GRACE = Duration.ofMillis(200);
+
     @BeforeAll
     static void startKernel() {
-        shared = new JavaKernel();
+        shared = new JavaKernel(Path.of(""), GRACE);
     }
 
     @AfterAll
@@ -85,6 +89,10 @@ class JavaKernelTest {
         assertNull(shared.evalCell("int sevenOut = 7;"));
         assertEquals("\"abc\"".length() - 2 + "", out(shared, "\"abc\".length() // a comment"));
         assertNull(shared.evalCell("System.out.println(\"side effect\")"), "a void call has no Out");
+        assertNull(shared.evalCell("sixOut * 7; // a comment after the semicolon"));
+        assertNull(shared.evalCell("sixOut * 7; /* a block comment */"));
+        assertEquals("a // b", out(shared, "\"a // b\""));
+        assertEquals("x;", out(shared, "\"x;\" // a string ending in a semicolon"));
     }
 
     @Test
@@ -102,6 +110,16 @@ class JavaKernelTest {
         assertEquals("true", out(shared, "renderer() == kernel().getRenderer()"));
         DisplayData html = shared.evalCell("render(\"<b>x</b>\", \"text/html\")");
         assertEquals("<b>x</b>", html.getData(MIMEType.TEXT_HTML));
+    }
+
+    @Test
+    void aFailingRendererIsACellErrorAndTheKernelGoesOn() throws Exception {
+        JavaKernel k = new JavaKernel();
+        k.evalCell("class Fragile {}\nrenderer().createRegistration(Fragile.class).register((f, ctx) -> { throw new IllegalStateException(\"no\"); });");
+        CellException e = assertThrows(CellException.class, () -> k.evalCell("new Fragile()"));
+        assertTrue(e.getMessage().startsWith("could not show the value of In[2]: java.lang.IllegalStateException: no"), e.getMessage());
+        assertEquals("1", out(k, "1"));
+        k.onShutdown(false);
     }
 
     @Test
@@ -177,6 +195,11 @@ class JavaKernelTest {
     }
 
     @Test
+    void aContinuedModuloIsJavaNotAMagic() throws Exception {
+        assertEquals("1", out(shared, "int mod = 10\n    % 3;\nmod"));
+    }
+
+    @Test
     void jarsGlobMatchingNothingIsAnError() {
         JavaKernel k = new JavaKernel(tmp);
         MagicError e = assertThrows(MagicError.class, () -> k.evalCell("%jars missing/*.jar"));
@@ -219,6 +242,9 @@ class JavaKernelTest {
         assertEquals("42", out(k, "%load helpers.jsh\ntwice(21)"));
         CompilationError e = assertThrows(CompilationError.class, () -> k.evalCell("%load broken.jsh"));
         assertTrue(e.getMessage().startsWith("broken.jsh line 2: incompatible types"), e.getMessage());
+        Files.writeString(tmp.resolve("loop.jsh"), "%load loop.jsh\n");
+        MagicError loop = assertThrows(MagicError.class, () -> k.evalCell("%load loop.jsh"));
+        assertTrue(loop.getMessage().contains("nested loads"), loop.getMessage());
         MagicError missing = assertThrows(MagicError.class, () -> k.evalCell("%load nowhere.jsh"));
         assertTrue(missing.getMessage().startsWith("%load: Could not find any source"), missing.getMessage());
         k.onShutdown(false);
@@ -226,23 +252,46 @@ class JavaKernelTest {
 
     @Test
     void interruptWakesASleepingCell() throws Exception {
-        Future<DisplayData> cell = background.submit(() -> shared.evalCell("Thread.sleep(600_000);"));
-        awaitState(shared.cellThread(), Thread.State.TIMED_WAITING);
+        System.clearProperty("kernelTest.sleeping");
+        Future<DisplayData> cell = background.submit(() -> shared.evalCell(
+                "{ System.setProperty(\"kernelTest.sleeping\", \"yes\"); Thread.sleep(600_000); }"));
+        awaitProperty("kernelTest.sleeping");
         shared.interrupt();
         Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
         assertTrue(e.getMessage().startsWith("cell interrupted at In["), e.getMessage());
-        assertTrue(!e.getMessage().contains("stopped"), e.getMessage());
+        assertTrue(!e.getMessage().contains("stopped"), "a sleep ends on Thread.interrupt: " + e.getMessage());
         assertEquals("3", out(shared, "1 + 2"));
     }
 
     @Test
     void interruptStopsABusyLoop() throws Exception {
-        Future<DisplayData> cell = background.submit(() -> shared.evalCell("long spins = 0;\nwhile (true) { spins++; }"));
-        awaitState(shared.cellThread(), Thread.State.RUNNABLE);
+        System.clearProperty("kernelTest.spinning");
+        shared.evalCell("long spins = 0;");
+        Future<DisplayData> cell = background.submit(() -> shared.evalCell(
+                "\n{ System.setProperty(\"kernelTest.spinning\", \"yes\"); while (true) { spins++; } }"));
+        awaitProperty("kernelTest.spinning");
         shared.interrupt();
         Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("stopped"), e.getMessage());
         assertEquals("true", out(shared, "spins > 0"));
+    }
+
+    @Test
+    void aLoopThatSwallowsThreadDeathIsReportedAndTheKernelRecoversWhenItEnds() throws Exception {
+        JavaKernel k = new JavaKernel(Path.of(""), GRACE);
+        System.clearProperty("kernelTest.stubborn");
+        System.clearProperty("kernelTest.release");
+        Future<DisplayData> cell = background.submit(() -> k.evalCell(
+                "{ System.setProperty(\"kernelTest.stubborn\", \"yes\");\n"
+                + "  while (!Boolean.getBoolean(\"kernelTest.release\")) {\n"
+                + "    try { while (!Boolean.getBoolean(\"kernelTest.release\")) Thread.onSpinWait(); } catch (Throwable t) { } } }"));
+        awaitProperty("kernelTest.stubborn");
+        k.interrupt();
+        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        assertTrue(e.getMessage().contains("restart the kernel"), e.getMessage());
+        System.setProperty("kernelTest.release", "true"); // let the stubborn loop end
+        assertEquals("2", out(k, "1 + 1"));
+        k.onShutdown(false);
     }
 
     @Test
@@ -295,11 +344,10 @@ class JavaKernelTest {
         return e.getCause();
     }
 
-    /** Waits (bounded) until the cell thread is in user code in the given state. */
-    private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
-        for (int i = 0; i < 3000 && t.getState() != state; i++) Thread.sleep(10);
-        assertEquals(state, t.getState(), "cell thread never reached " + state);
-        Thread.sleep(50); // let it get into the loop or sleep proper
+    /** Waits (bounded) until a cell has set the system property, i.e. is inside its user code. */
+    private static void awaitProperty(String name) throws InterruptedException {
+        for (int i = 0; i < 6000 && System.getProperty(name) == null; i++) Thread.sleep(10);
+        assertEquals("yes", System.getProperty(name), "the cell never started");
     }
 
     /** Compiles one class into a jar under {@code dir}. */
