@@ -1,0 +1,190 @@
+package org.peerkit.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Causal multi-head self-attention (Vaswani et al. 2017) with one fused QKV projection.
+ *
+ * <p>Shapes: B batch, T positions, D model width, H heads, E = D/H head width, N = B·T tokens,
+ * G = B·H (batched heads). Input and output are [B,T,D]; q, k, v are [B,H,T,E] and viewed as
+ * [G,T,E] for the batched GEMMs; scores and probabilities are [G,T,T].
+ *
+ * <p>The scores are computed in full and masked with −∞ above the diagonal, so the FLOP count is
+ * that of the full T×T products (the usual convention, see {@code org.peerkit.flops}).
+ */
+public final class CausalSelfAttention implements Module {
+
+    private final String name;
+    private final int heads;
+    private final Linear qkv;
+    private final Linear proj;
+    private final Rotary rotary;
+    private final PassGuard guard;
+    private int batch;
+    private int seq;
+    private INDArray qBHTE;
+    private INDArray kBHTE;
+    private INDArray vBHTE;
+    private INDArray probsGTT;
+    private INDArray yBHTE;
+    private INDArray yND;
+    private INDArray maskTT;
+    private INDArray dProbsGTT;
+    private INDArray tmpGTT;
+    private INDArray rowGT;
+    private INDArray dqBHTE;
+    private INDArray dkBHTE;
+    private INDArray dvBHTE;
+    private INDArray dyBHTE;
+    private INDArray dqkvN3D;
+    private INDArray outBTD;
+    private INDArray dxBTD;
+
+    /**
+     * @param rotary rotary positions applied to q and k, or null (learned positions live outside)
+     * @param projStd init std of the output projection (GPT-2 scales it by 1/√(2·layers))
+     */
+    public CausalSelfAttention(String name, int dModel, int heads, boolean bias, double std, double projStd,
+            Rotary rotary, DataType dtype, Rng rng) {
+        if (dModel % heads != 0) {
+            throw new IllegalArgumentException(name + ": dModel=" + dModel + " is not divisible by heads="
+                    + heads);
+        }
+        this.name = name;
+        this.heads = heads;
+        this.qkv = new Linear(name + ".qkv", dModel, 3 * dModel, bias, std, dtype, rng);
+        this.proj = new Linear(name + ".proj", dModel, dModel, bias, projStd, dtype, rng);
+        this.rotary = rotary;
+        this.guard = new PassGuard(name);
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>(qkv.params());
+        ps.addAll(proj.params());
+        return ps;
+    }
+
+    @Override
+    public INDArray forward(INDArray xBTD) {
+        if (xBTD.rank() != 3 || xBTD.size(2) != qkv.in()) {
+            throw new IllegalArgumentException(name + ": expected input [B, T, " + qkv.in() + "], got "
+                    + Arrays.toString(xBTD.shape()));
+        }
+        allocate((int) xBTD.size(0), (int) xBTD.size(1), xBTD.dataType());
+        int d = qkv.in();
+        INDArray qkvN3D = qkv.forward(xBTD.reshape(batch * (long) seq, d));
+        splitHeads(qkvN3D);
+        if (rotary != null) {
+            rotary.rotate(qBHTE);
+            rotary.rotate(kBHTE);
+        }
+        INDArray scoresGTT = probsGTT;
+        Gemm.bmm(groups(qBHTE), groups(kBHTE), scoresGTT, false, true);
+        scoresGTT.muli(1.0 / Math.sqrt(headDim()));
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(scoresGTT, maskTT, scoresGTT, 1, 2));
+        Nd4j.getExecutioner().exec(new SoftMax(scoresGTT, probsGTT, 2));
+        Gemm.bmm(probsGTT, groups(vBHTE), groups(yBHTE), false, false);
+        yND.reshape(batch, seq, heads, headDim()).assign(yBHTE.permute(0, 2, 1, 3));
+        INDArray out = proj.forward(yND);
+        guard.forwardDone();
+        outBTD = out.reshape(batch, seq, d);
+        return outBTD;
+    }
+
+    @Override
+    public INDArray backward(INDArray dyBTD) {
+        guard.beginBackward();
+        int d = qkv.in();
+        INDArray dyND = proj.backward(dyBTD.reshape(batch * (long) seq, d));
+        dyBHTE.assign(dyND.reshape(batch, seq, heads, headDim()).permute(0, 2, 1, 3));
+        // dP = dY·vᵀ ; dv = Pᵀ·dY
+        Gemm.bmm(groups(dyBHTE), groups(vBHTE), dProbsGTT, false, true);
+        Gemm.bmm(probsGTT, groups(dyBHTE), groups(dvBHTE), true, false);
+        // softmax backward: dS = P ⊙ (dP − Σ_j dP·P), then the 1/√E scale
+        dProbsGTT.muli(probsGTT);
+        dProbsGTT.sum(rowGT, 2);
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(probsGTT, rowGT, tmpGTT, 0, 1));
+        INDArray dScoresGTT = dProbsGTT.subi(tmpGTT).muli(1.0 / Math.sqrt(headDim()));
+        // dq = dS·k ; dk = dSᵀ·q  (q, k as rotated in the forward)
+        Gemm.bmm(dScoresGTT, groups(kBHTE), groups(dqBHTE), false, false);
+        Gemm.bmm(dScoresGTT, groups(qBHTE), groups(dkBHTE), true, false);
+        if (rotary != null) {
+            rotary.unrotate(dqBHTE);
+            rotary.unrotate(dkBHTE);
+        }
+        INDArray dqkv5 = dqkvN3D.reshape(batch, seq, 3, heads, headDim());
+        dqkv5.get(part(0)).assign(dqBHTE.permute(0, 2, 1, 3));
+        dqkv5.get(part(1)).assign(dkBHTE.permute(0, 2, 1, 3));
+        dqkv5.get(part(2)).assign(dvBHTE.permute(0, 2, 1, 3));
+        INDArray dxND = qkv.backward(dqkvN3D);
+        dxBTD = dxND.reshape(batch, seq, d);
+        return dxBTD;
+    }
+
+    private int headDim() {
+        return qkv.in() / heads;
+    }
+
+    /** Copies the fused projection [N,3D] = [B,T,3,H,E] out into q, k, v [B,H,T,E]. */
+    private void splitHeads(INDArray qkvN3D) {
+        INDArray qkv5 = qkvN3D.reshape(batch, seq, 3, heads, headDim());
+        qBHTE.assign(qkv5.get(part(0)).permute(0, 2, 1, 3));
+        kBHTE.assign(qkv5.get(part(1)).permute(0, 2, 1, 3));
+        vBHTE.assign(qkv5.get(part(2)).permute(0, 2, 1, 3));
+    }
+
+    private static INDArrayIndex[] part(int which) {
+        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which),
+            NDArrayIndex.all(), NDArrayIndex.all()};
+    }
+
+    private INDArray groups(INDArray bhte) {
+        return bhte.reshape((long) batch * heads, seq, headDim());
+    }
+
+    private void allocate(int b, int t, DataType dt) {
+        batch = b;
+        seq = t;
+        int e = headDim();
+        long g = (long) b * heads;
+        qBHTE = Buffers.ensure(qBHTE, dt, b, heads, t, e);
+        kBHTE = Buffers.ensure(kBHTE, dt, b, heads, t, e);
+        vBHTE = Buffers.ensure(vBHTE, dt, b, heads, t, e);
+        yBHTE = Buffers.ensure(yBHTE, dt, b, heads, t, e);
+        dqBHTE = Buffers.ensure(dqBHTE, dt, b, heads, t, e);
+        dkBHTE = Buffers.ensure(dkBHTE, dt, b, heads, t, e);
+        dvBHTE = Buffers.ensure(dvBHTE, dt, b, heads, t, e);
+        dyBHTE = Buffers.ensure(dyBHTE, dt, b, heads, t, e);
+        probsGTT = Buffers.ensure(probsGTT, dt, g, t, t);
+        dProbsGTT = Buffers.ensure(dProbsGTT, dt, g, t, t);
+        tmpGTT = Buffers.ensure(tmpGTT, dt, g, t, t);
+        rowGT = Buffers.ensure(rowGT, dt, g, t);
+        yND = Buffers.ensure(yND, dt, (long) b * t, qkv.in());
+        dqkvN3D = Buffers.ensure(dqkvN3D, dt, (long) b * t, 3L * qkv.in());
+        if (maskTT == null || maskTT.size(0) != t || maskTT.dataType() != dt) {
+            maskTT = causalMask(t, dt);
+        }
+    }
+
+    /** 0 on and below the diagonal, −∞ above: position t attends to positions ≤ t only. */
+    private static INDArray causalMask(int t, DataType dt) {
+        double[][] m = new double[t][t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                m[i][j] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        return Nd4j.create(m).castTo(dt);
+    }
+}
