@@ -5,10 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -19,8 +15,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * G = B·H (batched heads). Input and output are [B,T,D]; q, k, v are [B,H,T,E] and viewed as
  * [G,T,E] for the batched GEMMs; scores and probabilities are [G,T,T].
  *
- * <p>The scores are computed in full and masked with −∞ above the diagonal, so the FLOP count is
- * that of the full T×T products (the usual convention, see {@code org.peerkit.flops}).
+ * <p>The score GEMMs compute the full T×T products (the usual FLOP convention, see
+ * {@code org.peerkit.flops}); the causal mask is applied inside the fused softmax, which never reads
+ * the upper triangle and writes zeros there.
  */
 public final class CausalSelfAttention implements Module {
 
@@ -38,10 +35,7 @@ public final class CausalSelfAttention implements Module {
     private INDArray probsGTT;
     private INDArray yBHTE;
     private INDArray yND;
-    private INDArray maskTT;
     private INDArray dProbsGTT;
-    private INDArray tmpGTT;
-    private INDArray rowGT;
     private INDArray dqBHTE;
     private INDArray dkBHTE;
     private INDArray dvBHTE;
@@ -89,11 +83,8 @@ public final class CausalSelfAttention implements Module {
             rotary.rotate(qBHTE);
             rotary.rotate(kBHTE);
         }
-        INDArray scoresGTT = probsGTT;
-        Gemm.bmm(groups(qBHTE), groups(kBHTE), scoresGTT, false, true);
-        scoresGTT.muli(1.0 / Math.sqrt(headDim()));
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(scoresGTT, maskTT, scoresGTT, 1, 2));
-        Nd4j.getExecutioner().exec(new SoftMax(scoresGTT, probsGTT, 2));
+        Gemm.bmm(groups(qBHTE), groups(kBHTE), probsGTT, false, true);  // raw scores, softmaxed in place
+        causalSoftmax(probsGTT, 1.0 / Math.sqrt(headDim()));
         Gemm.bmm(probsGTT, groups(vBHTE), groups(yBHTE), false, false);
         yND.reshape(batch, seq, heads, headDim()).assign(yBHTE.permute(0, 2, 1, 3));
         INDArray out = proj.forward(yND);
@@ -111,11 +102,8 @@ public final class CausalSelfAttention implements Module {
         // dP = dY·vᵀ ; dv = Pᵀ·dY
         Gemm.bmm(groups(dyBHTE), groups(vBHTE), dProbsGTT, false, true);
         Gemm.bmm(probsGTT, groups(dyBHTE), groups(dvBHTE), true, false);
-        // softmax backward: dS = P ⊙ (dP − Σ_j dP·P), then the 1/√E scale
-        dProbsGTT.muli(probsGTT);
-        dProbsGTT.sum(rowGT, 2);
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(probsGTT, rowGT, tmpGTT, 0, 1));
-        INDArray dScoresGTT = dProbsGTT.subi(tmpGTT).muli(1.0 / Math.sqrt(headDim()));
+        INDArray dScoresGTT = dProbsGTT;
+        causalSoftmaxBackward(probsGTT, dScoresGTT, 1.0 / Math.sqrt(headDim()));
         // dq = dS·k ; dk = dSᵀ·q  (q, k as rotated in the forward)
         Gemm.bmm(dScoresGTT, groups(kBHTE), groups(dqBHTE), false, false);
         Gemm.bmm(dScoresGTT, groups(qBHTE), groups(dkBHTE), true, false);
@@ -168,23 +156,63 @@ public final class CausalSelfAttention implements Module {
         dyBHTE = Buffers.ensure(dyBHTE, dt, b, heads, t, e);
         probsGTT = Buffers.ensure(probsGTT, dt, g, t, t);
         dProbsGTT = Buffers.ensure(dProbsGTT, dt, g, t, t);
-        tmpGTT = Buffers.ensure(tmpGTT, dt, g, t, t);
-        rowGT = Buffers.ensure(rowGT, dt, g, t);
         yND = Buffers.ensure(yND, dt, (long) b * t, qkv.in());
         dqkvN3D = Buffers.ensure(dqkvN3D, dt, (long) b * t, 3L * qkv.in());
-        if (maskTT == null || maskTT.size(0) != t || maskTT.dataType() != dt) {
-            maskTT = causalMask(t, dt);
-        }
     }
 
-    /** 0 on and below the diagonal, −∞ above: position t attends to positions ≤ t only. */
-    private static INDArray causalMask(int t, DataType dt) {
-        double[][] m = new double[t][t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                m[i][j] = Double.NEGATIVE_INFINITY;
+    /**
+     * In place over rows of [G,T,T]: p_ij = softmax_j(scale·s_ij) over j ≤ i, and 0 for j > i (the
+     * causal mask, applied by never reading the upper triangle). Numerically stable (row maximum
+     * subtracted). One fused Java pass instead of scale, mask-add and softmax ND4J ops.
+     */
+    private static void causalSoftmax(INDArray sGTT, double scale) {
+        int t = (int) sGTT.size(2);
+        Vec s = Vec.of(sGTT);
+        Parallel.rows((int) (sGTT.size(0) * t), t, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int i = r % t;
+                int o = r * t;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= i; j++) {
+                    max = Math.max(max, scale * s.get(o + j));
+                }
+                double sum = 0;
+                for (int j = 0; j <= i; j++) {
+                    double e = Math.exp(scale * s.get(o + j) - max);
+                    s.set(o + j, e);
+                    sum += e;
+                }
+                double invSum = 1.0 / sum;
+                for (int j = 0; j <= i; j++) {
+                    s.set(o + j, s.get(o + j) * invSum);
+                }
+                for (int j = i + 1; j < t; j++) {
+                    s.set(o + j, 0.0);
+                }
             }
-        }
-        return Nd4j.create(m).castTo(dt);
+        });
+    }
+
+    /** In place: dS_ij = scale·P_ij·(dP_ij − Σ_k dP_ik·P_ik) for j ≤ i, 0 above the diagonal. */
+    private static void causalSoftmaxBackward(INDArray pGTT, INDArray dGTT, double scale) {
+        int t = (int) pGTT.size(2);
+        Vec p = Vec.of(pGTT);
+        Vec d = Vec.of(dGTT);
+        Parallel.rows((int) (pGTT.size(0) * t), t, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int i = r % t;
+                int o = r * t;
+                double dot = 0;
+                for (int j = 0; j <= i; j++) {
+                    dot += d.get(o + j) * p.get(o + j);
+                }
+                for (int j = 0; j <= i; j++) {
+                    d.set(o + j, scale * p.get(o + j) * (d.get(o + j) - dot));
+                }
+                for (int j = i + 1; j < t; j++) {
+                    d.set(o + j, 0.0);
+                }
+            }
+        });
     }
 }

@@ -1,7 +1,5 @@
 package org.peerkit.nn;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -71,30 +69,15 @@ public final class Embedding implements Parameterized {
     /** Adds dy's rows into the table gradient at the forward's ids. */
     public void backward(INDArray dyND) {
         guard.beginBackward();
-        INDArray dy = dyND.isView() || dyND.ordering() != 'c' ? dyND.dup('c') : dyND;
+        Vec dy = Vec.read(dyND);
+        Vec g = Vec.of(table.grad());
         int d = dim();
-        if (table.grad().dataType() == DataType.DOUBLE) {
-            DoubleBuffer g = table.grad().data().asNioDouble();
-            DoubleBuffer src = dy.data().asNioDouble();
-            for (int i = 0; i < ids.length; i++) {
-                int row = ids[i] * d;
-                int from = i * d;
-                for (int j = 0; j < d; j++) {
-                    g.put(row + j, g.get(row + j) + src.get(from + j));
-                }
+        for (int i = 0; i < ids.length; i++) {  // sequential: repeated ids add in a fixed order
+            int row = ids[i] * d;
+            int from = i * d;
+            for (int j = 0; j < d; j++) {
+                g.set(row + j, g.get(row + j) + dy.get(from + j));
             }
-        } else if (table.grad().dataType() == DataType.FLOAT) {
-            FloatBuffer g = table.grad().data().asNioFloat();
-            FloatBuffer src = dy.data().asNioFloat();
-            for (int i = 0; i < ids.length; i++) {
-                int row = ids[i] * d;
-                int from = i * d;
-                for (int j = 0; j < d; j++) {
-                    g.put(row + j, g.get(row + j) + src.get(from + j));
-                }
-            }
-        } else {
-            throw new IllegalStateException(name + ": unsupported dtype " + table.grad().dataType());
         }
     }
 }

@@ -6,8 +6,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * GELU, tanh approximation (Hendrycks & Gimpel 2016, as in GPT-2):
- * y = ½·x·(1 + tanh(c·(x + a·x³))), c = √(2/π), a = 0.044715. Composed from ND4J element-wise ops so
- * the backward is the exact derivative of this forward (ND4J's GELU op uses another approximation).
+ * y = ½·x·(1 + tanh(c·(x + a·x³))), c = √(2/π), a = 0.044715. The tanh is one ND4J op (faster than
+ * Java's {@code Math.tanh}); the polynomial parts and the whole backward are fused Java passes.
+ * ND4J's own GELU op uses another approximation, so it is not used: the backward must be the exact
+ * derivative of this forward.
  */
 public final class Gelu implements Module {
 
@@ -15,10 +17,9 @@ public final class Gelu implements Module {
     private static final double C = Math.sqrt(2.0 / Math.PI);
 
     private final PassGuard guard;
-    private INDArray x;
+    private INDArray xNF;
     private INDArray tanhNF;
     private INDArray yNF;
-    private INDArray tmpNF;
     private INDArray dxNF;
 
     public Gelu(String name) {
@@ -31,28 +32,47 @@ public final class Gelu implements Module {
     }
 
     @Override
-    public INDArray forward(INDArray xNF) {
-        x = xNF;
-        tanhNF = Buffers.ensure(tanhNF, xNF.dataType(), xNF.shape());
-        yNF = Buffers.ensure(yNF, xNF.dataType(), xNF.shape());
-        tanhNF.assign(xNF).muli(xNF).muli(A * C).addi(C).muli(xNF);     // c·(x + a·x³)
+    public INDArray forward(INDArray x) {
+        xNF = x;
+        tanhNF = Buffers.ensure(tanhNF, x.dataType(), x.shape());
+        yNF = Buffers.ensure(yNF, x.dataType(), x.shape());
+        Vec xs = Vec.read(x);
+        Vec t = Vec.of(tanhNF);
+        Vec y = Vec.of(yNF);
+        int n = (int) x.length();
+        Parallel.rows(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double v = xs.get(i);
+                t.set(i, C * (v + A * v * v * v));
+            }
+        });
         Transforms.tanh(tanhNF, false);
-        yNF.assign(tanhNF).addi(1.0).muli(xNF).muli(0.5);
+        Parallel.rows(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y.set(i, 0.5 * xs.get(i) * (1 + t.get(i)));
+            }
+        });
         guard.forwardDone();
         return yNF;
     }
 
     @Override
-    public INDArray backward(INDArray dy) {
+    public INDArray backward(INDArray dyIn) {
         guard.beginBackward();
-        tmpNF = Buffers.ensure(tmpNF, dy.dataType(), dy.shape());
-        dxNF = Buffers.ensure(dxNF, dy.dataType(), dy.shape());
+        dxNF = Buffers.ensure(dxNF, dyIn.dataType(), dyIn.shape());
+        Vec xs = Vec.read(xNF);
+        Vec t = Vec.of(tanhNF);
+        Vec dy = Vec.read(dyIn);
+        Vec dx = Vec.of(dxNF);
         // dy/dx = ½(1+t) + ½·x·(1−t²)·c·(1 + 3a·x²)
-        dxNF.assign(x).muli(x).muli(3 * A * C).addi(C).muli(x).muli(0.5);
-        tmpNF.assign(tanhNF).muli(tanhNF).rsubi(1.0);
-        dxNF.muli(tmpNF);
-        tmpNF.assign(tanhNF).addi(1.0).muli(0.5);
-        dxNF.addi(tmpNF).muli(dy);
+        Parallel.rows((int) dyIn.length(), 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double v = xs.get(i);
+                double th = t.get(i);
+                double grad = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * C * (1 + 3 * A * v * v);
+                dx.set(i, dy.get(i) * grad);
+            }
+        });
         return dxNF;
     }
 }

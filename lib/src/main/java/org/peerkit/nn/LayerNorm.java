@@ -4,10 +4,10 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * LayerNorm (Ba et al. 2016): y = (x − mean) / sqrt(var + eps) · g + b. Shapes: x, y [N,D]; g, b [D].
+ * Row-wise Java kernels, as in {@link RmsNorm}.
  */
 public final class LayerNorm implements Module {
 
@@ -18,7 +18,6 @@ public final class LayerNorm implements Module {
     private final PassGuard guard;
     private INDArray xhatND;
     private INDArray invN;
-    private INDArray rowN;
     private INDArray yND;
     private INDArray tmpND;
     private INDArray dxND;
@@ -42,46 +41,81 @@ public final class LayerNorm implements Module {
         int d = (int) gain.size();
         Buffers.requireCols(name, x, d);
         DataType dt = x.dataType();
-        long n = x.size(0);
-        tmpND = Buffers.ensure(tmpND, dt, n, d);
+        int n = (int) x.size(0);
         xhatND = Buffers.ensure(xhatND, dt, n, d);
         yND = Buffers.ensure(yND, dt, n, d);
-        invN = Buffers.ensure(invN, dt, n, 1);
-        rowN = Buffers.ensure(rowN, dt, n, 1);
-        x.sum(rowN.reshape(n), 1);
-        rowN.divi(d);
-        xhatND.assign(x).subiColumnVector(rowN);          // centred x
-        tmpND.assign(xhatND).muli(xhatND);
-        tmpND.sum(invN.reshape(n), 1);
-        invN.divi(d).addi(eps);
-        Transforms.sqrt(invN, false).rdivi(1.0);
-        xhatND.muliColumnVector(invN);
-        yND.assign(xhatND).muliRowVector(gain.value()).addiRowVector(bias.value());
+        invN = Buffers.ensure(invN, dt, n);
+        Vec xs = Vec.read(x);
+        Vec xh = Vec.of(xhatND);
+        Vec y = Vec.of(yND);
+        Vec inv = Vec.of(invN);
+        Vec g = Vec.of(gain.value());
+        Vec b = Vec.of(bias.value());
+        Parallel.rows(n, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * d;
+                double sum = 0;
+                for (int j = 0; j < d; j++) {
+                    sum += xs.get(o + j);
+                }
+                double mean = sum / d;
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    double c = xs.get(o + j) - mean;
+                    ss += c * c;
+                }
+                double iv = 1.0 / Math.sqrt(ss / d + eps);
+                inv.set(r, iv);
+                for (int j = 0; j < d; j++) {
+                    double h = (xs.get(o + j) - mean) * iv;
+                    xh.set(o + j, h);
+                    y.set(o + j, h * g.get(j) + b.get(j));
+                }
+            }
+        });
         guard.forwardDone();
         return yND;
     }
 
     @Override
-    public INDArray backward(INDArray dy) {
+    public INDArray backward(INDArray dyIn) {
         guard.beginBackward();
         int d = (int) gain.size();
-        long n = dy.size(0);
-        DataType dt = dy.dataType();
+        int n = (int) dyIn.size(0);
+        DataType dt = dyIn.dataType();
         onesN = Linear.ones(onesN, dt, n);
+        tmpND = Buffers.ensure(tmpND, dt, n, d);
         dxND = Buffers.ensure(dxND, dt, n, d);
-        Gemm.addColumnSums(onesN, dy, bias.grad().reshape(1, d));
-        tmpND.assign(dy).muli(xhatND);
+        Vec dy = Vec.read(dyIn);
+        Vec xh = Vec.of(xhatND);
+        Vec inv = Vec.of(invN);
+        Vec g = Vec.of(gain.value());
+        Vec tmp = Vec.of(tmpND);
+        Vec dx = Vec.of(dxND);
+        // dx = inv·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dy·g ; tmp = dy·x̂ for the gain gradient
+        Parallel.rows(n, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * d;
+                double sum = 0;
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    double dyj = dy.get(o + j);
+                    double h = xh.get(o + j);
+                    double dh = dyj * g.get(j);
+                    tmp.set(o + j, dyj * h);
+                    sum += dh;
+                    dot += dh * h;
+                }
+                double mean = sum / d;
+                double c = dot / d;
+                double iv = inv.get(r);
+                for (int j = 0; j < d; j++) {
+                    dx.set(o + j, iv * (dy.get(o + j) * g.get(j) - mean - xh.get(o + j) * c));
+                }
+            }
+        });
         Gemm.addColumnSums(onesN, tmpND, gain.grad().reshape(1, d));
-        // dx = inv·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dy·g
-        dxND.assign(dy).muliRowVector(gain.value());
-        tmpND.assign(dxND).muli(xhatND);
-        tmpND.sum(rowN.reshape(n), 1);
-        rowN.divi(d);
-        tmpND.assign(xhatND).muliColumnVector(rowN);
-        dxND.subi(tmpND);
-        dxND.sum(rowN.reshape(n), 1);
-        rowN.divi(-d);
-        dxND.addiColumnVector(rowN).muliColumnVector(invN);
+        Gemm.addColumnSums(onesN, dyIn, bias.grad().reshape(1, d));
         return dxND;
     }
 }

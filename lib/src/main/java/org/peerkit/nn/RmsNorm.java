@@ -4,10 +4,12 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * RMSNorm (Zhang & Sennrich 2019): y = x / sqrt(mean(x²) + eps) · g. Shapes: x, y [N,D], g [D].
+ *
+ * <p>Row-wise Java kernels (one pass forward, one backward) rather than ~25 ND4J ops: each ND4J op
+ * costs a dispatch and a full memory pass (nd4j.md §3.6–3.7).
  */
 public final class RmsNorm implements Module {
 
@@ -20,7 +22,6 @@ public final class RmsNorm implements Module {
     private INDArray yND;
     private INDArray tmpND;
     private INDArray dxND;
-    private INDArray rowN;
     private INDArray onesN;
 
     public RmsNorm(String name, int dim, double eps, DataType dtype) {
@@ -40,40 +41,70 @@ public final class RmsNorm implements Module {
         int d = (int) gain.size();
         Buffers.requireCols(name, x, d);
         DataType dt = x.dataType();
-        long n = x.size(0);
-        tmpND = Buffers.ensure(tmpND, dt, n, d);
+        int n = (int) x.size(0);
         xhatND = Buffers.ensure(xhatND, dt, n, d);
         yND = Buffers.ensure(yND, dt, n, d);
-        invN = Buffers.ensure(invN, dt, n, 1);
-        tmpND.assign(x).muli(x);
-        tmpND.sum(invN.reshape(n), 1);
-        invN.divi(d).addi(eps);
-        Transforms.sqrt(invN, false).rdivi(1.0);
-        xhatND.assign(x).muliColumnVector(invN);
-        yND.assign(xhatND).muliRowVector(gain.value());
+        invN = Buffers.ensure(invN, dt, n);
+        Vec xs = Vec.read(x);
+        Vec xh = Vec.of(xhatND);
+        Vec y = Vec.of(yND);
+        Vec inv = Vec.of(invN);
+        Vec g = Vec.of(gain.value());
+        Parallel.rows(n, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * d;
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = xs.get(o + j);
+                    ss += v * v;
+                }
+                double iv = 1.0 / Math.sqrt(ss / d + eps);
+                inv.set(r, iv);
+                for (int j = 0; j < d; j++) {
+                    double h = xs.get(o + j) * iv;
+                    xh.set(o + j, h);
+                    y.set(o + j, h * g.get(j));
+                }
+            }
+        });
         guard.forwardDone();
         return yND;
     }
 
     @Override
-    public INDArray backward(INDArray dy) {
+    public INDArray backward(INDArray dyIn) {
         guard.beginBackward();
         int d = (int) gain.size();
-        long n = dy.size(0);
-        DataType dt = dy.dataType();
+        int n = (int) dyIn.size(0);
+        DataType dt = dyIn.dataType();
         onesN = Linear.ones(onesN, dt, n);
-        rowN = Buffers.ensure(rowN, dt, n, 1);
+        tmpND = Buffers.ensure(tmpND, dt, n, d);
         dxND = Buffers.ensure(dxND, dt, n, d);
-        // dg = Σ_rows dy·x̂
-        tmpND.assign(dy).muli(xhatND);
+        Vec dy = Vec.read(dyIn);
+        Vec xh = Vec.of(xhatND);
+        Vec inv = Vec.of(invN);
+        Vec g = Vec.of(gain.value());
+        Vec tmp = Vec.of(tmpND);
+        Vec dx = Vec.of(dxND);
+        // dx = inv·(dx̂ − x̂·mean(dx̂·x̂)), dx̂ = dy·g ; tmp = dy·x̂ for the gain gradient
+        Parallel.rows(n, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * d;
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    double dyj = dy.get(o + j);
+                    double h = xh.get(o + j);
+                    tmp.set(o + j, dyj * h);
+                    dot += dyj * g.get(j) * h;
+                }
+                double c = dot / d;
+                double iv = inv.get(r);
+                for (int j = 0; j < d; j++) {
+                    dx.set(o + j, iv * (dy.get(o + j) * g.get(j) - xh.get(o + j) * c));
+                }
+            }
+        });
         Gemm.addColumnSums(onesN, tmpND, gain.grad().reshape(1, d));
-        // dx̂ = dy·g ; dx = inv·(dx̂ − x̂·mean(dx̂·x̂))
-        dxND.assign(dy).muliRowVector(gain.value());
-        tmpND.assign(dxND).muli(xhatND);
-        tmpND.sum(rowN.reshape(n), 1);
-        rowN.divi(d);
-        tmpND.assign(xhatND).muliColumnVector(rowN);
-        dxND.subi(tmpND).muliColumnVector(invN);
         return dxND;
     }
 }

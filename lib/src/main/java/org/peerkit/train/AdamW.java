@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.peerkit.nn.Parallel;
 import org.peerkit.nn.Param;
+import org.peerkit.nn.Vec;
 
 /**
  * Dense AdamW with decoupled weight decay, as PyTorch's {@code AdamW}:
@@ -15,8 +16,8 @@ import org.peerkit.nn.Param;
  * m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). λ applies to {@link Param.Kind#WEIGHT} (and embeddings when
  * configured), never to norms or biases.
  *
- * <p>All updates are in-place ND4J ops on preallocated moments and one scratch buffer per
- * parameter (no allocation per step).
+ * <p>Each parameter is updated in one fused Java pass over preallocated moments (no allocation per
+ * step; ~10 separate ND4J ops per parameter were several times slower).
  */
 public final class AdamW {
 
@@ -24,7 +25,6 @@ public final class AdamW {
     private final AdamWConfig cfg;
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
-    private final Map<String, INDArray> scratch = new LinkedHashMap<>();
     private long t;
 
     public AdamW(List<Param> params, AdamWConfig cfg) {
@@ -36,7 +36,6 @@ public final class AdamW {
             }
             m.put(p.name(), Nd4j.zeros(p.value().dataType(), p.shape()));
             v.put(p.name(), Nd4j.zeros(p.value().dataType(), p.shape()));
-            scratch.put(p.name(), Nd4j.zeros(p.value().dataType(), p.shape()));
         }
     }
 
@@ -46,20 +45,31 @@ public final class AdamW {
         double bc1 = 1 - Math.pow(cfg.beta1(), t);
         double bc2 = 1 - Math.pow(cfg.beta2(), t);
         for (Param p : params) {
-            INDArray g = p.grad();
-            INDArray mp = m.get(p.name());
-            INDArray vp = v.get(p.name());
-            INDArray tmp = scratch.get(p.name());
-            mp.muli(cfg.beta1()).addi(tmp.assign(g).muli(1 - cfg.beta1()));
-            vp.muli(cfg.beta2()).addi(tmp.assign(g).muli(g).muli(1 - cfg.beta2()));
-            if (decays(p)) {
-                p.value().muli(1 - lr * cfg.weightDecay());
-            }
-            // tmp = m̂ / (√v̂ + ε)
-            tmp.assign(vp).divi(bc2);
-            Transforms.sqrt(tmp, false).addi(cfg.eps()).rdivi(mp).divi(bc1);
-            p.value().subi(tmp.muli(lr));
+            update(p, lr, bc1, bc2);
         }
+    }
+
+    /** One fused pass over a parameter (in double, stored in its precision), parallel over chunks. */
+    private void update(Param p, double lr, double bc1, double bc2) {
+        Vec w = Vec.of(p.value());
+        Vec g = Vec.read(p.grad());
+        Vec mv = Vec.of(m.get(p.name()));
+        Vec vv = Vec.of(v.get(p.name()));
+        double b1 = cfg.beta1();
+        double b2 = cfg.beta2();
+        double eps = cfg.eps();
+        double keep = decays(p) ? 1 - lr * cfg.weightDecay() : 1.0;
+        Parallel.rows((int) p.size(), 4, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double gi = g.get(i);
+                double mi = b1 * mv.get(i) + (1 - b1) * gi;
+                double vi = b2 * vv.get(i) + (1 - b2) * gi * gi;
+                mv.set(i, mi);
+                vv.set(i, vi);
+                double wi = w.get(i) * keep;
+                w.set(i, wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
+            }
+        });
     }
 
     public boolean decays(Param p) {

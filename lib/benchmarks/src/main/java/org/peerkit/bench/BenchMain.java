@@ -1,0 +1,63 @@
+package org.peerkit.bench;
+
+import java.util.Collection;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.peerkit.flops.FlopCount;
+
+/**
+ * Runs {@link SgemmBench} and {@link TrainStepBench} in one JMH run and reports tokens/s, the
+ * training step's achieved GFLOP/s (analytic FLOPs, {@link FlopCount} convention, which a test holds
+ * equal to the GEMMs actually run) and its ratio to the same-run sgemm GFLOP/s.
+ *
+ * <p>Arguments (all optional): warm-up iterations, measurement iterations, forks (default 2 3 1).
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int iters = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int forks = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        Options opts = new OptionsBuilder()
+                .include(SgemmBench.class.getName()).include(TrainStepBench.class.getName())
+                .warmupIterations(warmup).measurementIterations(iters).forks(forks)
+                .warmupTime(TimeValue.seconds(2)).measurementTime(TimeValue.seconds(4))
+                .jvmArgsAppend("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .build();
+        Collection<RunResult> results = new Runner(opts).run();
+        double sgemmMs = Double.NaN;
+        double stepMs = Double.NaN;
+        int n = 1024;
+        TrainStepBench p = new TrainStepBench();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            double ms = r.getPrimaryResult().getScore();
+            if (name.endsWith("sgemm")) {
+                sgemmMs = ms;
+                n = Integer.parseInt(r.getParams().getParam("n"));
+            } else if (name.endsWith("trainStep")) {
+                stepMs = ms;
+                p.dModel = Integer.parseInt(r.getParams().getParam("dModel"));
+                p.layers = Integer.parseInt(r.getParams().getParam("layers"));
+                p.batch = Integer.parseInt(r.getParams().getParam("batch"));
+                p.seqLen = Integer.parseInt(r.getParams().getParam("seqLen"));
+                p.vocab = Integer.parseInt(r.getParams().getParam("vocab"));
+            }
+        }
+        double sgemmGflops = 2.0 * n * n * n / (sgemmMs * 1e6);
+        long tokens = (long) p.batch * p.seqLen;
+        FlopCount fc = FlopCount.dense(TrainStepBench.config(p.dModel, p.layers, p.vocab, p.seqLen), p.seqLen);
+        double stepGflops = fc.trainingFlops(tokens) / (stepMs * 1e6);
+        System.out.printf("%nsgemm %dx%dx%d: %.2f ms = %.1f GFLOP/s%n", n, n, n, sgemmMs, sgemmGflops);
+        System.out.printf("train step D=%d L=%d B=%d T=%d V=%d (%d tokens, %.2f GFLOP): %.1f ms = %.0f tokens/s,"
+                + " %.1f GFLOP/s = %.0f %% of sgemm%n", p.dModel, p.layers, p.batch, p.seqLen, p.vocab, tokens,
+                fc.trainingFlops(tokens) / 1e9, stepMs, tokens / (stepMs / 1000), stepGflops,
+                100 * stepGflops / sgemmGflops);
+    }
+}
