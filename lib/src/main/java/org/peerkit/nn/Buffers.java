@@ -1,6 +1,7 @@
 package org.peerkit.nn;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,7 +12,21 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Buffers {
 
+    private static final AtomicLong ALLOCATIONS = new AtomicLong();
+
     private Buffers() {
+    }
+
+    /**
+     * Arrays allocated by {@link #ensure} and copies made by {@link Vec#read} since start-up. Tests
+     * hold it constant across steady-state training steps.
+     */
+    public static long allocations() {
+        return ALLOCATIONS.get();
+    }
+
+    static void countAllocation() {
+        ALLOCATIONS.incrementAndGet();
     }
 
     /** {@code current} if it already has this dtype and shape, else a fresh c-order zero array. */
@@ -22,6 +37,7 @@ public final class Buffers {
         if (current != null) {
             current.close();
         }
+        ALLOCATIONS.incrementAndGet();
         return Nd4j.zeros(dtype, shape);
     }
 

@@ -78,10 +78,12 @@ public final class Linear implements Module {
         return dxNI;
     }
 
+    /** A ones vector [n] for column sums, reused while n and dtype stay the same. */
     static INDArray ones(INDArray current, DataType dtype, long n) {
-        if (current != null && current.dataType() == dtype && current.length() == n) {
-            return current;
+        INDArray out = Buffers.ensure(current, dtype, n);
+        if (out != current) {
+            out.assign(1.0);
         }
-        return Nd4j.ones(dtype, n);
+        return out;
     }
 }

@@ -38,7 +38,11 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
 
     /** For inputs: {@code a} itself when dense, else a dense copy (reads only). */
     public static Vec read(INDArray a) {
-        return of(dense(a) ? a : a.dup('c'));
+        if (dense(a)) {
+            return of(a);
+        }
+        Buffers.countAllocation();
+        return of(a.dup('c'));
     }
 
     private static boolean dense(INDArray a) {

@@ -44,9 +44,10 @@ class DecoderLmTest {
         lm.zeroGrads();
         lm.forwardLoss(w, 2);
         lm.backward(1.0);
-        for (Param p : lm.params()) {
+        for (Param p : lm.params()) {  // up to 32 evenly spaced entries per parameter keep it fast
+            int[] at = GradCheck.sample(p.size(), 32);
             GradCheck.assertClose(cfg.positions() + "/" + cfg.norm() + " " + p.name(), p.grad().dup(),
-                    GradCheck.numeric(p.value(), loss));
+                    GradCheck.numeric(p.value(), loss, at), at);
         }
     }
 

@@ -46,8 +46,51 @@ public final class GradCheck {
         return Math.sqrt(diff) / Math.max(Math.sqrt(na) + Math.sqrt(nn), 1e-12);
     }
 
+    /**
+     * Numeric gradient at up to {@code max} evenly spaced entries of {@code x} (flat c-order
+     * indices in {@code at}), for whole-model checks where every entry would be slow.
+     */
+    public static double[] numeric(INDArray x, DoubleSupplier loss, int[] at) {
+        double[] g = new double[at.length];
+        INDArray flat = x.reshape(x.length());
+        for (int k = 0; k < at.length; k++) {
+            int i = at[k];
+            double orig = flat.getDouble(i);
+            flat.putScalar(i, orig + STEP);
+            double up = loss.getAsDouble();
+            flat.putScalar(i, orig - STEP);
+            double down = loss.getAsDouble();
+            flat.putScalar(i, orig);
+            g[k] = (up - down) / (2 * STEP);
+        }
+        return g;
+    }
+
+    /** Up to {@code max} evenly spaced flat indices of an array of {@code length} entries. */
+    public static int[] sample(long length, int max) {
+        int n = (int) Math.min(length, max);
+        int[] at = new int[n];
+        for (int k = 0; k < n; k++) {
+            at[k] = (int) (k * length / n);
+        }
+        return at;
+    }
+
+    /** Compares the analytic gradient at the sampled entries {@code at} with their numeric values. */
+    public static void assertClose(String what, INDArray analytic, double[] numeric, int[] at) {
+        double[] all = analytic.dup('c').reshape(analytic.length()).toDoubleVector();
+        double[] a = new double[at.length];
+        for (int k = 0; k < at.length; k++) {
+            a[k] = all[at[k]];
+        }
+        check(what, a, numeric);
+    }
+
     public static void assertClose(String what, INDArray analytic, double[] numeric) {
-        double[] a = analytic.dup('c').reshape(analytic.length()).toDoubleVector();
+        check(what, analytic.dup('c').reshape(analytic.length()).toDoubleVector(), numeric);
+    }
+
+    private static void check(String what, double[] a, double[] numeric) {
         double err = relError(a, numeric);
         double norm = 0;
         for (double v : numeric) {

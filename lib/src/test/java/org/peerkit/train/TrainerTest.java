@@ -117,6 +117,20 @@ class TrainerTest {
     }
 
     @Test
+    void steadyStateStepsAllocateNoNewArrays() {
+        LmConfig cfg = LmConfig.tiny(64).withOptions(org.peerkit.model.Positions.ROTARY, org.peerkit.nn.NormKind.LAYER,
+                org.peerkit.nn.Activation.GELU, false, true);
+        Trainer t = new Trainer(new DecoderLm(cfg, 1), new SyntheticBatches(2, 16, 64, 1), config(6, 2, 1e-3));
+        t.trainStep();
+        t.trainStep();
+        long before = org.peerkit.nn.Buffers.allocations();
+        for (int i = 0; i < 3; i++) {
+            t.trainStep();
+        }
+        assertEquals(before, org.peerkit.nn.Buffers.allocations(), "buffers allocated after warm-up");
+    }
+
+    @Test
     void nanLossStopsWithTheStepAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
         DecoderLm lm = new DecoderLm(LmConfig.tiny(32), 1);
         Trainer t = new Trainer(lm, new SyntheticBatches(2, 8, 32, 1), config(10, 1, 1e-3));
@@ -145,7 +159,8 @@ class TrainerTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path csv = dir.resolve("metrics.csv");
         Trainer t = new Trainer(lm, new SyntheticBatches(2, 8, 32, 1), config(4, 1, 1e-3));
-        t.addListener(new ConsoleListener(new PrintStream(console, true), 2)).addListener(new CsvMetricsListener(csv));
+        t.addListener(new ConsoleListener(new PrintStream(console, true), 2)).addListener(new CsvMetricsListener(csv))
+                .addListener(new ProgressListener());
         t.run();
         List<String> lines = Files.readAllLines(csv);
         assertEquals(CsvMetricsListener.HEADER, lines.get(0));
