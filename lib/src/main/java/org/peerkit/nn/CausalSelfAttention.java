@@ -5,8 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Causal multi-head self-attention (Vaswani et al. 2017) with one fused QKV projection.
@@ -86,7 +85,7 @@ public final class CausalSelfAttention implements Module {
         Gemm.bmm(groups(qBHTE), groups(kBHTE), probsGTT, false, true);  // raw scores, softmaxed in place
         causalSoftmax(probsGTT, 1.0 / Math.sqrt(headDim()));
         Gemm.bmm(probsGTT, groups(vBHTE), groups(yBHTE), false, false);
-        yND.reshape(batch, seq, heads, headDim()).assign(yBHTE.permute(0, 2, 1, 3));
+        copyHeads(yND, d, 0, yBHTE, false);
         INDArray out = proj.forward(yND);
         guard.forwardDone();
         outBTD = out.reshape(batch, seq, d);
@@ -98,7 +97,7 @@ public final class CausalSelfAttention implements Module {
         guard.beginBackward();
         int d = qkv.in();
         INDArray dyND = proj.backward(dyBTD.reshape(batch * (long) seq, d));
-        dyBHTE.assign(dyND.reshape(batch, seq, heads, headDim()).permute(0, 2, 1, 3));
+        copyHeads(dyND, d, 0, dyBHTE, true);
         // dP = dY·vᵀ ; dv = Pᵀ·dY
         Gemm.bmm(groups(dyBHTE), groups(vBHTE), dProbsGTT, false, true);
         Gemm.bmm(probsGTT, groups(dyBHTE), groups(dvBHTE), true, false);
@@ -111,10 +110,9 @@ public final class CausalSelfAttention implements Module {
             rotary.unrotate(dqBHTE);
             rotary.unrotate(dkBHTE);
         }
-        INDArray dqkv5 = dqkvN3D.reshape(batch, seq, 3, heads, headDim());
-        dqkv5.get(part(0)).assign(dqBHTE.permute(0, 2, 1, 3));
-        dqkv5.get(part(1)).assign(dkBHTE.permute(0, 2, 1, 3));
-        dqkv5.get(part(2)).assign(dvBHTE.permute(0, 2, 1, 3));
+        copyHeads(dqkvN3D, 3 * d, 0, dqBHTE, false);
+        copyHeads(dqkvN3D, 3 * d, d, dkBHTE, false);
+        copyHeads(dqkvN3D, 3 * d, 2 * d, dvBHTE, false);
         INDArray dxND = qkv.backward(dqkvN3D);
         dxBTD = dxND.reshape(batch, seq, d);
         return dxBTD;
@@ -126,15 +124,41 @@ public final class CausalSelfAttention implements Module {
 
     /** Copies the fused projection [N,3D] = [B,T,3,H,E] out into q, k, v [B,H,T,E]. */
     private void splitHeads(INDArray qkvN3D) {
-        INDArray qkv5 = qkvN3D.reshape(batch, seq, 3, heads, headDim());
-        qBHTE.assign(qkv5.get(part(0)).permute(0, 2, 1, 3));
-        kBHTE.assign(qkv5.get(part(1)).permute(0, 2, 1, 3));
-        vBHTE.assign(qkv5.get(part(2)).permute(0, 2, 1, 3));
+        int d = qkv.in();
+        copyHeads(qkvN3D, 3 * d, 0, qBHTE, true);
+        copyHeads(qkvN3D, 3 * d, d, kBHTE, true);
+        copyHeads(qkvN3D, 3 * d, 2 * d, vBHTE, true);
     }
 
-    private static INDArrayIndex[] part(int which) {
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which),
-            NDArrayIndex.all(), NDArrayIndex.all()};
+    /**
+     * Copies between a token-major matrix (row t of width {@code rowWidth}, this part's D columns
+     * starting at {@code colOffset}, laid out [H,E]) and a head-major array [B,H,T,E]; a Java loop of
+     * E-long runs, faster here than ND4J's strided assign of a permuted view.
+     */
+    private void copyHeads(INDArray tokens, int rowWidth, int colOffset, INDArray headsBHTE, boolean toHeads) {
+        int e = headDim();
+        int t = seq;
+        int h = heads;
+        Vec tok = Vec.of(tokens);
+        Vec hd = Vec.of(headsBHTE);
+        Parallel.rows(batch * h * t, e, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int pos = r % t;
+                int head = (r / t) % h;
+                int b = r / (t * h);
+                int src = (b * t + pos) * rowWidth + colOffset + head * e;
+                int dst = r * e;
+                if (toHeads) {
+                    for (int j = 0; j < e; j++) {
+                        hd.set(dst + j, tok.get(src + j));
+                    }
+                } else {
+                    for (int j = 0; j < e; j++) {
+                        tok.set(src + j, hd.get(dst + j));
+                    }
+                }
+            }
+        });
     }
 
     private INDArray groups(INDArray bhte) {
@@ -162,32 +186,45 @@ public final class CausalSelfAttention implements Module {
 
     /**
      * In place over rows of [G,T,T]: p_ij = softmax_j(scale·s_ij) over j ≤ i, and 0 for j > i (the
-     * causal mask, applied by never reading the upper triangle). Numerically stable (row maximum
-     * subtracted). One fused Java pass instead of scale, mask-add and softmax ND4J ops.
+     * causal mask: the upper triangle is set to −∞ before exp). Numerically stable (row maximum
+     * subtracted). Two Java passes around one ND4J exp, instead of scale, mask-add and softmax ops.
      */
     private static void causalSoftmax(INDArray sGTT, double scale) {
         int t = (int) sGTT.size(2);
+        int rows = (int) (sGTT.size(0) * t);
         Vec s = Vec.of(sGTT);
-        Parallel.rows((int) (sGTT.size(0) * t), t, (from, to) -> {
+        // pass 1 (Java): scale·s − row max on and below the diagonal, −∞ above
+        Parallel.rows(rows, t, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int i = r % t;
                 int o = r * t;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j <= i; j++) {
-                    max = Math.max(max, scale * s.get(o + j));
+                    max = Math.max(max, s.get(o + j));
                 }
-                double sum = 0;
+                double m = scale * max;
                 for (int j = 0; j <= i; j++) {
-                    double e = Math.exp(scale * s.get(o + j) - max);
-                    s.set(o + j, e);
-                    sum += e;
-                }
-                double invSum = 1.0 / sum;
-                for (int j = 0; j <= i; j++) {
-                    s.set(o + j, s.get(o + j) * invSum);
+                    s.set(o + j, scale * s.get(o + j) - m);
                 }
                 for (int j = i + 1; j < t; j++) {
-                    s.set(o + j, 0.0);
+                    s.set(o + j, Double.NEGATIVE_INFINITY);
+                }
+            }
+        });
+        // exp as one ND4J op: faster than Java's Math.exp (nd4j.md §3.6); exp(−∞) = 0 is the mask
+        Transforms.exp(sGTT, false);
+        // pass 2 (Java): normalise
+        Parallel.rows(rows, t, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int i = r % t;
+                int o = r * t;
+                double sum = 0;
+                for (int j = 0; j <= i; j++) {
+                    sum += s.get(o + j);
+                }
+                double inv = 1.0 / sum;
+                for (int j = 0; j <= i; j++) {
+                    s.set(o + j, s.get(o + j) * inv);
                 }
             }
         });

@@ -6,8 +6,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * GELU, tanh approximation (Hendrycks & Gimpel 2016, as in GPT-2):
- * y = ½·x·(1 + tanh(c·(x + a·x³))), c = √(2/π), a = 0.044715. The tanh is one ND4J op (faster than
- * Java's {@code Math.tanh}); the polynomial parts and the whole backward are fused Java passes.
+ * y = ½·x·(1 + tanh(c·(x + a·x³))), c = √(2/π), a = 0.044715. tanh is computed through one ND4J
+ * exp op (faster than Java's {@code Math.tanh} and ND4J's tanh); the polynomial parts and the whole
+ * backward are fused Java passes.
  * ND4J's own GELU op uses another approximation, so it is not used: the backward must be the exact
  * derivative of this forward.
  */
@@ -40,16 +41,19 @@ public final class Gelu implements Module {
         Vec t = Vec.of(tanhNF);
         Vec y = Vec.of(yNF);
         int n = (int) x.length();
+        // tanh(u) = 2/(1 + exp(−2u)) − 1, with exp as one ND4J op (about twice as fast as its tanh)
         Parallel.rows(n, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 double v = xs.get(i);
-                t.set(i, C * (v + A * v * v * v));
+                t.set(i, -2 * C * (v + A * v * v * v));
             }
         });
-        Transforms.tanh(tanhNF, false);
+        Transforms.exp(tanhNF, false);
         Parallel.rows(n, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
-                y.set(i, 0.5 * xs.get(i) * (1 + t.get(i)));
+                double th = 2 / (1 + t.get(i)) - 1;
+                t.set(i, th);
+                y.set(i, 0.5 * xs.get(i) * (1 + th));
             }
         });
         guard.forwardDone();
