@@ -117,6 +117,23 @@ class TrainerTest {
     }
 
     @Test
+    void evaluationIsTheMeanLossAndLeavesTheModelAlone() {
+        DecoderLm lm = new DecoderLm(LmConfig.tiny(32), 1);
+        SyntheticBatches val = new SyntheticBatches(2, 8, 32, 99);
+        Trainer t = new Trainer(lm, new SyntheticBatches(2, 8, 32, 1), config(4, 1, 1e-3));
+        float before = lm.params().get(2).value().getFloat(0);
+        int[] w = new int[2 * 9];
+        double expected = 0;
+        for (int i = 0; i < 3; i++) {
+            val.batch(5 + i, w);
+            expected += lm.forwardLoss(w, 2) / 3;
+        }
+        assertEquals(expected, t.evaluate(val, 5, 3), 1e-12);
+        assertEquals(before, lm.params().get(2).value().getFloat(0));
+        t.trainStep();  // a forward-only evaluation does not disturb the next step's forward/backward pairing
+    }
+
+    @Test
     void steadyStateStepsAllocateNoNewArrays() {
         LmConfig cfg = LmConfig.tiny(64).withOptions(org.peerkit.model.Positions.ROTARY, org.peerkit.nn.NormKind.LAYER,
                 org.peerkit.nn.Activation.GELU, false, true);
