@@ -10,13 +10,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Numerically stable: the row maximum is subtracted before exp, and the loss is taken from the
  * log-sum-exp rather than from log(softmax), so no probability underflows into log(0). The exp over
- * [N,V] is one ND4J op (faster than Java's {@code Math.exp}); the row passes around it are Java.
+ * [N,V] is one ND4J op (faster than Java's {@code Math.exp}); the row passes around it are Java, and
+ * the forward leaves softmax − onehot in place so the backward is a single scaling.
  */
 public final class CrossEntropy {
 
     private final PassGuard guard = new PassGuard("cross-entropy");
-    private int[] targets;
-    private INDArray probsNV;
     private INDArray gradNV;
     private double[] rowLoss;
 
@@ -35,12 +34,12 @@ public final class CrossEntropy {
             }
         }
         DataType dt = logitsNV.dataType();
-        probsNV = Buffers.ensure(probsNV, dt, n, v);
+        gradNV = Buffers.ensure(gradNV, dt, n, v);
         if (rowLoss == null || rowLoss.length != n) {
             rowLoss = new double[n];
         }
         Vec z = Vec.read(logitsNV);
-        Vec p = Vec.of(probsNV);
+        Vec p = Vec.of(gradNV);
         double[] loss = rowLoss;
         // p = z − max_row ; loss_i starts as −(z_target − max)
         Parallel.rows(n, v, (from, to) -> {
@@ -56,7 +55,7 @@ public final class CrossEntropy {
                 loss[r] = -p.get(o + targets[r]);
             }
         });
-        Transforms.exp(probsNV, false);
+        Transforms.exp(gradNV, false);
         Parallel.rows(n, v, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = r * v;
@@ -69,36 +68,23 @@ public final class CrossEntropy {
                 for (int j = 0; j < v; j++) {
                     p.set(o + j, p.get(o + j) * inv);
                 }
+                p.set(o + targets[r], p.get(o + targets[r]) - 1.0);  // softmax − onehot, for backward
             }
         });
         double total = 0;
         for (double l : loss) {
             total += l;  // sequential: a fixed summation order
         }
-        this.targets = targets.clone();
         guard.forwardDone();
         return total / n;
     }
 
-    /** d(scale·loss)/d(logits) = scale·(softmax − onehot)/N, in a buffer this object owns. */
+    /**
+     * d(scale·loss)/d(logits) = scale·(softmax − onehot)/N. The forward already left softmax − onehot
+     * in its buffer, so this is one in-place scaling; the returned array is that buffer.
+     */
     public INDArray backward(double scale) {
         guard.beginBackward();
-        int n = (int) probsNV.size(0);
-        int v = (int) probsNV.size(1);
-        gradNV = Buffers.ensure(gradNV, probsNV.dataType(), probsNV.shape());
-        Vec p = Vec.of(probsNV);
-        Vec g = Vec.of(gradNV);
-        double s = scale / n;
-        int[] t = targets;
-        Parallel.rows(n, v, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int o = r * v;
-                for (int j = 0; j < v; j++) {
-                    g.set(o + j, s * p.get(o + j));
-                }
-                g.set(o + t[r], s * (p.get(o + t[r]) - 1.0));
-            }
-        });
-        return gradNV;
+        return gradNV.muli(scale / gradNV.size(0));
     }
 }

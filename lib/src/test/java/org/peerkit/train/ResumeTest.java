@@ -55,9 +55,9 @@ class ResumeTest {
 
     @Test
     void killingTheWriterMidCheckpointLeavesTheLastCompleteOneLoadable(@TempDir Path dir) throws Exception {
-        Path root = dir.resolve("ckpt");
         int[] delaysMs = {0, 37, 90};
         for (int delay : delaysMs) {
+            Path root = dir.resolve("ckpt-" + delay);
             Process p = java(CheckpointWriterChild.class, root.toString()).redirectErrorStream(true).start();
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = r.readLine()) != null;) {
