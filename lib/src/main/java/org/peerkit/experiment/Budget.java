@@ -1,0 +1,47 @@
+package org.peerkit.experiment;
+
+/**
+ * How long a run trains: a training-FLOP budget (isoFLOP comparisons, paper §3.1: steps = budget ÷
+ * FLOPs per step) or a token budget. Steps are rounded down, and must come to at least one.
+ */
+public record Budget(Unit unit, double amount) {
+
+    public enum Unit { FLOPS, TOKENS }
+
+    public Budget {
+        if (unit == null) {
+            throw new IllegalArgumentException("budget.unit is missing: use FLOPS or TOKENS");
+        }
+        if (!(amount > 0) || !Double.isFinite(amount)) {
+            throw new IllegalArgumentException("budget.amount=" + amount + " must be a positive finite number");
+        }
+    }
+
+    public static Budget flops(double f) {
+        return new Budget(Unit.FLOPS, f);
+    }
+
+    public static Budget tokens(long t) {
+        return new Budget(Unit.TOKENS, t);
+    }
+
+    /**
+     * Optimiser steps this budget buys.
+     *
+     * @param tokensPerStep B·T·accumulation
+     * @param trainingFlopsPerToken 3 × forward FLOPs per token (FlopCount convention)
+     * @throws IllegalArgumentException if it buys less than one step, naming the minimum
+     */
+    public long steps(long tokensPerStep, long trainingFlopsPerToken) {
+        double perStep = unit == Unit.FLOPS ? (double) tokensPerStep * trainingFlopsPerToken : tokensPerStep;
+        long steps = (long) Math.floor(amount / perStep);
+        if (steps < 1) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "budget.amount=%.3g %s is too small for this model: one step of %d tokens needs %.3g %s;"
+                            + " raise the budget or shrink the model",
+                    amount, unit.name().toLowerCase(java.util.Locale.ROOT), tokensPerStep, perStep,
+                    unit.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return steps;
+    }
+}

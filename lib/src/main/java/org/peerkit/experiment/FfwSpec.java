@@ -1,0 +1,131 @@
+package org.peerkit.experiment;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * The FFW kind of a run with its own settings, one record per kind; in JSON the kind is the
+ * {@code "kind"} field ({@code dense|moe|pkm|peer}). Defaults are the paper's (paper.md §2); the
+ * kit-scale presets shrink N so a CPU can train them.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = FfwSpec.Dense.class, name = "dense"),
+    @JsonSubTypes.Type(value = FfwSpec.Moe.class, name = "moe"),
+    @JsonSubTypes.Type(value = FfwSpec.Pkm.class, name = "pkm"),
+    @JsonSubTypes.Type(value = FfwSpec.Peer.class, name = "peer")})
+public sealed interface FfwSpec {
+
+    FfwKind kind();
+
+    /** Short description for tables, e.g. "peer N=16384 h=8 k=16". */
+    String label();
+
+    /** The transformer MLP of width {@code LmConfig.dFf}. */
+    record Dense() implements FfwSpec {
+        @Override
+        public FfwKind kind() {
+            return FfwKind.DENSE;
+        }
+
+        @Override
+        public String label() {
+            return "dense";
+        }
+    }
+
+    /**
+     * Coarse MoE with expert-choice routing (paper §3.1: 128 experts, each the size of the dense
+     * MLP). {@code capacityFactor}: tokens each expert takes = capacityFactor·tokens/experts.
+     */
+    record Moe(int experts, double capacityFactor) implements FfwSpec {
+        public Moe {
+            positive("ffw.experts", experts);
+            if (!(capacityFactor > 0) || !Double.isFinite(capacityFactor)) {
+                throw new IllegalArgumentException("ffw.capacityFactor=" + capacityFactor + " must be positive");
+            }
+        }
+
+        public static Moe defaults() {
+            return new Moe(128, 1.0);
+        }
+
+        @Override
+        public FfwKind kind() {
+            return FfwKind.MOE;
+        }
+
+        @Override
+        public String label() {
+            return "moe E=" + experts;
+        }
+    }
+
+    /** Product-key memory (Lample et al. 2019): paper baseline N=1024², h=8, k=32, query BN. */
+    record Pkm(int memories, int heads, int topK, int keyDim, boolean queryBatchNorm) implements FfwSpec {
+        public Pkm {
+            productKeys("ffw.memories", memories, heads, topK, keyDim);
+        }
+
+        public static Pkm defaults() {
+            return new Pkm(1024 * 1024, 8, 32, 128, true);
+        }
+
+        @Override
+        public FfwKind kind() {
+            return FfwKind.PKM;
+        }
+
+        @Override
+        public String label() {
+            return "pkm N=" + memories + " h=" + heads + " k=" + topK;
+        }
+    }
+
+    /** PEER (paper §2): N single-neuron experts, h heads each retrieving k; default N=1024², h=8, k=16. */
+    record Peer(int experts, int heads, int topK, int keyDim, boolean queryBatchNorm) implements FfwSpec {
+        public Peer {
+            productKeys("ffw.experts", experts, heads, topK, keyDim);
+        }
+
+        public static Peer defaults() {
+            return new Peer(1024 * 1024, 8, 16, 128, true);
+        }
+
+        @Override
+        public FfwKind kind() {
+            return FfwKind.PEER;
+        }
+
+        @Override
+        public String label() {
+            return "peer N=" + experts + " h=" + heads + " k=" + topK;
+        }
+    }
+
+    private static void positive(String field, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(field + "=" + v + " must be positive");
+        }
+    }
+
+    /** Product keys need N = n² and an even key dimension split into two halves (paper Eq. 4). */
+    private static void productKeys(String field, int n, int heads, int topK, int keyDim) {
+        positive(field, n);
+        positive("ffw.heads", heads);
+        positive("ffw.topK", topK);
+        positive("ffw.keyDim", keyDim);
+        int root = (int) Math.round(Math.sqrt(n));
+        if ((long) root * root != n) {
+            throw new IllegalArgumentException(field + "=" + n + " is not a perfect square (product keys need N = n²,"
+                    + " e.g. " + (long) root * root + ")");
+        }
+        if (keyDim % 2 != 0) {
+            throw new IllegalArgumentException("ffw.keyDim=" + keyDim + " must be even (the query splits into two halves)");
+        }
+        if (topK > root) {
+            throw new IllegalArgumentException("ffw.topK=" + topK + " exceeds √N=" + root
+                    + " sub-keys per half; use topK ≤ √N");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.peerkit.experiment;
+
+import org.peerkit.data.BpeTokenizer;
+import org.peerkit.model.LmConfig;
+import org.peerkit.train.AdamWConfig;
+
+/**
+ * Everything that changes a run's result, and nothing that does not (checkpoint frequency, where the
+ * runs live, threads): two equal specs are the same run. {@link #id()} hashes the canonical JSON
+ * ({@link SpecJson}), so field order, whitespace and number spelling do not matter.
+ *
+ * @param model backbone shape and options; {@code vocabSize} is the tokenizer's vocabulary and
+ *     {@code precision} the number format
+ * @param ffw the FFW kind and its settings
+ * @param placement which blocks get {@code ffw} (paper: the middle one)
+ * @param budget training FLOPs or tokens; fixes the number of steps
+ * @param schedule learning-rate schedule
+ * @param optimizer AdamW settings
+ * @param clipNorm global gradient-norm limit, ≤ 0 for none
+ * @param batchSize B sequences per micro-batch
+ * @param seqLen T tokens per sequence
+ * @param accumSteps micro-batches per optimiser step
+ * @param data token source and evaluation sets
+ * @param seed model init, trainer RNG and data order
+ */
+public record RunSpec(LmConfig model, FfwSpec ffw, Placement placement, Budget budget, ScheduleSpec schedule,
+        AdamWConfig optimizer, double clipNorm, int batchSize, int seqLen, int accumSteps, DataSpec data,
+        long seed) {
+
+    public RunSpec {
+        required("model", model);
+        required("ffw", ffw);
+        required("placement", placement);
+        required("budget", budget);
+        required("schedule", schedule);
+        required("optimizer", optimizer);
+        required("data", data);
+        if (!Double.isFinite(clipNorm)) {
+            throw new IllegalArgumentException("clipNorm=" + clipNorm + " must be finite (≤ 0 turns clipping off)");
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize=" + batchSize + " must be positive");
+        }
+        if (accumSteps <= 0) {
+            throw new IllegalArgumentException("accumSteps=" + accumSteps + " must be positive");
+        }
+        if (seqLen <= 0 || seqLen > model.contextLength()) {
+            throw new IllegalArgumentException("seqLen=" + seqLen + " must be in [1, model.contextLength="
+                    + model.contextLength() + "]");
+        }
+        if (data.source() == DataSpec.Source.SOTU) {
+            try {
+                BpeTokenizer.checkVocabSize(model.vocabSize());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("model.vocabSize=" + model.vocabSize() + " is not a tokenizer"
+                        + " vocabulary for data.source=SOTU: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void required(String field, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+    }
+
+    /** A tiny dense run on synthetic data: 2 layers, D=64, 64 tokens per step, 40 steps. */
+    public static RunSpec defaults() {
+        return new RunSpec(LmConfig.tiny(64), new FfwSpec.Dense(), Placement.MIDDLE, Budget.tokens(40L * 4 * 16),
+                new ScheduleSpec(3e-3, 0.1, 0.1), AdamWConfig.defaults(), 1.0, 4, 16, 1, DataSpec.synthetic(), 1);
+    }
+
+    /** Canonical JSON hash, 16 hex digits (64 bits of SHA-256): the run's folder name. */
+    public String id() {
+        return SpecJson.id(this);
+    }
+
+    /** Canonical JSON (sorted keys, compact, stable numbers). */
+    public String toJson() {
+        return SpecJson.canonical(this);
+    }
+
+    public static RunSpec fromJson(String json) {
+        return SpecJson.read(json, "spec");
+    }
+
+    public RunSpec withModel(LmConfig m) {
+        return new RunSpec(m, ffw, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                data, seed);
+    }
+
+    public RunSpec withFfw(FfwSpec f) {
+        return new RunSpec(model, f, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                data, seed);
+    }
+
+    public RunSpec withPlacement(Placement p) {
+        return new RunSpec(model, ffw, p, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                data, seed);
+    }
+
+    public RunSpec withBudget(Budget b) {
+        return new RunSpec(model, ffw, placement, b, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                data, seed);
+    }
+
+    public RunSpec withSchedule(ScheduleSpec s) {
+        return new RunSpec(model, ffw, placement, budget, s, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                data, seed);
+    }
+
+    public RunSpec withBatch(int b, int t) {
+        return new RunSpec(model, ffw, placement, budget, schedule, optimizer, clipNorm, b, t, accumSteps, data,
+                seed);
+    }
+
+    public RunSpec withData(DataSpec d) {
+        return new RunSpec(model, ffw, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                d, seed);
+    }
+
+    public RunSpec withSeed(long s) {
+        return new RunSpec(model, ffw, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
+                data, s);
+    }
+
+    /** Tokens per optimiser step: B·T·accumulation. */
+    public long tokensPerStep() {
+        return (long) batchSize * seqLen * accumSteps;
+    }
+}

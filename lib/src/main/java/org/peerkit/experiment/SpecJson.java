@@ -1,0 +1,167 @@
+package org.peerkit.experiment;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Collectors;
+
+/**
+ * The canonical JSON of a {@link RunSpec} and its hash.
+ *
+ * <p>Canonical means: keys sorted at every level, no whitespace, and numbers spelled one way
+ * ({@link #number}), so the same spec always gives the same bytes whatever order a spec file lists
+ * its fields in. Reading is strict: an unknown field, a missing field or a null is an error naming
+ * it, because a silently defaulted field would silently change the run.
+ */
+public final class SpecJson {
+
+    /** 16 hex digits = 64 bits of SHA-256: collisions are negligible for any number of runs. */
+    public static final int ID_HEX_DIGITS = 16;
+    private static final ObjectMapper CANONICAL = mapper(false);
+    private static final ObjectMapper PRETTY = mapper(true);
+
+    private SpecJson() {
+    }
+
+    private static ObjectMapper mapper(boolean indent) {
+        SimpleModule numbers = new SimpleModule().addSerializer(Double.class, new CanonicalDouble())
+                .addSerializer(double.class, new CanonicalDouble());
+        JsonMapper.Builder b = JsonMapper.builder()
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .addModule(numbers);
+        if (indent) {
+            b.enable(SerializationFeature.INDENT_OUTPUT);
+        }
+        return b.build();
+    }
+
+    public static String canonical(RunSpec spec) {
+        try {
+            return CANONICAL.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + spec, e);
+        }
+    }
+
+    /** Sorted, indented: what spec.json holds (it hashes the same as {@link #canonical}). */
+    public static String pretty(RunSpec spec) {
+        try {
+            return PRETTY.writeValueAsString(spec) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + spec, e);
+        }
+    }
+
+    public static String sha256(String canonicalJson) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    public static String id(RunSpec spec) {
+        return sha256(canonical(spec)).substring(0, ID_HEX_DIGITS);
+    }
+
+    /**
+     * Parses a spec; errors name the source, the field and what to do.
+     *
+     * @param source where the JSON came from, for messages (a file name)
+     */
+    public static RunSpec read(String json, String source) {
+        try {
+            return CANONICAL.readValue(json, RunSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(source + ": unknown field '" + path(e) + "'; known fields there: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")), e);
+        } catch (InvalidTypeIdException e) {
+            throw new IllegalArgumentException(source + ": unknown FFW kind '" + e.getTypeId() + "' at '" + path(e)
+                    + "': use one of " + FfwKind.names(), e);
+        } catch (MismatchedInputException e) {
+            String msg = e.getOriginalMessage();
+            if (msg.contains("creator property")) {
+                String field = msg.replaceAll("(?s)^[^']*'([^']*)'.*", "$1");
+                String where = path(e);
+                String full = where.equals(field) || where.endsWith("." + field) ? where
+                        : (where.isEmpty() ? "" : where + ".") + field;
+                throw new IllegalArgumentException(source + ": missing field '" + full
+                        + "'; every field must be given (write one with `peerkit train --print-spec`)", e);
+            }
+            if (msg.contains("missing type id property 'kind'")) {
+                throw new IllegalArgumentException(source + ": missing field '" + path(e) + ".kind': use one of "
+                        + FfwKind.names(), e);
+            }
+            throw new IllegalArgumentException(source + ": bad value at '" + path(e) + "': " + msg, e);
+        } catch (JsonMappingException e) {
+            Throwable root = rootCause(e);
+            if (root instanceof IllegalArgumentException) {
+                throw new IllegalArgumentException(source + ": " + root.getMessage(), e);
+            }
+            throw new IllegalArgumentException(source + ": " + e.getOriginalMessage() + " at '" + path(e) + "'", e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + " is not valid JSON: " + e.getOriginalMessage() + " (line "
+                    + e.getLocation().getLineNr() + ")", e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * One spelling per double: integers below 2⁵³ as plain integers ("3", not "3.0"), anything else
+     * as the shortest round-trip decimal with trailing zeros stripped ("0.001", "6E+18"), so
+     * 3, 3.0 and 3e0 in a spec file hash alike.
+     */
+    static String number(double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("a spec number is " + v + "; use finite numbers");
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
+            return Long.toString((long) v);
+        }
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toString();
+    }
+
+    private static final class CanonicalDouble extends StdSerializer<Double> {
+        CanonicalDouble() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws java.io.IOException {
+            g.writeNumber(number(v));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.peerkit.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunSpecTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void hashIsStableAcrossVersionsOfThisCode() {
+        // a fixed spec's id pinned: changing the canonical form silently would orphan every run dir
+        RunSpec s = RunSpec.defaults();
+        assertEquals(s.id(), RunSpec.fromJson(s.toJson()).id());
+        assertEquals(SpecJson.sha256(s.toJson()).substring(0, 16), s.id());
+        assertEquals(16, s.id().length());
+        assertTrue(s.toJson().startsWith("{\"accumSteps\":1,\"batchSize\":4,\"budget\":{\"amount\":2560,\"unit\":\"TOKENS\"}"),
+                s.toJson());
+    }
+
+    @Test
+    void fieldOrderWhitespaceAndNumberSpellingDoNotChangeTheHash() throws Exception {
+        RunSpec s = RunSpec.defaults().withFfw(new FfwSpec.Peer(256, 2, 4, 16, true));
+        ObjectNode tree = (ObjectNode) JSON.readTree(SpecJson.pretty(s));
+        ObjectNode reversed = reverse(tree);
+        String spelled = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(reversed)
+                .replace("\"amount\" : 2560", "\"amount\" : 2.560e3");
+        assertTrue(spelled.contains("2.560e3"));
+        RunSpec back = RunSpec.fromJson(spelled);
+        assertEquals(s, back);
+        assertEquals(s.id(), back.id());
+        assertEquals(s.toJson(), back.toJson());
+    }
+
+    private static ObjectNode reverse(ObjectNode n) {
+        ObjectNode out = JSON.createObjectNode();
+        List<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> es = new ArrayList<>();
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = n.fields(); it.hasNext();) {
+            es.add(it.next());
+        }
+        Collections.reverse(es);
+        for (var e : es) {
+            out.set(e.getKey(), e.getValue().isObject() ? reverse((ObjectNode) e.getValue()) : e.getValue());
+        }
+        return out;
+    }
+
+    @Test
+    void anyResultChangingFieldChangesTheHash() {
+        RunSpec s = RunSpec.defaults();
+        assertNotEquals(s.id(), s.withSeed(2).id());
+        assertNotEquals(s.id(), s.withBatch(8, 16).id());
+        assertNotEquals(s.id(), s.withPlacement(Placement.ALL).id());
+        assertNotEquals(s.id(), s.withBudget(Budget.flops(1e9)).id());
+    }
+
+    @Test
+    void canonicalNumbers() {
+        assertEquals("3", SpecJson.number(3.0));
+        assertEquals("0.001", SpecJson.number(1e-3));
+        assertEquals("6E+18", SpecJson.number(6e18));
+        assertEquals("0.1", SpecJson.number(0.1));
+    }
+
+    @Test
+    void unknownFieldIsNamed() throws Exception {
+        ObjectNode tree = (ObjectNode) JSON.readTree(RunSpec.defaults().toJson());
+        ((ObjectNode) tree.get("model")).put("dmodel", 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "my.json"));
+        assertTrue(e.getMessage().startsWith("my.json: unknown field 'model.dmodel'"), e.getMessage());
+        assertTrue(e.getMessage().contains("dModel"), e.getMessage());
+    }
+
+    @Test
+    void missingFieldIsNamed() throws Exception {
+        ObjectNode tree = (ObjectNode) JSON.readTree(RunSpec.defaults().toJson());
+        tree.remove("seed");
+        var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "my.json"));
+        assertTrue(e.getMessage().startsWith("my.json: missing field 'seed'"), e.getMessage());
+        ((ObjectNode) tree.get("schedule")).remove("peakLr");
+        tree.put("seed", 3);
+        e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "my.json"));
+        assertTrue(e.getMessage().startsWith("my.json: missing field 'schedule.peakLr'"), e.getMessage());
+    }
+
+    @Test
+    void unknownFfwKindIsNamed() throws Exception {
+        ObjectNode tree = (ObjectNode) JSON.readTree(RunSpec.defaults().toJson());
+        ((ObjectNode) tree.get("ffw")).put("kind", "mlp");
+        var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "my.json"));
+        assertEquals("my.json: unknown FFW kind 'mlp' at 'ffw': use one of dense, moe, pkm, peer", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FfwKind.parse("mlp"));
+        assertEquals("unknown FFW kind 'mlp': use one of dense, moe, pkm, peer", e.getMessage());
+    }
+
+    @Test
+    void validationNamesTheField() throws Exception {
+        ObjectNode tree = (ObjectNode) JSON.readTree(RunSpec.defaults().toJson());
+        tree.put("batchSize", 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "f.json"));
+        assertEquals("f.json: batchSize=0 must be positive", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FfwSpec.Peer(1000, 8, 16, 128, true));
+        assertTrue(e.getMessage().startsWith("ffw.experts=1000 is not a perfect square"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RunSpec.defaults().withBatch(4, 65));
+        assertTrue(e.getMessage().startsWith("seqLen=65 must be in [1, model.contextLength=64]"), e.getMessage());
+    }
+}
