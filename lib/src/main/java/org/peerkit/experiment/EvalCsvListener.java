@@ -1,0 +1,69 @@
+package org.peerkit.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.peerkit.data.DataFiles;
+import org.peerkit.train.StepMetrics;
+import org.peerkit.train.TrainListener;
+import org.peerkit.train.Trainer;
+
+/**
+ * Evaluates the first evaluation split every {@code every} steps (not at the last step: the final
+ * evaluation of every split follows the run) and appends rows to evals.csv. On start, rows after
+ * the trainer's step (left by a run killed after its last checkpoint) are dropped, so a resumed
+ * run's file has each evaluation once, as in {@code CsvMetricsListener}.
+ */
+final class EvalCsvListener implements TrainListener {
+
+    static final String HEADER = "step,split,loss,perplexity";
+    private final Path file;
+    private final EvalSet set;
+    private final int every;
+
+    EvalCsvListener(Path file, EvalSet set, int every) {
+        this.file = file;
+        this.set = set;
+        this.every = every;
+    }
+
+    @Override
+    public void onStart(Trainer t) {
+        List<String> keep = new ArrayList<>(List.of(HEADER));
+        try {
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    int comma = line.indexOf(',');
+                    if (comma > 0 && !line.startsWith("step,") && Long.parseLong(line.substring(0, comma)) <= t.step()) {
+                        keep.add(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        DataFiles.writeStringAtomically(file, String.join("\n", keep) + "\n");
+    }
+
+    @Override
+    public void onStep(Trainer t, StepMetrics m) {
+        if (every > 0 && m.step() % every == 0 && m.step() < t.config().steps()) {
+            append(file, m.step(), set.name(), Evaluation.meanLoss(t.model(), set));
+        }
+    }
+
+    static void append(Path file, long step, String split, double loss) {
+        String row = String.format(Locale.ROOT, "%d,%s,%.6f,%.4f%n", step, split, loss, Math.exp(loss));
+        try {
+            Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.peerkit.experiment;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.peerkit.data.BatchSource;
+import org.peerkit.data.Batches;
+import org.peerkit.data.PreparedData;
+import org.peerkit.data.Split;
+import org.peerkit.train.SyntheticBatches;
+
+/**
+ * Turns a spec's {@link DataSpec} into token sources. {@link #standard()} opens the prepared corpus
+ * (once per vocabulary size) or makes synthetic batches; tests substitute their own to observe that
+ * a finished run is loaded without touching any data.
+ */
+public interface RunData {
+
+    /** Training windows, random access by batch index, seeded by the spec. */
+    BatchSource train(RunSpec spec);
+
+    /** The evaluation windows of one held-out split. */
+    EvalSet eval(RunSpec spec, Split split);
+
+    /** What identifies the data for the manifest: source, tokenizer and text hashes. */
+    Map<String, String> fingerprint(RunSpec spec);
+
+    static RunData standard() {
+        return new Standard();
+    }
+
+    /** The prepared corpus via {@link PreparedData#open(int)}, or {@link SyntheticBatches}. */
+    final class Standard implements RunData {
+        private final Map<Integer, PreparedData> corpora = new HashMap<>();
+
+        private synchronized PreparedData corpus(int vocab) {
+            return corpora.computeIfAbsent(vocab, PreparedData::open);
+        }
+
+        @Override
+        public BatchSource train(RunSpec s) {
+            if (s.data().source() == DataSpec.Source.SYNTHETIC) {
+                return new SyntheticBatches(s.batchSize(), s.seqLen(), s.model().vocabSize(), s.seed());
+            }
+            return corpus(s.model().vocabSize()).batches(Split.TRAIN, s.batchSize(), s.seqLen(), s.seed());
+        }
+
+        @Override
+        public EvalSet eval(RunSpec s, Split split) {
+            if (s.data().source() == DataSpec.Source.SYNTHETIC) {
+                // a different seed per split: held-out sequences of the same family
+                long seed = s.seed() ^ (0x5DEECE66DL * (split.ordinal() + 1));
+                return synthetic(split.id(), new SyntheticBatches(s.batchSize(), s.seqLen(), s.model().vocabSize(), seed),
+                        s.data().evalBatches());
+            }
+            Batches b = corpus(s.model().vocabSize()).batches(split, s.batchSize(), s.seqLen(), 0);
+            long n = s.data().evalBatches() == 0 ? b.evalBatches() : Math.min(b.evalBatches(), s.data().evalBatches());
+            return new EvalSet() {
+                public String name() {
+                    return split.id();
+                }
+
+                public int batchSize() {
+                    return b.batchSize();
+                }
+
+                public int seqLen() {
+                    return b.seqLen();
+                }
+
+                public long batches() {
+                    return n;
+                }
+
+                public int fill(long index, int[] w) {
+                    return b.evalBatch(index, w);
+                }
+            };
+        }
+
+        @Override
+        public Map<String, String> fingerprint(RunSpec s) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("source", s.data().source().name());
+            if (s.data().source() == DataSpec.Source.SYNTHETIC) {
+                m.put("generator", SyntheticBatches.class.getName());
+            } else {
+                PreparedData d = corpus(s.model().vocabSize());
+                m.put("tokenizerHash", d.manifest().tokenizerHash());
+                m.put("trainingTextSha256", d.manifest().trainingTextSha256());
+                m.put("tokenizerVocab", Integer.toString(d.vocabSize()));
+            }
+            return m;
+        }
+    }
+
+    /** The first {@code count} batches of a synthetic source, as an evaluation set. */
+    static EvalSet synthetic(String name, BatchSource src, long count) {
+        return new EvalSet() {
+            public String name() {
+                return name;
+            }
+
+            public int batchSize() {
+                return src.batchSize();
+            }
+
+            public int seqLen() {
+                return src.seqLen();
+            }
+
+            public long batches() {
+                return count;
+            }
+
+            public int fill(long index, int[] w) {
+                src.batch(index, w);
+                return src.batchSize();
+            }
+        };
+    }
+}

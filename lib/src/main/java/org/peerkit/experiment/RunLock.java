@@ -1,0 +1,117 @@
+package org.peerkit.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+/**
+ * An exclusive lock on a run dir ({@code .lock} inside it) held while the run is trained, so two
+ * processes asking for the same spec do not write the same files. An OS file lock
+ * ({@link FileChannel#tryLock()}) rather than a marker file because the OS drops it when the holder
+ * dies, even by {@code kill -9}: a stale lock never blocks a resume. The holder writes its pid into
+ * the file so the waiting side can say who holds it.
+ */
+public final class RunLock implements AutoCloseable {
+
+    static final String FILE = ".lock";
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RunLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the lock of {@code dir}, waiting up to {@code wait} (zero: do not wait).
+     *
+     * @throws RunLockedException if another holder keeps it past the wait
+     */
+    public static RunLock acquire(Path dir, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            Files.createDirectories(dir);
+            while (true) {
+                RunLock l = tryAcquire(dir.resolve(FILE));
+                if (l != null) {
+                    return l;
+                }
+                if (System.nanoTime() >= deadline) {
+                    throw new RunLockedException("run " + dir.getFileName() + " is being trained by another process ("
+                            + holder(dir) + ", lock " + dir.resolve(FILE) + "); wait for it to finish and ask again"
+                            + (wait.isZero() ? "" : " (waited " + wait.toSeconds() + " s)") + ", or stop that process");
+                }
+                Thread.sleep(100);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock run dir " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunLockedException("interrupted while waiting for the lock of run " + dir.getFileName());
+        }
+    }
+
+    /** Whether some holder has the lock right now (for listings). */
+    public static boolean isHeld(Path dir) {
+        Path f = dir.resolve(FILE);
+        if (!Files.exists(f)) {
+            return false;
+        }
+        try {
+            RunLock l = tryAcquire(f);
+            if (l == null) {
+                return true;
+            }
+            l.close();
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static RunLock tryAcquire(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        try {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                return null;
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(false);
+            return new RunLock(ch, l);
+        } catch (OverlappingFileLockException e) {  // held by this JVM (another thread or store)
+            ch.close();
+            return null;
+        }
+    }
+
+    private static String holder(Path dir) {
+        try {
+            String s = Files.readString(dir.resolve(FILE)).trim();
+            return s.isEmpty() ? "holder unknown" : s;
+        } catch (IOException e) {
+            return "holder unknown";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.peerkit.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.train.StepMetrics;
+import org.peerkit.train.TrainListener;
+import org.peerkit.train.Trainer;
+
+class RunStoreTest {
+
+    /** 24 steps of the tiny model, evaluated every 6 steps. */
+    static RunSpec killSpec() {
+        return RunSpec.defaults().withBudget(Budget.tokens(24L * 4 * 16))
+                .withData(new DataSpec(DataSpec.Source.SYNTHETIC, List.of(org.peerkit.data.Split.VALID,
+                        org.peerkit.data.Split.BROWN), 2, 6));
+    }
+
+    static final class StepCounter implements TrainListener {
+        final AtomicInteger steps = new AtomicInteger();
+
+        @Override
+        public void onStep(Trainer t, StepMetrics m) {
+            steps.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aTinyRunCompletesAndAskingAgainLoadsItWithoutTrainingOrData(@TempDir Path root) throws Exception {
+        CountingData data = new CountingData();
+        RunStore store = RunStore.at(root).withData(data);
+        RunSpec spec = RunSpec.defaults();
+        StepCounter first = new StepCounter();
+        RunResult r = store.run(spec, first);
+        assertEquals(RunResult.Origin.TRAINED, r.origin());
+        assertEquals(40, first.steps.get());
+        assertEquals(40, r.summary().steps());
+        assertEquals(40, r.metrics().rowCount());
+        assertTrue(r.summary().trainLoss() < Math.log(64), "loss fell below ln V: " + r.summary().trainLoss());
+        Path dir = root.resolve(spec.id());
+        for (String f : List.of("spec.json", "manifest.json", "metrics.csv", "evals.csv", "complete.json")) {
+            assertTrue(Files.exists(dir.resolve(f)), f);
+        }
+        assertEquals(RunStatus.COMPLETE, store.status(spec).status());
+
+        int callsBefore = data.calls.get();
+        StepCounter second = new StepCounter();
+        RunResult again = store.run(spec, second);
+        assertEquals(RunResult.Origin.LOADED, again.origin());
+        assertEquals(0, second.steps.get(), "the trainer ran again");
+        assertEquals(callsBefore, data.calls.get(), "loading a finished run opened data");
+        assertEquals(r.summary(), again.summary());
+    }
+
+    @Test
+    void aRunKilledMidwayResumesOntoTheUninterruptedCurveBitForBit(@TempDir Path tmp) throws Exception {
+        RunResult straight = RunStore.at(tmp.resolve("straight")).withCheckpointEvery(5).run(killSpec());
+
+        Path root = tmp.resolve("killed");
+        Process p = java(RunChild.class, "run", root.toString(), "150").redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        for (String line; (line = out.readLine()) != null;) {
+            seen.add(line);
+            if (line.equals("step 13")) {
+                break;  // checkpoint at 10, evaluation at 12, rows up to 13 written: kill it now
+            }
+        }
+        assertTrue(seen.contains("step 13"), () -> "child did not get to step 13: " + seen);
+        p.destroyForcibly();  // SIGKILL: no shutdown hooks
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        RunStore store = RunStore.at(root).withCheckpointEvery(5);
+        assertEquals(RunStatus.PARTIAL, store.status(killSpec()).status());
+        assertTrue(store.status(killSpec()).detail().startsWith("checkpoint at step 10"), store.status(killSpec()).detail());
+
+        StepCounter resumed = new StepCounter();
+        RunResult r = store.run(killSpec(), resumed);
+        assertEquals(RunResult.Origin.RESUMED, r.origin());
+        assertEquals(14, resumed.steps.get(), "resumed from step 10 of 24");
+        assertEquals(straight.summary().trainLoss(), r.summary().trainLoss(), 0.0);
+        assertEquals(straight.summary().evalLoss(), r.summary().evalLoss());
+        assertEquals(deterministic(straight.dir().resolve("metrics.csv")), deterministic(r.dir().resolve("metrics.csv")));
+        assertEquals(Files.readAllLines(straight.dir().resolve("evals.csv")), Files.readAllLines(r.dir().resolve("evals.csv")));
+    }
+
+    /** metrics.csv without the wall-time column. */
+    private static List<String> deterministic(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void aRunDirWhoseSpecDoesNotMatchItsHashIsReportedAndCanBeRerun(@TempDir Path root) throws Exception {
+        RunStore store = RunStore.at(root);
+        RunSpec spec = RunSpec.defaults();
+        store.run(spec);
+        Path specFile = root.resolve(spec.id()).resolve("spec.json");
+        Files.writeString(specFile, Files.readString(specFile).replace("\"seed\" : 1", "\"seed\" : 2"));
+        RunCorruptException e = assertThrows(RunCorruptException.class, () -> store.run(spec));
+        assertTrue(e.getMessage().contains("is corrupt: its spec.json hashes to " + spec.withSeed(2).id()
+                + ", not to the folder name " + spec.id()), e.getMessage());
+        assertTrue(e.getMessage().contains("store.rerun(spec)") && e.getMessage().contains("--force"), e.getMessage());
+        assertEquals(RunStatus.CORRUPT, store.status(spec).status());
+        assertEquals(RunResult.Origin.TRAINED, store.rerun(spec).origin());
+        assertEquals(RunResult.Origin.LOADED, store.run(spec).origin());
+    }
+
+    @Test
+    void aCorruptCheckpointOrManifestIsReportedNotReused(@TempDir Path root) throws Exception {
+        RunStore store = RunStore.at(root);
+        RunSpec spec = RunSpec.defaults();
+        Path dir = store.run(spec).dir();
+        Files.delete(dir.resolve("complete.json"));  // as if killed before finishing
+        Path params;
+        try (var w = Files.walk(dir.resolve("checkpoint"))) {
+            params = w.filter(p -> p.getFileName().toString().equals("params.safetensors")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(params);
+        b[b.length - 1] ^= 1;
+        Files.write(params, b);
+        RunCorruptException e = assertThrows(RunCorruptException.class, () -> store.run(spec));
+        assertTrue(e.getMessage().contains("its checkpoint is unreadable") && e.getMessage().contains("CRC-32"),
+                e.getMessage());
+
+        Files.writeString(dir.resolve("manifest.json"), "{ not json");
+        e = assertThrows(RunCorruptException.class, () -> store.run(spec));
+        assertTrue(e.getMessage().contains("manifest.json is unreadable"), e.getMessage());
+    }
+
+    @Test
+    void aSecondProcessAskingForARunBeingTrainedFailsClearly(@TempDir Path root) throws Exception {
+        RunSpec spec = RunSpec.defaults();
+        Process p = java(RunChild.class, "lock", root.resolve(spec.id()).toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", out.readLine());
+            RunStore store = RunStore.at(root);
+            assertEquals(RunStatus.NEW, store.status(spec).status());  // locked but nothing written yet
+            RunLockedException e = assertThrows(RunLockedException.class, () -> store.run(spec));
+            assertTrue(e.getMessage().startsWith("run " + spec.id() + " is being trained by another process (pid "
+                    + p.pid() + ","), e.getMessage());
+        } finally {
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(RunResult.Origin.TRAINED, RunStore.at(root).run(spec).origin());  // the lock died with it
+    }
+
+    private static ProcessBuilder java(Class<?> main, String... args) {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+}
