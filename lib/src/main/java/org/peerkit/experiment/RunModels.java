@@ -1,5 +1,7 @@
 package org.peerkit.experiment;
 
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.FfwSpec;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 

@@ -1,5 +1,7 @@
 package org.peerkit.experiment;
 
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.FfwSpec;
 import org.peerkit.data.BpeTokenizer;
 import org.peerkit.model.LmConfig;
 import org.peerkit.train.AdamWConfig;

@@ -1,5 +1,7 @@
 package org.peerkit.experiment;
 
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.FfwSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.peerkit.experiment;
+package org.peerkit.flops;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -21,6 +21,18 @@ public sealed interface FfwSpec {
     /** Short description for tables, e.g. "peer N=16384 h=8 k=16". */
     String label();
 
+    /**
+     * Analytic counts of this FFW in one block of width D whose dense MLP is D→F→D, in the
+     * {@link FlopCount} convention (2 FLOPs per multiply-add, matmuls only). The expert layers'
+     * {@code activeParams()} and {@code forwardFlopsPerToken()} follow the same formulas.
+     */
+    LayerCount count(String name, long dModel, long dFf, boolean bias);
+
+    /** Parameters of the dense MLP D→F→D. */
+    static long mlpParams(long d, long f, boolean bias) {
+        return 2 * d * f + (bias ? f + d : 0);
+    }
+
     /** The transformer MLP of width {@code LmConfig.dFf}. */
     record Dense() implements FfwSpec {
         @Override
@@ -31,6 +43,12 @@ public sealed interface FfwSpec {
         @Override
         public String label() {
             return "dense";
+        }
+
+        @Override
+        public LayerCount count(String name, long d, long f, boolean bias) {
+            long p = mlpParams(d, f, bias);
+            return new LayerCount(name, p, p, 4 * d * f);
         }
     }
 
@@ -59,6 +77,15 @@ public sealed interface FfwSpec {
         public String label() {
             return "moe E=" + experts;
         }
+
+        /** Expert choice: each expert takes capacityFactor·n/E of n tokens, so a token meets capacityFactor experts on average. */
+        @Override
+        public LayerCount count(String name, long d, long f, boolean bias) {
+            long expert = mlpParams(d, f, bias);
+            long router = d * experts;
+            return new LayerCount(name, experts * expert + router, Math.round(capacityFactor * expert) + router,
+                    Math.round(capacityFactor * 4 * d * f) + 2 * router);
+        }
     }
 
     /** Product-key memory (Lample et al. 2019): paper baseline N=1024², h=8, k=32, query BN. */
@@ -79,6 +106,19 @@ public sealed interface FfwSpec {
         @Override
         public String label() {
             return "pkm N=" + memories + " h=" + heads + " k=" + topK;
+        }
+
+        /**
+         * Query D→h·dKey (+ BN scale and shift), per-head sub-keys h·2·√N·dKey/2, N value rows of D
+         * (Lample et al. 2019). A token scores all sub-keys and reads h·k values.
+         */
+        @Override
+        public LayerCount count(String name, long d, long f, boolean bias) {
+            long query = d * heads * keyDim + (queryBatchNorm ? 2L * heads * keyDim : 0);
+            long keys = (long) heads * sqrt(memories) * keyDim;
+            long values = (long) memories * d;
+            long flops = 2 * d * heads * keyDim + 2L * heads * sqrt(memories) * keyDim + 2L * heads * topK * d;
+            return new LayerCount(name, query + keys + values, query + keys + (long) heads * topK * d, flops);
         }
     }
 
@@ -101,6 +141,24 @@ public sealed interface FfwSpec {
         public String label() {
             return "peer N=" + experts + " h=" + heads + " k=" + topK;
         }
+
+        /**
+         * Query D→h·dKey (+ BN), product keys 2·√N·dKey/2 shared by all heads, and N experts of a
+         * down vector u and an up vector v of D each (paper Eq. 6, 7). A token scores all sub-keys
+         * and runs h·k experts (u·x, then g·σ·v: 4·D FLOPs each).
+         */
+        @Override
+        public LayerCount count(String name, long d, long f, boolean bias) {
+            long query = d * heads * keyDim + (queryBatchNorm ? 2L * heads * keyDim : 0);
+            long keys = (long) sqrt(experts) * keyDim;
+            long expertParams = 2L * experts * d;
+            long flops = 2 * d * heads * keyDim + 2L * heads * sqrt(experts) * keyDim + 4L * heads * topK * d;
+            return new LayerCount(name, query + keys + expertParams, query + keys + 2L * heads * topK * d, flops);
+        }
+    }
+
+    private static int sqrt(int n) {
+        return (int) Math.round(Math.sqrt(n));
     }
 
     private static void positive(String field, int v) {

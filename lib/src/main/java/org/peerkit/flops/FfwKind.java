@@ -1,4 +1,4 @@
-package org.peerkit.experiment;
+package org.peerkit.flops;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,7 +23,7 @@ public enum FfwKind {
         throw new IllegalArgumentException("unknown FFW kind '" + s + "': use one of " + names());
     }
 
-    static String names() {
+    public static String names() {
         return Arrays.stream(values()).map(FfwKind::id).collect(Collectors.joining(", "));
     }
 }
