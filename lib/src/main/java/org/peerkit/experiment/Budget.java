@@ -1,5 +1,7 @@
 package org.peerkit.experiment;
 
+import org.peerkit.flops.IsoFlopPlanner;
+
 /**
  * How long a run trains: a training-FLOP budget (isoFLOP comparisons, paper §3.1: steps = budget ÷
  * FLOPs per step) or a token budget. Steps are rounded down, and must come to at least one.
@@ -36,11 +38,10 @@ public record Budget(Unit unit, double amount) {
         double perStep = unit == Unit.FLOPS ? (double) tokensPerStep * trainingFlopsPerToken : tokensPerStep;
         long steps = (long) Math.floor(amount / perStep);
         if (steps < 1) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "budget.amount=%.3g %s is too small for this model: one step of %d tokens needs %.3g %s;"
-                            + " raise the budget or shrink the model",
-                    amount, unit.name().toLowerCase(java.util.Locale.ROOT), tokensPerStep, perStep,
-                    unit.name().toLowerCase(java.util.Locale.ROOT)));
+            String u = unit.name().toLowerCase(java.util.Locale.ROOT);
+            throw new IllegalArgumentException("budget.amount=" + IsoFlopPlanner.sci(amount) + " " + u + " is too small"
+                    + " for this model: one step of " + tokensPerStep + " tokens needs " + IsoFlopPlanner.sci(perStep)
+                    + " " + u + "; raise the budget to at least that, or shrink the model");
         }
         return steps;
     }

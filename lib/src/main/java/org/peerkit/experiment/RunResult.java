@@ -14,12 +14,12 @@ public record RunResult(String id, Path dir, RunSpec spec, RunSummary summary, O
 
     /** Per-step metrics (metrics.csv): step, tokens, flops, loss, lr, grad_norm, step_ms. */
     public Table metrics() {
-        return Tables.read(dir.resolve(RunStore.METRICS), "metrics " + id);
+        return CsvTables.read(dir.resolve(RunStore.METRICS), "metrics " + id);
     }
 
     /** Evaluations (evals.csv): step, split, loss, perplexity. */
     public Table evals() {
-        return Tables.read(dir.resolve(RunStore.EVALS), "evals " + id);
+        return CsvTables.read(dir.resolve(RunStore.EVALS), "evals " + id);
     }
 
     /** Perplexity on the first evaluation split of the spec. */

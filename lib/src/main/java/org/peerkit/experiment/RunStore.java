@@ -334,7 +334,7 @@ public final class RunStore {
                 evals.put(s.id(), loss);
                 EvalCsvListener.append(dir.resolve(EVALS), t.step(), s.id(), loss);
             }
-            Table m = Tables.read(dir.resolve(METRICS), "metrics");
+            Table m = CsvTables.read(dir.resolve(METRICS), "metrics");
             RunSummary summary = new RunSummary(t.step(), t.step() * t.tokensPerStep(),
                     fc.trainingFlops(t.step() * t.tokensPerStep()), t.lastLoss(), evals, fc.totalParams(),
                     fc.activeParams(), m.doubleColumn("step_ms").sum() / 1000.0, Map.of());

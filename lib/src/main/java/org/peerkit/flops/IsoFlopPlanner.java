@@ -144,7 +144,11 @@ public final class IsoFlopPlanner {
     public static String sci(double v) {
         String[] parts = String.format(Locale.ROOT, "%.2e", v).split("e");
         String mantissa = parts[0].replaceAll("\\.?0+$", "");
-        return mantissa + "e" + Integer.parseInt(parts[1]);
+        int exp = Integer.parseInt(parts[1]);
+        if (exp >= 0 && exp <= 3) {
+            return new java.math.BigDecimal(parts[0]).scaleByPowerOfTen(exp).stripTrailingZeros().toPlainString();
+        }
+        return mantissa + "e" + exp;
     }
 
     static String human(long n) {

@@ -53,6 +53,8 @@ class IsoFlopPlannerTest {
         assertEquals("1e13", IsoFlopPlanner.sci(1e13));
         assertEquals("2.04e9", IsoFlopPlanner.sci(2.04e9));
         assertEquals("6e18", IsoFlopPlanner.sci(6e18));
+        assertEquals("1", IsoFlopPlanner.sci(1));
+        assertEquals("640", IsoFlopPlanner.sci(640));
     }
 
     @Test

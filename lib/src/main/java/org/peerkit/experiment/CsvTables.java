@@ -7,9 +7,9 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 /** Reading the run store's CSV files into Tablesaw tables. */
-final class Tables {
+final class CsvTables {
 
-    private Tables() {
+    private CsvTables() {
     }
 
     static Table read(Path csv, String name) {

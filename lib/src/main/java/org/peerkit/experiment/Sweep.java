@@ -1,0 +1,202 @@
+package org.peerkit.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.peerkit.data.DataFiles;
+import org.peerkit.train.TrainListener;
+
+/**
+ * A list of specs run one after another on a {@link RunStore}. Each member is recorded as it
+ * finishes (its run dir, and {@code <store>/sweeps/<name>.json} with every member's status and
+ * error); a failing member is recorded and the sweep goes on; running the sweep again loads what
+ * is complete and only trains what is missing or failed.
+ *
+ * <p>Grids: {@link #grid} takes dotted spec paths ({@code "model.dModel"}, {@code "ffw"},
+ * {@code "seed"}) to lists of JSON values and runs their Cartesian product; every combination is
+ * validated before the first run starts, so a typo fails in a second, not after an hour.
+ */
+public final class Sweep {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final String name;
+    private final List<RunSpec> specs;
+
+    private Sweep(String name, List<RunSpec> specs) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("sweep name '" + name + "' must be letters, digits, '.', '_' or '-'"
+                    + " (it names a file)");
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("sweep '" + name + "' has no members");
+        }
+        this.name = name;
+        this.specs = List.copyOf(specs);
+    }
+
+    public static Sweep of(String name, List<RunSpec> specs) {
+        return new Sweep(name, specs);
+    }
+
+    /**
+     * The Cartesian product of {@code axes} applied to {@code base}, first axis slowest.
+     *
+     * @param axes dotted spec path → values (numbers, strings, booleans, or objects such as an
+     *     {@code ffw} setting)
+     */
+    public static Sweep grid(String name, RunSpec base, Map<String, List<?>> axes) {
+        ObjectNode baseTree = (ObjectNode) readTree(base.toJson());
+        Map<String, List<JsonNode>> nodes = new LinkedHashMap<>();
+        axes.forEach((k, vs) -> nodes.put(k, vs.stream().map(v -> (JsonNode) JSON.valueToTree(v)).toList()));
+        return new Sweep(name, expand(baseTree, nodes, name));
+    }
+
+    /**
+     * Reads a grid file: {@code {"name": "smoke", "base": {full spec, optional: RunSpec.defaults()},
+     * "grid": {"model.dModel": [32, 64], "seed": [1, 2]}}}.
+     */
+    public static Sweep fromFile(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("grid file " + file + " is unreadable: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("grid file " + file + " must hold a JSON object with 'grid'");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!List.of("name", "base", "grid").contains(f)) {
+                throw new IllegalArgumentException("grid file " + file + ": unknown field '" + f
+                        + "'; known fields: name, base, grid");
+            }
+        }
+        String name = root.has("name") ? root.get("name").asText()
+                : file.getFileName().toString().replaceFirst("\\.json$", "");
+        ObjectNode base = root.has("base") ? (ObjectNode) readTree(SpecJson.read(root.get("base").toString(),
+                file + " base").toJson()) : (ObjectNode) readTree(RunSpec.defaults().toJson());
+        JsonNode grid = root.get("grid");
+        if (grid == null || !grid.isObject() || grid.size() == 0) {
+            throw new IllegalArgumentException("grid file " + file + ": 'grid' must map spec paths to lists of values,"
+                    + " e.g. {\"model.dModel\": [32, 64]}");
+        }
+        Map<String, List<JsonNode>> axes = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isArray() || e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("grid file " + file + ": axis '" + e.getKey()
+                        + "' must be a non-empty list of values");
+            }
+            List<JsonNode> vs = new ArrayList<>();
+            e.getValue().forEach(vs::add);
+            axes.put(e.getKey(), vs);
+        }
+        return new Sweep(name, expand(base, axes, file.toString()));
+    }
+
+    private static List<RunSpec> expand(ObjectNode base, Map<String, List<JsonNode>> axes, String source) {
+        List<RunSpec> out = new ArrayList<>();
+        List<String> keys = new ArrayList<>(axes.keySet());
+        int total = axes.values().stream().mapToInt(List::size).reduce(1, (a, b) -> a * b);
+        for (int combo = 0; combo < total; combo++) {
+            ObjectNode tree = base.deepCopy();
+            StringBuilder where = new StringBuilder();
+            int rest = combo;
+            for (int a = keys.size() - 1; a >= 0; a--) {
+                List<JsonNode> vs = axes.get(keys.get(a));
+                JsonNode v = vs.get(rest % vs.size());
+                rest /= vs.size();
+                set(tree, keys.get(a), v, source);
+                where.insert(0, keys.get(a) + "=" + v + " ");
+            }
+            out.add(SpecJson.read(tree.toString(), source + ", member " + combo + " (" + where.toString().trim() + ")"));
+        }
+        return out;
+    }
+
+    private static void set(ObjectNode tree, String path, JsonNode value, String source) {
+        String[] parts = path.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length; i++) {
+            if (!node.has(parts[i])) {
+                List<String> known = new ArrayList<>();
+                node.fieldNames().forEachRemaining(known::add);
+                throw new IllegalArgumentException(source + ": grid axis '" + path + "' names no spec field ('"
+                        + parts[i] + "' is not one of " + known + ")");
+            }
+            if (i == parts.length - 1) {
+                node.set(parts[i], value);
+            } else if (node.get(parts[i]).isObject()) {
+                node = (ObjectNode) node.get(parts[i]);
+            } else {
+                throw new IllegalArgumentException(source + ": grid axis '" + path + "': '" + parts[i]
+                        + "' is a value, not an object");
+            }
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<RunSpec> specs() {
+        return specs;
+    }
+
+    public SweepResult run(RunStore store, TrainListener... perRun) {
+        return run(store, new SweepListener() { }, perRun);
+    }
+
+    /** Runs every member in order; a failure is recorded and the next member starts. */
+    public SweepResult run(RunStore store, SweepListener listener, TrainListener... perRun) {
+        List<SweepMember> done = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            RunSpec s = specs.get(i);
+            listener.starting(i, specs.size(), s);
+            SweepMember m;
+            try {
+                m = new SweepMember(i, s, store.run(s, perRun), null);
+            } catch (RuntimeException e) {
+                m = new SweepMember(i, s, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            done.add(m);
+            record(store, done);
+            listener.finished(m, i + 1, specs.size());
+        }
+        return new SweepResult(name, done);
+    }
+
+    /** {@code <store>/sweeps/<name>.json}: every member's id and status so far, written atomically. */
+    private void record(RunStore store, List<SweepMember> done) {
+        ObjectNode root = JSON.createObjectNode().put("name", name).put("members", specs.size());
+        ArrayNode ms = root.putArray("results");
+        for (SweepMember m : done) {
+            ObjectNode o = ms.addObject().put("index", m.index()).put("id", m.spec().id()).put("status", m.status());
+            if (m.failed()) {
+                o.put("error", m.error());
+            }
+        }
+        DataFiles.writeAtomically(store.root().resolve("sweeps").resolve(name + ".json"),
+                out -> out.write(JSON.writeValueAsBytes(root)));
+    }
+}

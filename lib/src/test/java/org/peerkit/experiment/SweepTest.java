@@ -1,0 +1,68 @@
+package org.peerkit.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+class SweepTest {
+
+    static RunSpec quick(long seed) {
+        return RunSpec.defaults().withBudget(Budget.tokens(8L * 4 * 16)).withSeed(seed);
+    }
+
+    @Test
+    void aFailingMemberIsRecordedAndTheSweepGoesOnAndARerunTrainsOnlyWhatIsMissing(@TempDir Path root) throws Exception {
+        RunStore store = RunStore.at(root);
+        RunSpec failing = quick(3).withBudget(Budget.flops(1));
+        SweepResult first = Sweep.of("t", List.of(quick(1), failing, quick(2))).run(store);
+        assertEquals(List.of("trained", "failed", "trained"), first.members().stream().map(SweepMember::status).toList());
+        assertEquals(1, first.failures().size());
+        assertTrue(first.failures().get(0).error().contains("budget.amount=1 flops is too small"),
+                first.failures().get(0).error());
+        String record = Files.readString(root.resolve("sweeps/t.json"));
+        assertTrue(record.contains("\"status\" : \"failed\"") && record.contains("too small"), record);
+        Table t = first.table();
+        assertEquals(2, t.rowCount());
+        assertTrue(t.columnNames().containsAll(List.of("valid_loss", "valid_ppl", "total_params", "seed")), t.columnNames().toString());
+
+        SweepResult again = Sweep.of("t", List.of(quick(1), failing, quick(2), quick(4))).run(store);
+        assertEquals(List.of("loaded", "failed", "loaded", "trained"),
+                again.members().stream().map(SweepMember::status).toList());
+        assertEquals(first.members().get(0).result().summary(), again.members().get(0).result().summary());
+    }
+
+    @Test
+    void aGridFileExpandsToItsProductAndNamesBadAxes(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("smoke.json");
+        Files.writeString(f, "{\"grid\": {\"model.dModel\": [32, 64], \"seed\": [1, 2]}}");
+        Sweep s = Sweep.fromFile(f);
+        assertEquals("smoke", s.name());
+        assertEquals(4, s.specs().size());
+        assertEquals(List.of(32, 32, 64, 64), s.specs().stream().map(x -> x.model().dModel()).toList());
+        assertEquals(List.of(1L, 2L, 1L, 2L), s.specs().stream().map(RunSpec::seed).toList());
+
+        Files.writeString(f, "{\"grid\": {\"model.dmodel\": [32]}}");
+        var e = assertThrows(IllegalArgumentException.class, () -> Sweep.fromFile(f));
+        assertTrue(e.getMessage().contains("grid axis 'model.dmodel' names no spec field ('dmodel' is not one of"),
+                e.getMessage());
+
+        Files.writeString(f, "{\"grid\": {\"ffw\": [{\"kind\": \"dense\"}, {\"kind\": \"mlp\"}]}}");
+        e = assertThrows(IllegalArgumentException.class, () -> Sweep.fromFile(f));
+        assertTrue(e.getMessage().contains("member 1 (ffw={\"kind\":\"mlp\"}): unknown FFW kind 'mlp'"), e.getMessage());
+    }
+
+    @Test
+    void gridInCode() {
+        Sweep s = Sweep.grid("g", RunSpec.defaults(), Map.of("seed", List.of(5, 6, 7)));
+        assertEquals(3, s.specs().size());
+        assertEquals(7, s.specs().get(2).seed());
+    }
+}
