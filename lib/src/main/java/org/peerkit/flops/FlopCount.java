@@ -139,6 +139,17 @@ public record FlopCount(List<LayerCount> layers, int seqLen) {
     }
 
 
+    /**
+     * Optimiser steps a FLOP budget buys at {@code tokensPerStep} tokens per step (paper §3.1: "total
+     * budget ÷ FLOPs per training step"), rounded down.
+     */
+    public long stepsFor(double flopBudget, long tokensPerStep) {
+        if (tokensPerStep <= 0) {
+            throw new IllegalArgumentException("tokensPerStep=" + tokensPerStep + " must be positive");
+        }
+        return (long) (flopBudget / ((double) trainingFlopsPerToken() * tokensPerStep));
+    }
+
     /** "blocks.3.attn.qkv.weight" → "blocks.3.attn"; "embed.weight" → "embed". */
     static String partOf(String paramName) {
         String[] s = paramName.split("\\.");

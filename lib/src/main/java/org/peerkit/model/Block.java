@@ -64,8 +64,8 @@ public final class Block implements Module {
         midND = Buffers.ensure(midND, xBTD.dataType(), n, d);
         outND = Buffers.ensure(outND, xBTD.dataType(), n, d);
         INDArray attnBTD = attn.forward(norm1.forward(xND).reshape(shapeBTD));
-        midND.assign(xND).addi(attnBTD.reshape(n, d));
-        outND.assign(midND).addi(ffw.forward(norm2.forward(midND)));
+        xND.add(attnBTD.reshape(n, d), midND);                      // one op: add into the buffer
+        midND.add(ffw.forward(norm2.forward(midND)), outND);
         guard.forwardDone();
         return outND.reshape(shapeBTD);
     }
@@ -78,9 +78,9 @@ public final class Block implements Module {
         INDArray dyND = dyBTD.reshape(n, d);
         dMidND = Buffers.ensure(dMidND, dyBTD.dataType(), n, d);
         dxND = Buffers.ensure(dxND, dyBTD.dataType(), n, d);
-        dMidND.assign(dyND).addi(norm2.backward(ffw.backward(dyND)));
+        dyND.add(norm2.backward(ffw.backward(dyND)), dMidND);
         INDArray dAttnND = attn.backward(dMidND.reshape(shapeBTD)).reshape(n, d);
-        dxND.assign(dMidND).addi(norm1.backward(dAttnND));
+        dMidND.add(norm1.backward(dAttnND), dxND);
         return dxND.reshape(shapeBTD);
     }
 }

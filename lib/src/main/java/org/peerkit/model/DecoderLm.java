@@ -136,7 +136,7 @@ public final class DecoderLm implements Parameterized {
         INDArray xND = tokens.forward(tokensBT);
         if (positions != null) {
             hND = Buffers.ensure(hND, xND.dataType(), xND.shape());
-            hND.assign(xND).addi(positions.forward(positionIds(batch, t)));
+            xND.add(positions.forward(positionIds(batch, t)), hND);
             xND = hND;
         }
         INDArray h = xND.reshape(batch, t, cfg.dModel());

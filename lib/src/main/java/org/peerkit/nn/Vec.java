@@ -3,7 +3,9 @@ package org.peerkit.nn;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Flat element access to a contiguous FLOAT or DOUBLE array's native memory, so one Java kernel
@@ -27,6 +29,10 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
                     + java.util.Arrays.toString(a.shape()) + " stride " + java.util.Arrays.toString(a.stride())
                     + " offset " + a.offset());
         }
+        // host memory is the current copy from here on (no-ops on the CPU backend; on CUDA this keeps
+        // the Java kernels correct, if slow, by syncing to the host and marking the host copy newest)
+        Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+        Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
         if (a.dataType() == DataType.FLOAT) {
             return new F32(a.data().asNioFloat());
         }

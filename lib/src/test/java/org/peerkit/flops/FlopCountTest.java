@@ -40,6 +40,10 @@ class FlopCountTest {
         long matmulParams = cfg.nLayers() * (4 * d * d + 2 * d * cfg.dFf()) + d * cfg.vocabSize();
         assertEquals(2 * matmulParams + cfg.nLayers() * 4L * t * d, analytic.forwardFlopsPerToken());
 
+        long perStep = 4096L * analytic.trainingFlopsPerToken();
+        assertEquals(10, analytic.stepsFor(10.5 * perStep, 4096));
+        assertEquals(10 * 4096, analytic.tokensFor(10.0 * perStep));
+
         Rng rng = new Rng(2);
         int[] w = new int[b * (t + 1)];
         for (int i = 0; i < w.length; i++) {

@@ -134,6 +134,19 @@ class TrainerTest {
     }
 
     @Test
+    void evalListenerTracksHeldOutLossAsItFalls(@TempDir Path dir) throws Exception {
+        DecoderLm lm = new DecoderLm(LmConfig.tiny(32), 1);
+        Trainer t = new Trainer(lm, new SyntheticBatches(8, 16, 32, 1), config(60, 1, 3e-3));
+        EvalListener eval = new EvalListener(new SyntheticBatches(8, 16, 32, 2), 30, 2, dir.resolve("eval.csv"));
+        t.addListener(eval).run();
+        assertEquals(List.of(30L, 60L), eval.evals().stream().map(EvalListener.Eval::step).toList());
+        assertTrue(eval.evals().get(1).loss() < Math.log(32) - 0.5, "held-out loss " + eval.evals().get(1).loss());
+        List<String> lines = Files.readAllLines(dir.resolve("eval.csv"));
+        assertEquals("step,val_loss,val_ppl", lines.get(0));
+        assertTrue(lines.get(2).startsWith("60,"), lines.get(2));
+    }
+
+    @Test
     void steadyStateStepsAllocateNoNewArrays() {
         LmConfig cfg = LmConfig.tiny(64).withOptions(org.peerkit.model.Positions.ROTARY, org.peerkit.nn.NormKind.LAYER,
                 org.peerkit.nn.Activation.GELU, false, true);
