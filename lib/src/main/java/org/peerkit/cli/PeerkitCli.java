@@ -22,6 +22,11 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DataCommand.class,
             DoctorCommand.class,
+            PlanCommand.class,
+            TrainCommand.class,
+            SweepCommand.class,
+            EvalCommand.class,
+            RunsCommand.class,
         })
 public final class PeerkitCli implements Runnable {
 

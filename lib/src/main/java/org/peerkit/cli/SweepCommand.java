@@ -1,0 +1,52 @@
+package org.peerkit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.peerkit.experiment.Sweep;
+import org.peerkit.experiment.SweepListener;
+import org.peerkit.experiment.SweepResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code peerkit sweep --grid FILE}: every member of a grid, one after another; only missing runs train. */
+@Command(name = "sweep",
+        description = "Run a grid of specs one after another (finished members are loaded, failed ones recorded), "
+                + "then print the status of each member and a results table.")
+public final class SweepCommand implements Callable<Integer> {
+
+    @Option(names = "--grid", required = true, paramLabel = "FILE",
+            description = "Grid file: {\"name\": ..., \"base\": {spec, optional}, \"grid\": {\"model.dModel\": [32, 64], ...}}.")
+    Path grid;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = 100;
+
+    @Mixin
+    RunsOption runs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!Files.exists(grid)) {
+            throw new IllegalArgumentException("grid file " + grid + " does not exist");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Sweep sweep = Sweep.fromFile(grid);
+        SweepResult r = sweep.run(runs.store().withCheckpointEvery(checkpointEvery), SweepListener.progressBar(System.err));
+        out.println(r.statusTable().printAll());
+        out.println();
+        out.println(r.table().printAll());
+        out.flush();
+        if (!r.failures().isEmpty()) {
+            throw new IllegalArgumentException(r.failures().size() + " of " + r.members().size() + " members of sweep '"
+                    + r.name() + "' failed (errors above); fix them and run the sweep again: finished members are kept");
+        }
+        return 0;
+    }
+}
