@@ -70,7 +70,7 @@ class PeerkitCliTest {
         assertEquals(2, run("data", "prepare", "--vocab", "many"));
         assertTrue(err.toString().contains("Invalid value for option '--vocab': 'many' is not an int"), err.toString());
         assertEquals(2, run());
-        assertTrue(err.toString().contains("missing command: choose one of [help, data, doctor]"), err.toString());
+        assertTrue(err.toString().contains("missing command: choose one of [help, data, doctor, plan, train, sweep, eval, runs]"), err.toString());
         assertEquals(2, run("nonsense"));
     }
 
