@@ -20,7 +20,8 @@ import tech.tablesaw.api.Table;
  *   <li>XChart {@link Chart} → {@code image/png} (preferred), {@code image/svg+xml} on request
  *       ({@code display(chart, "image/svg+xml")}), and a one-line {@code text/plain};</li>
  *   <li>Tablesaw {@link Table} → {@code text/html} plus Tablesaw's own {@code text/plain};</li>
- *   <li>{@link DoctorReport} → {@code text/html} plus aligned {@code text/plain}.</li>
+ *   <li>{@link DoctorReport} → {@code text/html} plus aligned {@code text/plain};</li>
+ *   <li>a {@code RunResult} or {@code SweepResult} → its results table (HTML and text).</li>
  * </ul>
  * The PEERkit kernel calls {@link #install} from its start-up script; under IJava, run
  * {@code org.peerkit.notebook.Renderers.install(io.github.spencerpark.ijava.IJava.getKernelInstance().getRenderer());}
@@ -33,6 +34,25 @@ public final class Renderers {
         registerCharts(renderer);
         registerTables(renderer);
         registerDoctor(renderer);
+        registerRuns(renderer);
+    }
+
+    /** A run result or a sweep result ends a cell as its results table. */
+    static void registerRuns(Renderer renderer) {
+        renderer.createRegistration(org.peerkit.experiment.RunResult.class)
+                .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+                .register((r, ctx) -> {
+                    Table t = org.peerkit.experiment.Results.table(java.util.List.of(r), "run " + r.id() + " ("
+                            + r.origin().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(t));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> t.print());
+                });
+        renderer.createRegistration(org.peerkit.experiment.SweepResult.class)
+                .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+                .register((r, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(r.statusTable()) + html(r.table()));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> r.statusTable().print() + "\n" + r.table().print());
+                });
     }
 
     static void registerCharts(Renderer renderer) {
