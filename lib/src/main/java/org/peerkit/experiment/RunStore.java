@@ -22,6 +22,7 @@ import org.peerkit.data.DataLocation;
 import org.peerkit.data.Split;
 import org.peerkit.flops.FlopCount;
 import org.peerkit.model.DecoderLm;
+import org.peerkit.tensor.Backend;
 import org.peerkit.train.Checkpoint;
 import org.peerkit.train.CheckpointListener;
 import org.peerkit.train.CsvMetricsListener;
@@ -291,6 +292,7 @@ public final class RunStore {
     }
 
     private RunResult train(RunSpec spec, Path dir, boolean fresh, List<TrainListener> extra) {
+        Backend.start();  // the backend check with its fix-it message, and the manifest names it
         DecoderLm lm = RunModels.build(spec);
         FlopCount fc = FlopCount.of(lm, spec.seqLen());
         long steps = spec.budget().steps(spec.tokensPerStep(), fc.trainingFlopsPerToken());

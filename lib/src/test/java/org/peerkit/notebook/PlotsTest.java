@@ -117,4 +117,22 @@ class PlotsTest {
             rendersAsPng(live.chart());
         }
     }
+
+    @Test
+    void sweepBoardShowsOneTableAndReplacesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) {
+        List<Object> shown = new ArrayList<>();
+        List<Object> updates = new ArrayList<>();
+        var spec = org.peerkit.experiment.RunSpec.defaults().withBudget(org.peerkit.experiment.Budget.tokens(2L * 4 * 16));
+        var bad = spec.withBudget(org.peerkit.experiment.Budget.flops(1));
+        org.peerkit.experiment.Sweep.of("b", List.of(spec, bad)).run(org.peerkit.experiment.RunStore.at(root),
+                SweepBoard.of(o -> {
+                    shown.add(o);
+                    return "x";
+                }, (id, o) -> updates.add(o)));
+        assertEquals(1, shown.size());
+        assertEquals(3, updates.size());  // finished 0, starting 1, finished 1
+        Table last = (Table) updates.get(2);
+        assertEquals("sweep: 2 of 2 done", last.name());
+        assertEquals(List.of("trained", "failed"), last.stringColumn("status").asList());
+    }
 }
