@@ -28,6 +28,11 @@ class RunStoreTest {
                         org.peerkit.data.Split.BROWN), 2, 6));
     }
 
+    /** 8 steps: for tests about the run dir, not the training. */
+    static RunSpec quick() {
+        return RunSpec.defaults().withBudget(Budget.tokens(8L * 4 * 16));
+    }
+
     static final class StepCounter implements TrainListener {
         final AtomicInteger steps = new AtomicInteger();
 
@@ -108,7 +113,7 @@ class RunStoreTest {
     @Test
     void aRunDirWhoseSpecDoesNotMatchItsHashIsReportedAndCanBeRerun(@TempDir Path root) throws Exception {
         RunStore store = RunStore.at(root);
-        RunSpec spec = RunSpec.defaults();
+        RunSpec spec = quick();
         store.run(spec);
         Path specFile = root.resolve(spec.id()).resolve("spec.json");
         Files.writeString(specFile, Files.readString(specFile).replace("\"seed\" : 1", "\"seed\" : 2"));
@@ -124,7 +129,7 @@ class RunStoreTest {
     @Test
     void aCorruptCheckpointOrManifestIsReportedNotReused(@TempDir Path root) throws Exception {
         RunStore store = RunStore.at(root);
-        RunSpec spec = RunSpec.defaults();
+        RunSpec spec = quick();
         Path dir = store.run(spec).dir();
         Files.delete(dir.resolve("complete.json"));  // as if killed before finishing
         Path params;
@@ -145,7 +150,7 @@ class RunStoreTest {
 
     @Test
     void aSecondProcessAskingForARunBeingTrainedFailsClearly(@TempDir Path root) throws Exception {
-        RunSpec spec = RunSpec.defaults();
+        RunSpec spec = quick();
         Process p = java(RunChild.class, "lock", root.resolve(spec.id()).toString()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
