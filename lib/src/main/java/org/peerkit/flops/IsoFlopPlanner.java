@@ -108,7 +108,7 @@ public final class IsoFlopPlanner {
             t.longColumn("train_flops_per_token").append(p.count().trainingFlopsPerToken());
             t.longColumn("tokens").append(p.tokens());
             t.longColumn("steps").append(p.steps());
-            t.doubleColumn("tokens_per_param").append(Math.round(p.tokensPerParam() * 100) / 100.0);
+            t.doubleColumn("tokens_per_param").append(sig3(p.tokensPerParam()));
             t.doubleColumn("weights_mb").append(Math.round(p.weightBytes() / 1e4) / 100.0);
             t.doubleColumn("adam_mb").append(Math.round(p.optimizerBytes() / 1e4) / 100.0);
         }
@@ -138,6 +138,10 @@ public final class IsoFlopPlanner {
             t.stringColumn("minimum").append(pt.minimum() ? "*" : "");
         }
         return t;
+    }
+
+    private static double sig3(double v) {
+        return v == 0 ? 0 : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
     }
 
     /** 1e13, 2.04e9, 6e18: short scientific notation for messages and table names. */
