@@ -167,6 +167,36 @@ class RunStoreTest {
         assertEquals(RunResult.Origin.TRAINED, RunStore.at(root).run(spec).origin());  // the lock died with it
     }
 
+    @Test
+    void withALockWaitTheSecondAskerWaitsForTheHolderThenTrains(@TempDir Path root) throws Exception {
+        RunSpec spec = quick();
+        Process p = java(RunChild.class, "lock", root.resolve(spec.id()).toString()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("locked", out.readLine());
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                released.set(true);
+                p.getOutputStream().close();  // the holder exits, the OS drops its lock
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        java.util.concurrent.atomic.AtomicBoolean startedAfterRelease = new java.util.concurrent.atomic.AtomicBoolean();
+        RunResult r = RunStore.at(root).withLockWait(java.time.Duration.ofMinutes(2)).run(spec, new TrainListener() {
+            @Override
+            public void onStart(Trainer t) {
+                startedAfterRelease.set(released.get());
+            }
+        });
+        assertEquals(RunResult.Origin.TRAINED, r.origin());
+        assertTrue(startedAfterRelease.get(), "training started while the other process held the lock");
+        release.join();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+
     private static ProcessBuilder java(Class<?> main, String... args) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), main.getName()));
