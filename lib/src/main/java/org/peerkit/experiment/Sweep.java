@@ -15,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.peerkit.data.DataFiles;
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.IsoFlopPlanner;
+import org.peerkit.flops.LadderConfig;
+import org.peerkit.flops.ModelPlan;
 import org.peerkit.train.TrainListener;
 
 /**
@@ -60,6 +64,22 @@ public final class Sweep {
         Map<String, List<JsonNode>> nodes = new LinkedHashMap<>();
         axes.forEach((k, vs) -> nodes.put(k, vs.stream().map(v -> (JsonNode) JSON.valueToTree(v)).toList()));
         return new Sweep(name, expand(baseTree, nodes, name));
+    }
+
+    /**
+     * An isoFLOP sweep (paper Fig. 1): for each kind, every rung of the planner's ladder that the
+     * FLOP budget buys a step of, trained on {@code base}'s data, schedule, optimiser and seed with
+     * the ladder's batch and sequence length. The results plot with {@code Plots.isoFlop(results)}.
+     */
+    public static Sweep isoFlop(String name, RunSpec base, double budget, LadderConfig ladder, FfwKind... kinds) {
+        List<RunSpec> specs = new ArrayList<>();
+        for (FfwKind k : kinds) {
+            for (ModelPlan p : IsoFlopPlanner.ladder(budget, k, ladder)) {
+                specs.add(base.withModel(p.backbone().withPrecision(base.model().precision())).withFfw(p.ffw())
+                        .withBudget(Budget.flops(budget)).withBatch(ladder.batchSize(), ladder.seqLen()));
+            }
+        }
+        return new Sweep(name, specs);
     }
 
     /**

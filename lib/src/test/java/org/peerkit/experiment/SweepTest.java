@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.FfwSpec;
+import org.peerkit.flops.IsoFlopPlanner;
+import org.peerkit.flops.LadderConfig;
 import tech.tablesaw.api.Table;
 
 class SweepTest {
@@ -64,5 +68,25 @@ class SweepTest {
         Sweep s = Sweep.grid("g", RunSpec.defaults(), Map.of("seed", List.of(5, 6, 7)));
         assertEquals(3, s.specs().size());
         assertEquals(7, s.specs().get(2).seed());
+    }
+
+    @Test
+    void anIsoFlopSweepTrainsEveryRungAtTheSameBudgetAndPlotsOneCurve(@TempDir Path root) {
+        LadderConfig kit = LadderConfig.kit();
+        LadderConfig tiny = new LadderConfig(64, 16, 4, List.of(32, 64), 32, 16, 4, kit.ffw());
+        double budget = 12.0 * tiny.tokensPerStep() * IsoFlopPlanner.count(tiny.backbone(32), new FfwSpec.Dense())
+                .trainingFlopsPerToken();
+        Sweep s = Sweep.isoFlop("iso", RunSpec.defaults(), budget, tiny, FfwKind.DENSE);
+        assertEquals(2, s.specs().size());
+        SweepResult r = s.run(RunStore.at(root));
+        assertTrue(r.failures().isEmpty(), r.statusTable().print());
+        List<RunResult> runs = r.results();
+        assertEquals(12, runs.get(0).summary().steps());
+        assertTrue(runs.get(1).summary().steps() < 12);  // the larger model buys fewer steps
+        for (RunResult x : runs) {
+            assertTrue(x.summary().flops() <= budget && x.summary().flops() > 0.5 * budget, x.summary().toString());
+        }
+        var chart = org.peerkit.notebook.Plots.isoFlop(runs);
+        assertEquals(List.of("dense", "min"), List.copyOf(chart.getSeriesMap().keySet()));
     }
 }
