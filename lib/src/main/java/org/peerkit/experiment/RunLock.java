@@ -105,6 +105,13 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /** Fails if the lock was released (or its channel closed) while the run still needs it. */
+    public void check() {
+        if (!lock.isValid()) {
+            throw new IllegalStateException("the lock on " + channel + " is no longer held");
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -132,7 +132,8 @@ public final class RunStore {
         if (info.status() == RunStatus.CORRUPT) {
             throw corrupt(dir, info.detail());
         }
-        try (RunLock lock = RunLock.acquire(dir, lockWait)) {
+        try (RunLock held = RunLock.acquire(dir, lockWait)) {
+            held.check();
             info = inspect(dir);  // it may have changed while we waited
             switch (info.status()) {
                 case COMPLETE:
@@ -148,7 +149,8 @@ public final class RunStore {
     /** Deletes whatever the run dir holds (complete, partial or corrupt) and trains it again. */
     public RunResult rerun(RunSpec spec, TrainListener... listeners) {
         Path dir = dir(spec);
-        try (RunLock lock = RunLock.acquire(dir, lockWait)) {
+        try (RunLock held = RunLock.acquire(dir, lockWait)) {
+            held.check();
             clear(dir);
             return train(spec, dir, true, List.of(listeners));
         }

@@ -62,7 +62,7 @@ public final class Sweep {
     public static Sweep grid(String name, RunSpec base, Map<String, List<?>> axes) {
         ObjectNode baseTree = (ObjectNode) readTree(base.toJson());
         Map<String, List<JsonNode>> nodes = new LinkedHashMap<>();
-        axes.forEach((k, vs) -> nodes.put(k, vs.stream().map(v -> (JsonNode) JSON.valueToTree(v)).toList()));
+        axes.forEach((k, vs) -> nodes.put(k, vs.stream().<JsonNode>map(JSON::valueToTree).toList()));
         return new Sweep(name, expand(baseTree, nodes, name));
     }
 
@@ -113,8 +113,7 @@ public final class Sweep {
                     + " e.g. {\"model.dModel\": [32, 64]}");
         }
         Map<String, List<JsonNode>> axes = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : grid.properties()) {
             if (!e.getValue().isArray() || e.getValue().isEmpty()) {
                 throw new IllegalArgumentException("grid file " + file + ": axis '" + e.getKey()
                         + "' must be a non-empty list of values");

@@ -19,6 +19,7 @@ public final class RunChild {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("lock")) {
             try (RunLock l = RunLock.acquire(Path.of(args[1]), java.time.Duration.ZERO)) {
+                l.check();
                 System.out.println("locked");
                 System.out.flush();
                 System.in.read();

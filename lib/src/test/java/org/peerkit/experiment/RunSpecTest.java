@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,9 +47,7 @@ class RunSpecTest {
     private static ObjectNode reverse(ObjectNode n) {
         ObjectNode out = JSON.createObjectNode();
         List<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> es = new ArrayList<>();
-        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = n.fields(); it.hasNext();) {
-            es.add(it.next());
-        }
+        es.addAll(n.properties());
         Collections.reverse(es);
         for (var e : es) {
             out.set(e.getKey(), e.getValue().isObject() ? reverse((ObjectNode) e.getValue()) : e.getValue());
