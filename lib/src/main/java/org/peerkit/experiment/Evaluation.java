@@ -1,9 +1,14 @@
 package org.peerkit.experiment;
 
 import java.util.Arrays;
+import org.peerkit.ffw.FeedForward;
 import org.peerkit.model.DecoderLm;
 
-/** Mean next-token loss of a model over an {@link EvalSet}, weighting each window equally. */
+/**
+ * Mean next-token loss of a model over an {@link EvalSet}, weighting each window equally. Auxiliary
+ * losses (MoE load balancing) are training terms, not part of the language-model loss, so they are
+ * taken out again.
+ */
 public final class Evaluation {
 
     private Evaluation() {
@@ -21,7 +26,11 @@ public final class Evaluation {
         for (long i = 0; i < set.batches(); i++) {
             int r = set.fill(i, buf);
             int[] w = r == set.batchSize() ? buf : Arrays.copyOf(buf, r * width);
-            sum += lm.forwardLoss(w, r) * r;  // the loss is a mean over r·T tokens
+            double loss = lm.forwardLoss(w, r);
+            for (FeedForward f : lm.feedForwards()) {
+                loss -= f.auxLoss();
+            }
+            sum += loss * r;  // the loss is a mean over r·T tokens
             rows += r;
         }
         return sum / rows;

@@ -65,6 +65,11 @@ class RunSpecTest {
     }
 
     @Test
+    void theHashIsSha256OfTheCanonicalUtf8Bytes() {
+        assertEquals("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", SpecJson.sha256("{}"));
+    }
+
+    @Test
     void canonicalNumbers() {
         assertEquals("3", SpecJson.number(3.0));
         assertEquals("0.001", SpecJson.number(1e-3));
