@@ -22,6 +22,7 @@ import java.time.Duration;
 public final class RunLock implements AutoCloseable {
 
     static final String FILE = ".lock";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunLock.class);
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -37,12 +38,18 @@ public final class RunLock implements AutoCloseable {
      */
     public static RunLock acquire(Path dir, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
+        boolean warned = false;
         try {
             Files.createDirectories(dir);
             while (true) {
                 RunLock l = tryAcquire(dir.resolve(FILE));
                 if (l != null) {
                     return l;
+                }
+                if (!warned && !wait.isZero()) {
+                    LOG.warn("run {} is being trained by another process ({}); waiting up to {} s for it",
+                            dir.getFileName(), holder(dir), wait.toSeconds());
+                    warned = true;
                 }
                 if (System.nanoTime() >= deadline) {
                     throw new RunLockedException("run " + dir.getFileName() + " is being trained by another process ("

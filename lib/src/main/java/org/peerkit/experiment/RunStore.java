@@ -167,7 +167,7 @@ public final class RunStore {
                 : Optional.empty();
     }
 
-    /** Every run dir under the root, newest first. */
+    /** Every run dir under the root that holds something, newest first. */
     public List<RunInfo> list() {
         List<RunInfo> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {
@@ -176,7 +176,10 @@ public final class RunStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path d : ds) {
                 if (d.getFileName().toString().matches("[0-9a-f]{" + SpecJson.ID_HEX_DIGITS + "}")) {
-                    out.add(inspect(d));
+                    RunInfo info = inspect(d);
+                    if (info.status() != RunStatus.NEW) {  // a lock file alone: an attempt that wrote nothing
+                        out.add(info);
+                    }
                 }
             }
         } catch (IOException e) {

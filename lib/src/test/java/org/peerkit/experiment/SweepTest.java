@@ -88,5 +88,8 @@ class SweepTest {
         }
         var chart = org.peerkit.notebook.Plots.isoFlop(runs);
         assertEquals(List.of("dense", "min"), List.copyOf(chart.getSeriesMap().keySet()));
+        var curves = org.peerkit.notebook.Plots.lossCurves(runs);
+        assertEquals(2, curves.getSeriesMap().size());
+        assertEquals(12, curves.getSeriesMap().values().iterator().next().getXData().length);
     }
 }
