@@ -15,7 +15,7 @@ import org.peerkit.model.LmConfig;
 /**
  * A short real training run on the State of the Union training split: the held-out validation
  * perplexity (every validation token, non-overlapping windows) must end far below the unigram
- * perplexity of the same split. Small on purpose (D=128, 2 layers, 300 steps of 2,048 tokens: about a minute on 2 quiet cores); the
+ * perplexity of the same split. Small on purpose (D=128, 2 layers, 300 steps of 2,048 tokens); the
  * {@code small} preset for a few minutes gets much further (see the training-core issue's note).
  */
 class RealCorpusLmTest {
