@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Assumptions;
  * (vocabulary 4096). Without it they are skipped on a developer machine, but FAIL when the
  * environment variable {@code CI=true}, so CI can never pass without exercising real text.
  */
-final class RealData {
+public final class RealData {
 
     private static PreparedData cached;
 
     private RealData() {
     }
 
-    static synchronized PreparedData openOrSkip() {
+    public static synchronized PreparedData openOrSkip() {
         if (cached != null) {
             return cached;
         }

@@ -41,11 +41,13 @@ class NotebookInBrowserTest {
     private static Process jupyter;
     private static ChromeDriver browser;
     private static int port;
+    private static Path served;
+    private static Path profile;
 
     @BeforeAll
     static void startJupyterAndBrowser() throws Exception {
         Files.createDirectories(OUT);
-        Path served = Files.createTempDirectory("peerkit-browser-notebooks");
+        served = Files.createTempDirectory("peerkit-browser-notebooks");
         Files.copy(ROOT.resolve("notebooks/00-setup.ipynb"), served.resolve("00-setup.ipynb"));
         port = freePort();
         List<String> cmd = new ArrayList<>(List.of("jupyter", "notebook", "--no-browser", "--ip", "127.0.0.1",
@@ -61,7 +63,7 @@ class NotebookInBrowserTest {
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments(
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,2400", "--user-data-dir=" + Files.createTempDirectory("peerkit-chromium"));
+                "--window-size=1280,2400", "--user-data-dir=" + (profile = Files.createTempDirectory("peerkit-chromium")));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
         browser = new ChromeDriver(service, options);
@@ -77,6 +79,17 @@ class NotebookInBrowserTest {
             if (!jupyter.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                 jupyter.destroyForcibly();
             }
+        }
+        deleteTree(served);
+        deleteTree(profile);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
