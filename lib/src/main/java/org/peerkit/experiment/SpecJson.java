@@ -120,7 +120,9 @@ public final class SpecJson {
         } catch (JsonMappingException e) {
             Throwable root = rootCause(e);
             if (root instanceof IllegalArgumentException) {
-                throw new IllegalArgumentException(source + ": " + root.getMessage(), e);
+                String where = path(e);
+                throw new IllegalArgumentException(source + ": " + root.getMessage()
+                        + (where.isEmpty() ? "" : " (in '" + where + "')"), e);
             }
             throw new IllegalArgumentException(source + ": " + e.getOriginalMessage() + " at '" + path(e) + "'", e);
         } catch (JsonProcessingException e) {

@@ -114,6 +114,11 @@ class RunSpecTest {
         tree.put("batchSize", 0);
         var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "f.json"));
         assertEquals("f.json: batchSize=0 must be positive", e.getMessage());
+        tree.put("batchSize", 4);
+        ((ObjectNode) tree.get("model")).put("nHeads", 3);
+        e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "f.json"));
+        assertTrue(e.getMessage().startsWith("f.json: dModel=64 is not divisible by nHeads=3")
+                && e.getMessage().endsWith("(in 'model')"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FfwSpec.Peer(1000, 8, 16, 128, true));
         assertTrue(e.getMessage().startsWith("ffw.experts=1000 is not a perfect square"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RunSpec.defaults().withBatch(4, 65));
