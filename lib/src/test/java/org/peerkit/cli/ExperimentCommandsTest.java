@@ -38,6 +38,17 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void planAtPaperScaleWithTheFig1Reference() {
+        assertEquals(0, run("plan", "--budget", "6e18", "--scale", "paper", "--kind", "peer", "--paper-reference"),
+                err.toString());
+        assertTrue(out.toString().contains("peer ladder @ 6e18 FLOPs (paper scale)"), out.toString());
+        assertTrue(out.toString().contains("peer N=1048576 h=8 k=16"), out.toString());
+        assertTrue(out.toString().contains("Fig. 1 points vs planned parameter counts"), out.toString());
+        assertEquals(1, run("plan", "--budget", "1e13", "--scale", "huge"));
+        assertTrue(err.toString().contains("error: --scale=huge is not a scale: use kit or paper"), err.toString());
+    }
+
+    @Test
     void planErrorsNameTheBadInput() {
         assertEquals(1, run("plan", "--budget", "1e3"));
         assertTrue(err.toString().contains("error: budget=1000 FLOPs is too small for the smallest peer model"), err.toString());

@@ -197,6 +197,31 @@ class RunStoreTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     }
 
+    @Test
+    void anInterruptedRunStopsAtACheckpointAndResumes(@TempDir Path root) {
+        RunStore store = RunStore.at(root);
+        RunSpec spec = RunSpec.defaults();
+        TrainListener interruptAt5 = new TrainListener() {
+            @Override
+            public void onStep(Trainer t, StepMetrics m) {
+                if (m.step() == 5) {
+                    Thread.currentThread().interrupt();  // what a kernel's "interrupt" does to the cell thread
+                }
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt5));
+        assertTrue(e.getMessage().contains("interrupted at step 6; checkpoint written, run it again to resume"),
+                e.getMessage());
+        RunInfo info = store.status(spec);
+        assertEquals(RunStatus.PARTIAL, info.status());
+        assertTrue(info.detail().startsWith("checkpoint at step 6; last attempt failed"), info.detail());
+        StepCounter rest = new StepCounter();
+        RunResult r = store.run(spec, rest);
+        assertEquals(RunResult.Origin.RESUMED, r.origin());
+        assertEquals(34, rest.steps.get());
+        assertEquals(40, r.metrics().rowCount());
+    }
+
     private static ProcessBuilder java(Class<?> main, String... args) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), main.getName()));
