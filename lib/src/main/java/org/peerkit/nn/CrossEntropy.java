@@ -1,0 +1,90 @@
+package org.peerkit.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Mean softmax cross-entropy over the vocabulary: loss = mean_i (log Σ_v exp z_iv − z_i,target).
+ * Shapes: N tokens, V vocabulary; logits [N,V], targets [N].
+ *
+ * <p>Numerically stable: the row maximum is subtracted before exp, and the loss is taken from the
+ * log-sum-exp rather than from log(softmax), so no probability underflows into log(0). The exp over
+ * [N,V] is one ND4J op (faster than Java's {@code Math.exp}); the row passes around it are Java, and
+ * the forward leaves softmax − onehot in place so the backward is a single scaling.
+ */
+public final class CrossEntropy {
+
+    private final PassGuard guard = new PassGuard("cross-entropy");
+    private INDArray gradNV;
+    private double[] rowLoss;
+
+    /** Mean loss over the N rows; keeps the softmax for {@link #backward(double)}. */
+    public double forward(INDArray logitsNV, int[] targets) {
+        int n = (int) logitsNV.size(0);
+        int v = (int) logitsNV.size(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException("cross-entropy: " + targets.length + " targets for " + n
+                    + " rows of logits");
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] < 0 || targets[i] >= v) {
+                throw new IllegalArgumentException("cross-entropy: target " + targets[i] + " at row " + i
+                        + " is outside the vocabulary [0, " + v + ")");
+            }
+        }
+        DataType dt = logitsNV.dataType();
+        gradNV = Buffers.ensure(gradNV, dt, n, v);
+        if (rowLoss == null || rowLoss.length != n) {
+            rowLoss = new double[n];
+        }
+        Vec z = Vec.read(logitsNV);
+        Vec p = Vec.of(gradNV);
+        double[] loss = rowLoss;
+        // p = z − max_row ; loss_i starts as −(z_target − max)
+        Parallel.rows(n, v, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * v;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    max = Math.max(max, z.get(o + j));
+                }
+                for (int j = 0; j < v; j++) {
+                    p.set(o + j, z.get(o + j) - max);
+                }
+                loss[r] = -p.get(o + targets[r]);
+            }
+        });
+        Transforms.exp(gradNV, false);
+        Parallel.rows(n, v, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * v;
+                double sum = 0;
+                for (int j = 0; j < v; j++) {
+                    sum += p.get(o + j);
+                }
+                loss[r] += Math.log(sum);
+                double inv = 1.0 / sum;
+                for (int j = 0; j < v; j++) {
+                    p.set(o + j, p.get(o + j) * inv);
+                }
+                p.set(o + targets[r], p.get(o + targets[r]) - 1.0);  // softmax − onehot, for backward
+            }
+        });
+        double total = 0;
+        for (double l : loss) {
+            total += l;  // sequential: a fixed summation order
+        }
+        guard.forwardDone();
+        return total / n;
+    }
+
+    /**
+     * d(scale·loss)/d(logits) = scale·(softmax − onehot)/N. The forward already left softmax − onehot
+     * in its buffer, so this is one in-place scaling; the returned array is that buffer.
+     */
+    public INDArray backward(double scale) {
+        guard.beginBackward();
+        return gradNV.muli(scale / gradNV.size(0));
+    }
+}

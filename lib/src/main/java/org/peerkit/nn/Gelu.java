@@ -1,0 +1,82 @@
+package org.peerkit.nn;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * GELU, tanh approximation (Hendrycks & Gimpel 2016, as in GPT-2):
+ * y = ½·x·(1 + tanh(c·(x + a·x³))), c = √(2/π), a = 0.044715. tanh is computed through one ND4J
+ * exp op (faster than Java's {@code Math.tanh} and ND4J's tanh); the polynomial parts and the whole
+ * backward are fused Java passes.
+ * ND4J's own GELU op uses another approximation, so it is not used: the backward must be the exact
+ * derivative of this forward.
+ */
+public final class Gelu implements Module {
+
+    private static final double A = 0.044715;
+    private static final double C = Math.sqrt(2.0 / Math.PI);
+
+    private final PassGuard guard;
+    private INDArray xNF;
+    private INDArray tanhNF;
+    private INDArray yNF;
+    private INDArray dxNF;
+
+    public Gelu(String name) {
+        this.guard = new PassGuard(name);
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of();
+    }
+
+    @Override
+    public INDArray forward(INDArray x) {
+        xNF = x;
+        tanhNF = Buffers.ensure(tanhNF, x.dataType(), x.shape());
+        yNF = Buffers.ensure(yNF, x.dataType(), x.shape());
+        Vec xs = Vec.read(x);
+        Vec t = Vec.of(tanhNF);
+        Vec y = Vec.of(yNF);
+        int n = (int) x.length();
+        // tanh(u) = 2/(1 + exp(−2u)) − 1, with exp as one ND4J op (about twice as fast as its tanh)
+        Parallel.rows(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double v = xs.get(i);
+                t.set(i, -2 * C * (v + A * v * v * v));
+            }
+        });
+        Transforms.exp(tanhNF, false);
+        Parallel.rows(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double th = 2 / (1 + t.get(i)) - 1;
+                t.set(i, th);
+                y.set(i, 0.5 * xs.get(i) * (1 + th));
+            }
+        });
+        guard.forwardDone();
+        return yNF;
+    }
+
+    @Override
+    public INDArray backward(INDArray dyIn) {
+        guard.beginBackward();
+        dxNF = Buffers.ensure(dxNF, dyIn.dataType(), dyIn.shape());
+        Vec xs = Vec.read(xNF);
+        Vec t = Vec.of(tanhNF);
+        Vec dy = Vec.read(dyIn);
+        Vec dx = Vec.of(dxNF);
+        // dy/dx = ½(1+t) + ½·x·(1−t²)·c·(1 + 3a·x²)
+        Parallel.rows((int) dyIn.length(), 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double v = xs.get(i);
+                double th = t.get(i);
+                double grad = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * C * (1 + 3 * A * v * v);
+                dx.set(i, dy.get(i) * grad);
+            }
+        });
+        return dxNF;
+    }
+}

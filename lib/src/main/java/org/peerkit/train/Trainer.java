@@ -1,0 +1,182 @@
+package org.peerkit.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.peerkit.data.BatchSource;
+import org.peerkit.flops.FlopCount;
+import org.peerkit.model.DecoderLm;
+import org.peerkit.nn.Param;
+import org.peerkit.nn.Rng;
+
+/**
+ * A step-based training loop: for each step, {@code accumSteps} micro-batches (forward, backward
+ * with loss scale 1/accumSteps), a finiteness check, global-norm clipping, the scheduled learning
+ * rate and an AdamW update, then the listeners.
+ *
+ * <p>Determinism: the model is seeded, the data source is random-access and micro-batch i of the
+ * run is always {@code data.batch(i)}, and the trainer's RNG state is checkpointed, so a resumed run
+ * retraces the uninterrupted one bit for bit (same machine and thread count).
+ */
+public final class Trainer {
+
+    private final DecoderLm model;
+    private final BatchSource data;
+    private final TrainConfig cfg;
+    private final AdamW opt;
+    private final Rng rng;
+    private final FlopCount flops;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private final int[] window;
+    private long step;
+    private long dataPosition;
+    private double lastLoss = Double.NaN;
+    private Path lastCheckpoint;
+    private long lastCheckpointStep = -1;
+
+    public Trainer(DecoderLm model, BatchSource data, TrainConfig cfg) {
+        if (data.vocabSize() > model.config().vocabSize()) {
+            throw new IllegalArgumentException("the data has vocabSize=" + data.vocabSize() + " but the model only "
+                    + model.config().vocabSize() + "; build the model with the tokenizer's vocabulary size");
+        }
+        if (data.seqLen() > model.config().contextLength()) {
+            throw new IllegalArgumentException("the data's seqLen=" + data.seqLen() + " exceeds the model's"
+                    + " contextLength=" + model.config().contextLength());
+        }
+        this.model = model;
+        this.data = data;
+        this.cfg = cfg;
+        this.opt = new AdamW(model.params(), cfg.adamw());
+        this.rng = new Rng(cfg.seed());
+        this.flops = FlopCount.of(model, data.seqLen());
+        this.window = new int[data.batchSize() * (data.seqLen() + 1)];
+    }
+
+    public Trainer addListener(TrainListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Trains from the current step to {@code config().steps()}. */
+    public void run() {
+        listeners.forEach(l -> l.onStart(this));
+        while (step < cfg.steps()) {
+            StepMetrics m = trainStep();
+            listeners.forEach(l -> l.onStep(this, m));
+        }
+        listeners.forEach(l -> l.onEnd(this));
+    }
+
+    /** One optimiser step; public so benchmarks and notebooks can drive the loop themselves. */
+    public StepMetrics trainStep() {
+        long t0 = System.nanoTime();
+        List<Param> params = model.params();
+        model.zeroGrads();
+        double loss = 0;
+        for (int j = 0; j < cfg.accumSteps(); j++) {
+            data.batch(dataPosition++, window);
+            loss += model.forwardLoss(window, data.batchSize());
+            model.backward(1.0 / cfg.accumSteps());
+        }
+        loss /= cfg.accumSteps();
+        if (!Double.isFinite(loss)) {
+            throw diverged("loss is " + loss, step + 1);
+        }
+        double norm = GradClip.clip(params, cfg.clipNorm());
+        if (!Double.isFinite(norm)) {
+            throw diverged("gradient norm is " + norm, step + 1);
+        }
+        double lr = cfg.schedule().lr(step);
+        opt.step(lr);
+        step++;
+        lastLoss = loss;
+        return new StepMetrics(step, loss, lr, norm, step * tokensPerStep(), flops.trainingFlops(step * tokensPerStep()),
+                (System.nanoTime() - t0) / 1e6);
+    }
+
+    private TrainingDivergedException diverged(String what, long badStep) {
+        String ckpt = lastCheckpoint == null ? "no checkpoint was written yet"
+                : "the last good checkpoint is step " + lastCheckpointStep + " at " + lastCheckpoint;
+        return new TrainingDivergedException(what + " at step " + badStep + "; parameters were not updated and "
+                + ckpt + " (lower the learning rate or tighten clipping before resuming)", badStep);
+    }
+
+    /** Mean loss (no gradients) over batches [first, first+count) of {@code source}. */
+    public double evaluate(BatchSource source, long first, int count) {
+        int[] w = new int[source.batchSize() * (source.seqLen() + 1)];
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            source.batch(first + i, w);
+            sum += model.forwardLoss(w, source.batchSize());
+        }
+        return sum / count;
+    }
+
+    /** Writes a checkpoint of the current state under {@code root}, keeping the newest {@code keep}. */
+    public Path saveCheckpoint(Path root, int keep) throws IOException {
+        CheckpointState st = new CheckpointState(Checkpoint.FORMAT, Checkpoint.VERSION, step, dataPosition,
+                rng.state(), model.config(), cfg, List.of(), java.util.Map.of(), lastLoss);
+        Path dir = Checkpoint.save(root, st, model, opt, keep);
+        lastCheckpoint = dir;
+        lastCheckpointStep = step;
+        listeners.forEach(l -> l.onCheckpoint(this, dir));
+        return dir;
+    }
+
+    /** Restores model, optimiser and position from a checkpoint folder. */
+    public void resume(Path dir) throws IOException {
+        CheckpointState st = Checkpoint.load(dir, model, opt);
+        step = st.step();
+        dataPosition = st.dataPosition();
+        rng.setState(st.rngState());
+        lastLoss = st.lastLoss();
+        lastCheckpoint = dir;
+        lastCheckpointStep = step;
+    }
+
+    /** Resumes from the newest checkpoint in {@code root} if there is one; returns whether it did. */
+    public boolean resumeLatest(Path root) throws IOException {
+        var latest = Checkpoint.latest(root);
+        if (latest.isPresent()) {
+            resume(latest.get());
+        }
+        return latest.isPresent();
+    }
+
+    public long tokensPerStep() {
+        return (long) cfg.accumSteps() * data.batchSize() * data.seqLen();
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public DecoderLm model() {
+        return model;
+    }
+
+    public AdamW optimizer() {
+        return opt;
+    }
+
+    public FlopCount flopCount() {
+        return flops;
+    }
+
+    public Rng rng() {
+        return rng;
+    }
+
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    public long lastCheckpointStep() {
+        return lastCheckpointStep;
+    }
+}

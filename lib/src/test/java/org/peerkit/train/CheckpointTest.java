@@ -1,0 +1,145 @@
+package org.peerkit.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.model.DecoderLm;
+import org.peerkit.model.FfwFactory;
+import org.peerkit.model.LmConfig;
+import org.peerkit.nn.Param;
+
+class CheckpointTest {
+
+    private static final LmConfig CFG = LmConfig.tiny(32);
+
+    /** A trainer two steps in, checkpointed to {@code root}; returns the checkpoint folder. */
+    private static Path trainedCheckpoint(Path root, Trainer[] out) throws Exception {
+        Trainer t = new Trainer(new DecoderLm(CFG, 3), new SyntheticBatches(2, 8, 32, 1), TrainerTest.config(5, 1, 1e-3));
+        t.trainStep();
+        t.trainStep();
+        out[0] = t;
+        return t.saveCheckpoint(root, 2);
+    }
+
+    @Test
+    void roundTripRestoresParametersMomentsAndState(@TempDir Path root) throws Exception {
+        Trainer[] t = new Trainer[1];
+        Path dir = trainedCheckpoint(root, t);
+        assertEquals(root.resolve("step-00000002"), dir);
+        Trainer fresh = new Trainer(new DecoderLm(CFG, 99), new SyntheticBatches(2, 8, 32, 1),
+                TrainerTest.config(5, 1, 1e-3));
+        assertTrue(fresh.resumeLatest(root));
+        assertEquals(2, fresh.step());
+        assertEquals(2, fresh.optimizer().stepCount());
+        for (int i = 0; i < CFG.nLayers(); i++) {
+            Param a = t[0].model().params().get(i);
+            Param b = fresh.model().params().get(i);
+            assertArrayEquals(a.value().dup().reshape(a.size()).toFloatVector(),
+                    b.value().dup().reshape(b.size()).toFloatVector(), a.name());
+            String n = a.name();
+            assertEquals(t[0].optimizer().secondMoments().get(n), fresh.optimizer().secondMoments().get(n), n);
+        }
+        // keeps the newest two
+        t[0].trainStep();
+        t[0].saveCheckpoint(root, 2);
+        t[0].trainStep();
+        t[0].saveCheckpoint(root, 2);
+        assertEquals(List.of(root.resolve("step-00000003"), root.resolve("step-00000004")), Checkpoint.list(root));
+    }
+
+    @Test
+    void corruptTruncatedForeignAndMismatchedCheckpointsAreRefusedWithReasons(@TempDir Path root) throws Exception {
+        Trainer[] t = new Trainer[1];
+        Path dir = trainedCheckpoint(root, t);
+        Path params = dir.resolve(Checkpoint.PARAMS);
+        Path opt = dir.resolve(Checkpoint.OPTIMIZER);
+        Path state = dir.resolve(Checkpoint.STATE);
+        DecoderLm target = new DecoderLm(CFG, 4);
+
+        byte[] original = Files.readAllBytes(params);
+        try (RandomAccessFile f = new RandomAccessFile(params.toFile(), "rw")) {
+            f.seek(original.length - 10);
+            f.write(original[original.length - 10] ^ 0x40);
+        }
+        assertMessage(dir, target, "params.safetensors is corrupt: CRC-32");
+        Files.write(params, original);
+
+        byte[] moments = Files.readAllBytes(opt);
+        Files.write(opt, java.util.Arrays.copyOf(moments, moments.length / 2));
+        assertMessage(dir, target, "optimizer.safetensors is truncated or overwritten");
+        Files.write(opt, moments);
+
+        String json = Files.readString(state);
+        Files.writeString(state, json.substring(0, json.length() / 2));
+        assertMessage(dir, target, "state.json is corrupt");
+        Files.writeString(state, json.replace(Checkpoint.FORMAT, "something-else"));
+        assertMessage(dir, target, "is not a PEERkit checkpoint (format=something-else");
+        Files.writeString(state, json);
+
+        assertMessage(dir, new DecoderLm(CFG.withShape(32, 2, 4, 128), 1),
+                "different model config (dModel=64 in the checkpoint, 32 here, dFf=256 in the checkpoint, 128 here)");
+        FfwFactory wide = (name, block, c, rng) -> new org.peerkit.ffw.DenseFfw(name, c.dModel(), 2 * c.dFf(),
+                c.activation(), false, c.initStd(), c.residualStd(), c.precision().dataType(), rng);
+        assertMessage(dir, new DecoderLm(CFG, FfwFactory.middle(wide), 1), "holds different parameters");
+        assertMessage(root.resolve("nothing"), target, "is not a checkpoint: it has no state.json");
+        assertEquals(2, Checkpoint.load(dir, target, null).step());  // intact again
+    }
+
+    @Test
+    void safetensorsReaderRejectsGarbageAndTruncation(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("x.safetensors");
+        Files.write(f, new byte[] {1, 2, 3});
+        var e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(f, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("only 3 bytes"), e.getMessage());
+        Files.write(f, "this is not a safetensors file at all".getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(f, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("not a valid safetensors file: header length"), e.getMessage());
+        Path g = dir.resolve("y.safetensors");
+        var a = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1, 2, 3, 4}).reshape(2, 2);
+        SafeTensors.write(g, java.util.Map.of("a", a), java.util.Map.of());
+        byte[] all = Files.readAllBytes(g);
+        Files.write(g, java.util.Arrays.copyOf(all, all.length - 4));
+        e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(g, java.util.Map.of("a", a.dup())));
+        assertTrue(e.getMessage().contains("tensor 'a' has data offsets [0,16] outside the 12 data bytes"),
+                e.getMessage());
+    }
+
+    /** The file layout is the reference one: Python with NumPy alone can read it. */
+    @Test
+    void pythonReadsTheTensors(@TempDir Path dir) throws Exception {
+        Path g = dir.resolve("p.safetensors");
+        var a = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1.5f, -2f, 3.25f, 4f, 5f, 6f}).reshape(2, 3);
+        SafeTensors.write(g, java.util.Map.of("w", a), java.util.Map.of("format", "test"));
+        String script = "import json,struct,sys,numpy as np\n"
+                + "b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; h=json.loads(b[8:8+n])\n"
+                + "e=h['w']; s,t=e['data_offsets']; x=np.frombuffer(b[8+n+s:8+n+t],dtype='<f4').reshape(e['shape'])\n"
+                + "print(e['dtype'], x.shape, x[0,2], x[1,0], h['__metadata__']['format'])\n";
+        Process p;
+        try {
+            p = new ProcessBuilder("python3", "-c", script, g.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException noPython) {
+            Assumptions.abort("python3 is not installed");
+            return;
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        Assumptions.assumeFalse(out.contains("No module named 'numpy'"), "numpy is not installed");
+        assertEquals("F32 (2, 3) 3.25 4.0 test", out);
+    }
+
+    private static void assertMessage(Path dir, DecoderLm model, String expected) {
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(dir, model, null));
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}
