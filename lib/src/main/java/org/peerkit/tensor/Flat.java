@@ -1,0 +1,75 @@
+package org.peerkit.tensor;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Flat element access to a dense c-order FLOAT or DOUBLE array's native memory, for the Java
+ * kernels: values are read as double and stored in the array's precision, so one kernel serves
+ * the float path (speed) and the double path (gradient checks). Written here rather than reusing
+ * {@code nn.Vec} because {@code tensor} sits below {@code nn} in the dependency order. Two
+ * implementations only, so call sites stay bimorphic and the JIT inlines them.
+ */
+abstract sealed class Flat permits Flat.F32, Flat.F64 {
+
+    abstract double get(int i);
+
+    abstract void set(int i, double v);
+
+    final void add(int i, double v) {
+        set(i, get(i) + v);
+    }
+
+    static Flat of(INDArray a) {
+        if (a.offset() != 0 || a.rank() > 1 && a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("kernel arrays must be dense c-order from offset 0, got shape "
+                    + java.util.Arrays.toString(a.shape()) + " stride " + java.util.Arrays.toString(a.stride())
+                    + " offset " + a.offset());
+        }
+        if (a.dataType() == DataType.FLOAT) {
+            return new F32(a.data().asNioFloat());
+        }
+        if (a.dataType() == DataType.DOUBLE) {
+            return new F64(a.data().asNioDouble());
+        }
+        throw new IllegalArgumentException("unsupported dtype " + a.dataType() + " (FLOAT and DOUBLE only)");
+    }
+
+    static final class F32 extends Flat {
+        private final FloatBuffer b;
+
+        F32(FloatBuffer b) {
+            this.b = b;
+        }
+
+        @Override
+        double get(int i) {
+            return b.get(i);
+        }
+
+        @Override
+        void set(int i, double v) {
+            b.put(i, (float) v);
+        }
+    }
+
+    static final class F64 extends Flat {
+        private final DoubleBuffer b;
+
+        F64(DoubleBuffer b) {
+            this.b = b;
+        }
+
+        @Override
+        double get(int i) {
+            return b.get(i);
+        }
+
+        @Override
+        void set(int i, double v) {
+            b.put(i, v);
+        }
+    }
+}
