@@ -27,9 +27,6 @@ public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey,
         require(heads >= 1, "heads=" + heads + " must be ≥ 1");
         require(k >= 1, "k=" + k + " must be ≥ 1");
         require(k <= numExperts, "k=" + k + " exceeds numExperts=" + numExperts + " (need 1 ≤ k ≤ N)");
-        int kHalf = Math.min(k, side);
-        require(kHalf * kHalf >= k, "k=" + k + " exceeds the min(k, √N)² = " + kHalf * kHalf
-                + " product-key candidates (use k ≤ √N = " + side + ")");
         require(dKey >= 2 && dKey % 2 == 0, "dKey=" + dKey + " must be even and ≥ 2 (the query is split in halves)");
         require(activation != null, "activation must be set (GELU or RELU)");
     }
