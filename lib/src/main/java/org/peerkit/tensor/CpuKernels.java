@@ -249,6 +249,7 @@ public final class CpuKernels implements Kernels {
         Flat v = Flat.of(vND);
         Flat pre = Flat.of(preActTM);
         Flat y = Flat.of(yTD);
+        boolean exact = !(x instanceof Flat.F32);
         parallel(tokens, 2 * m * d, (from, to) -> {
             double[] xt = new double[d];
             double[] yt = new double[d];
@@ -261,7 +262,7 @@ public final class CpuKernels implements Kernels {
                     int e = expertTM[t * m + slot] * d;
                     double a = dot(u, e, xt, d);
                     pre.set(t * m + slot, a);
-                    double w = g.get(t * m + slot) * act.apply(a);
+                    double w = g.get(t * m + slot) * act.apply(a, exact);
                     for (int j = 0; j < d; j++) {
                         yt[j] += w * v.get(e + j);
                     }
@@ -288,6 +289,7 @@ public final class CpuKernels implements Kernels {
         Flat pre = Flat.of(preActTM);
         Flat dx = Flat.of(dxTD);
         Flat dg = Flat.of(dGatesTM);
+        boolean exact = !(x instanceof Flat.F32);
         double[] dPre = new double[tokens * m];
         double[] weight = new double[tokens * m];
         // pass 1, per token: dL/dgate, dL/d(u·x), dx — reading expert rows in place
@@ -304,11 +306,11 @@ public final class CpuKernels implements Kernels {
                     int e = expertTM[tm] * d;
                     double dyv = dot(v, e, dyt, d);
                     double a = pre.get(tm);
-                    double f = act.apply(a);
+                    double f = act.apply(a, exact);
                     double gate = g.get(tm);
                     dg.set(tm, dyv * f);
                     weight[tm] = gate * f;
-                    double da = dyv * gate * act.derivative(a);
+                    double da = dyv * gate * act.derivative(a, exact);
                     dPre[tm] = da;
                     for (int j = 0; j < d; j++) {
                         dxt[j] += da * u.get(e + j);
