@@ -163,6 +163,39 @@ public final class PeerLayer implements FeedForward {
         return dxTD;
     }
 
+    /**
+     * A layer with N′ = m² experts holding this one's (the paper's lifelong-learning motivation,
+     * §1): query network, BN and the first √N sub-keys of each half are copied, and expert
+     * i·√N + j keeps its u and v bit-identical as expert i·m + j, so its product key [c_i; c′_j]
+     * is unchanged. New sub-keys and experts are drawn as at construction.
+     */
+    public PeerLayer grow(int newSide, Rng rng) {
+        int n = cfg.subKeys();
+        if (newSide < n) {
+            throw new IllegalArgumentException(name + ": grow to newSide=" + newSide + " must be ≥ current √N = " + n);
+        }
+        PeerLayer g = new PeerLayer(name, cfg.withNumExperts(newSide * newSide), u.value().dataType(), rng, kernels);
+        g.query.weight().value().assign(query.weight().value());
+        if (bn != null) {
+            g.bn.gamma().value().assign(bn.gamma().value());
+            g.bn.beta().value().assign(bn.beta().value());
+            System.arraycopy(bn.runningMean(), 0, g.bn.runningMean(), 0, bn.runningMean().length);
+            System.arraycopy(bn.runningVar(), 0, g.bn.runningVar(), 0, bn.runningVar().length);
+        }
+        org.nd4j.linalg.indexing.INDArrayIndex first = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n);
+        org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+        g.keys1.value().get(first, all).assign(keys1.value());
+        g.keys2.value().get(first, all).assign(keys2.value());
+        for (int i = 0; i < n; i++) {
+            org.nd4j.linalg.indexing.INDArrayIndex from = org.nd4j.linalg.indexing.NDArrayIndex.interval(i * n, i * n + n);
+            org.nd4j.linalg.indexing.INDArrayIndex to = org.nd4j.linalg.indexing.NDArrayIndex.interval(i * newSide,
+                    i * newSide + n);
+            g.u.value().get(to, all).assign(u.value().get(from, all));
+            g.v.value().get(to, all).assign(v.value().get(from, all));
+        }
+        return g;
+    }
+
     /** Rows of u and v the last backward wrote gradients to (ascending), for row-sparse updates. */
     public int[] touchedRows() {
         return touchedRows.clone();

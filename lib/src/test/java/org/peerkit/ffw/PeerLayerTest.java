@@ -100,6 +100,24 @@ class PeerLayerTest {
         assertEquals(0.0, stats.unevenness(), 1e-12);
     }
 
+    @Test
+    void growKeepsOldExpertsBitIdentical() {
+        PeerConfig cfg = new PeerConfig(5, 9, 2, 2, 4, ExpertActivation.GELU, true);
+        PeerLayer small = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
+        PeerLayer big = small.grow(5, new Rng(9));
+        assertEquals(25, big.config().numExperts());
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(small.u().value().getRow(i * 3 + j), big.u().value().getRow(i * 5 + j));
+                assertEquals(small.v().value().getRow(i * 3 + j), big.v().value().getRow(i * 5 + j));
+            }
+            assertEquals(small.subKeys1().value().getRow(i), big.subKeys1().value().getRow(i));
+            assertEquals(small.subKeys2().value().getRow(i), big.subKeys2().value().getRow(i));
+        }
+        assertEquals(small.queryWeight().value(), big.queryWeight().value());
+        assertMessage("grow to newSide=2 must be ≥ current √N = 3", () -> small.grow(2, new Rng(1)));
+    }
+
     private static void assertMessage(String expected, Runnable r) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(expected), "message was: " + e.getMessage());
