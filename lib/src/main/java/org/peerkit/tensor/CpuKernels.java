@@ -360,6 +360,84 @@ public final class CpuKernels implements Kernels {
         return touched;
     }
 
+    @Override
+    public void bagForward(int[] expertTM, INDArray gatesTM, INDArray vND, INDArray yTD) {
+        int tokens = (int) yTD.size(0);
+        int d = (int) yTD.size(1);
+        int m = (int) gatesTM.size(1);
+        Flat g = Flat.of(gatesTM);
+        Flat v = Flat.of(vND);
+        Flat y = Flat.of(yTD);
+        parallel(tokens, m * d, (from, to) -> {
+            double[] yt = new double[d];
+            for (int t = from; t < to; t++) {
+                Arrays.fill(yt, 0);
+                for (int slot = 0; slot < m; slot++) {
+                    int e = expertTM[t * m + slot] * d;
+                    double w = g.get(t * m + slot);
+                    for (int j = 0; j < d; j++) {
+                        yt[j] += w * v.get(e + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    y.set(t * d + j, yt[j]);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int[] bagBackward(INDArray dyTD, int[] expertTM, INDArray gatesTM, INDArray vND, INDArray dGatesTM,
+            INDArray dvND) {
+        int tokens = (int) dyTD.size(0);
+        int d = (int) dyTD.size(1);
+        int m = (int) gatesTM.size(1);
+        Flat dy = Flat.of(dyTD);
+        Flat g = Flat.of(gatesTM);
+        Flat v = Flat.of(vND);
+        Flat dg = Flat.of(dGatesTM);
+        parallel(tokens, m * d, (from, to) -> {
+            double[] dyt = new double[d];
+            for (int t = from; t < to; t++) {
+                for (int j = 0; j < d; j++) {
+                    dyt[j] = dy.get(t * d + j);
+                }
+                for (int slot = 0; slot < m; slot++) {
+                    dg.set(t * m + slot, dot(v, expertTM[t * m + slot] * d, dyt, d));
+                }
+            }
+        });
+        int experts = (int) vND.size(0);
+        int[] start = bucketStarts(expertTM, experts);
+        int[] order = new int[expertTM.length];
+        int[] fill = new int[experts];
+        for (int tm = 0; tm < expertTM.length; tm++) {
+            int e = expertTM[tm];
+            order[start[e] + fill[e]++] = tm;
+        }
+        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
+        Flat dv = Flat.of(dvND);
+        parallel(touched.length, d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
+            double[] gv = new double[d];
+            for (int i = from; i < to; i++) {
+                int e = touched[i];
+                Arrays.fill(gv, 0);
+                for (int p = start[e]; p < start[e] + fill[e]; p++) {
+                    int tm = order[p];
+                    int yt = (tm / m) * d;
+                    double w = g.get(tm);
+                    for (int j = 0; j < d; j++) {
+                        gv[j] += w * dy.get(yt + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    dv.add(e * d + j, gv[j]);
+                }
+            }
+        });
+        return touched;
+    }
+
     /** Counting sort offsets: start[e] = number of pairs routed to experts before e. */
     private int[] bucketStarts(int[] expertTM, int experts) {
         if (bucketCount.length != experts) {

@@ -23,53 +23,57 @@ abstract sealed class Flat permits Flat.F32, Flat.F64 {
     }
 
     static Flat of(INDArray a) {
-        if (a.offset() != 0 || a.rank() > 1 && a.ordering() != 'c' || a.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("kernel arrays must be dense c-order from offset 0, got shape "
+        if (a.rank() > 1 && a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("kernel arrays must be dense c-order (a contiguous view is fine), got shape "
                     + java.util.Arrays.toString(a.shape()) + " stride " + java.util.Arrays.toString(a.stride())
                     + " offset " + a.offset());
         }
         if (a.dataType() == DataType.FLOAT) {
-            return new F32(a.data().asNioFloat());
+            return new F32(a.data().asNioFloat(), (int) a.offset());
         }
         if (a.dataType() == DataType.DOUBLE) {
-            return new F64(a.data().asNioDouble());
+            return new F64(a.data().asNioDouble(), (int) a.offset());
         }
         throw new IllegalArgumentException("unsupported dtype " + a.dataType() + " (FLOAT and DOUBLE only)");
     }
 
     static final class F32 extends Flat {
         private final FloatBuffer b;
+        private final int off;
 
-        F32(FloatBuffer b) {
+        F32(FloatBuffer b, int off) {
             this.b = b;
+            this.off = off;
         }
 
         @Override
         double get(int i) {
-            return b.get(i);
+            return b.get(off + i);
         }
 
         @Override
         void set(int i, double v) {
-            b.put(i, (float) v);
+            b.put(off + i, (float) v);
         }
     }
 
     static final class F64 extends Flat {
         private final DoubleBuffer b;
+        private final int off;
 
-        F64(DoubleBuffer b) {
+        F64(DoubleBuffer b, int off) {
             this.b = b;
+            this.off = off;
         }
 
         @Override
         double get(int i) {
-            return b.get(i);
+            return b.get(off + i);
         }
 
         @Override
         void set(int i, double v) {
-            b.put(i, v);
+            b.put(off + i, v);
         }
     }
 }

@@ -57,4 +57,17 @@ public interface Kernels {
     int[] mixBackward(INDArray dyTD, INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
             ExpertActivation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM, INDArray duND,
             INDArray dvND);
+
+    /**
+     * Weighted sum of value rows (PKM, Lample et al. 2019): y[t] = Σ_m gates[t,m] · v[e] with
+     * e = expert[t·M + m]; y [T, D] overwritten.
+     */
+    void bagForward(int[] expertTM, INDArray gatesTM, INDArray vND, INDArray yTD);
+
+    /**
+     * Backward of {@link #bagForward}: overwrites dGates[t,m] = dy[t]·v[e], accumulates dv on the
+     * used rows only and returns them (ascending).
+     */
+    int[] bagBackward(INDArray dyTD, int[] expertTM, INDArray gatesTM, INDArray vND, INDArray dGatesTM,
+            INDArray dvND);
 }
