@@ -1,0 +1,74 @@
+package org.peerkit.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.peerkit.ffw.PeerConfig;
+import org.peerkit.ffw.PeerLayer;
+import org.peerkit.nn.Rng;
+
+/**
+ * PEER forward and forward+backward at the yardstick's sizes (yardstick/RESULTS.md): T = 4096
+ * tokens, d_model 256, h = 8, k = 16, d_key 128, query BN on, GELU, float32, N = side². A pass
+ * takes 0.1–2 s, so each iteration times one call (single shot); tokens/s = T / time. Peak
+ * resident memory of the fork (VmHWM, heap + ND4J's off-heap) is printed at tear-down.
+ *
+ * <p>Run: {@code java -cp "lib/benchmarks/target/classes:$(cat lib/benchmarks/target/classpath.txt)"
+ * org.openjdk.jmh.Main PeerBench -p side=128 -wi 2 -i 5 -f 1}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class PeerBench {
+
+    @Param({"128", "256", "512", "1024"})
+    public int side;
+    @Param("4096")
+    public int tokens;
+
+    private PeerLayer layer;
+    private INDArray xTD;
+    private INDArray dyTD;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        PeerConfig cfg = PeerConfig.defaults().withNumExperts(side * side);
+        layer = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
+        Rng rng = new Rng(2);
+        xTD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
+        dyTD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
+    }
+
+    @Benchmark
+    public INDArray forward() {
+        return layer.forward(xTD);
+    }
+
+    @Benchmark
+    public INDArray forwardBackward() {
+        layer.forward(xTD);
+        return layer.backward(dyTD);
+    }
+
+    @TearDown(Level.Trial)
+    public void peakMemory() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM")) {
+                System.out.println("\npeak resident memory (side=" + side + "): " + line.substring(6).trim());
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.peerkit.ffw;
+
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.peerkit.nn.Linear;
+import org.peerkit.nn.Param;
+import org.peerkit.nn.Rng;
+
+/**
+ * Expert-choice router (Zhou et al. 2022), the PEER paper's MoE baseline (§3.1): p = softmax over
+ * experts per token, then each expert takes the c = ⌈cf·T/E⌉ tokens with the highest p[·, e],
+ * gate = p. Balanced by construction, so no auxiliary loss; a token may get several experts or
+ * none (counted as dropped).
+ *
+ * <p><b>Causality caveat:</b> the choice looks across all T tokens of the batch, so in a causal LM
+ * whether position i gets an expert depends on the tokens at other positions, later ones
+ * included — information leaks backwards in time, and training and generation behave
+ * differently. The paper uses it anyway; compare with that in mind.
+ */
+public final class ExpertChoiceRouter implements Router {
+
+    private final MoeConfig cfg;
+    private final Linear gate;
+    private double[][] pTE;
+    private INDArray xTD;
+    private Dispatch last;
+
+    public ExpertChoiceRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
+        this.cfg = cfg;
+        this.gate = new Linear(name + ".router", cfg.dModel(), cfg.numExperts(), false, 1 / Math.sqrt(cfg.dModel()),
+                dtype, rng);
+    }
+
+    @Override
+    public List<Param> params() {
+        return gate.params();
+    }
+
+    @Override
+    public Dispatch route(INDArray x) {
+        xTD = x;
+        int t = (int) x.size(0);
+        int e = cfg.numExperts();
+        pTE = RouterMath.softmaxRows(gate.forward(x), new double[t]);
+        int c = (int) Math.min(t, Math.ceil(cfg.capacityFactor() * t / e));
+        int[][] tokens = new int[e][];
+        double[][] gates = new double[e][c];
+        boolean[] served = new boolean[t];
+        double[] column = new double[t];
+        for (int ex = 0; ex < e; ex++) {
+            for (int r = 0; r < t; r++) {
+                column[r] = pTE[r][ex];
+            }
+            tokens[ex] = TopKRouter.topK(column, c);
+            Arrays.sort(tokens[ex]);
+            for (int i = 0; i < c; i++) {
+                gates[ex][i] = pTE[tokens[ex][i]][ex];
+                served[tokens[ex][i]] = true;
+            }
+        }
+        int unserved = 0;
+        for (boolean s : served) {
+            unserved += s ? 0 : 1;
+        }
+        last = new Dispatch(tokens, gates, unserved, t);
+        return last;
+    }
+
+    @Override
+    public INDArray backward(double[][] dGates) {
+        int t = pTE.length;
+        int e = cfg.numExperts();
+        double[][] dp = new double[t][e];
+        for (int ex = 0; ex < e; ex++) {
+            for (int i = 0; i < last.tokens()[ex].length; i++) {
+                dp[last.tokens()[ex][i]][ex] += dGates[ex][i];
+            }
+        }
+        double[][] dLogits = new double[t][e];
+        for (int r = 0; r < t; r++) {
+            RouterMath.addSoftmaxBackward(pTE[r], dp[r], dLogits[r]);
+        }
+        return gate.backward(RouterMath.toArray(dLogits, xTD));
+    }
+
+    @Override
+    public double auxLoss() {
+        return 0;
+    }
+}

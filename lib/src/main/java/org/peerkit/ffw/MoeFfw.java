@@ -1,0 +1,158 @@
+package org.peerkit.ffw;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.nn.Buffers;
+import org.peerkit.nn.Param;
+import org.peerkit.nn.PassGuard;
+import org.peerkit.nn.Rng;
+import org.peerkit.nn.Vec;
+
+/**
+ * Coarse mixture of experts: a {@link Router} assigns tokens to E expert MLPs ({@link DenseFfw},
+ * d_model → d_hidden → d_model, with biases), each expert runs once on its gathered tokens and
+ * the outputs are added back weighted by the gates: y[t] = Σ_{e ∋ t} gate·MLPₑ(x[t]). Dropped
+ * tokens get no expert (y[t] = 0 from that slot). The router's auxiliary loss is reported by
+ * {@link #auxLoss()} and its gradient is added in backward.
+ *
+ * <p>Letters: T tokens, D width, E experts, n tokens of one expert. Gathered [n, D] inputs are
+ * fresh arrays each step (their size varies with routing).
+ */
+public final class MoeFfw implements FeedForward {
+
+    private final String name;
+    private final MoeConfig cfg;
+    private final Router router;
+    private final List<DenseFfw> experts = new ArrayList<>();
+    private final PassGuard guard;
+    private Dispatch dispatch;
+    private INDArray[] expertOut;
+    private INDArray xTD;
+    private INDArray yTD;
+    private INDArray dxTD;
+
+    public MoeFfw(String name, MoeConfig cfg, DataType dtype, Rng rng) {
+        this.name = name;
+        this.cfg = cfg;
+        this.router = cfg.router() == MoeConfig.RouterKind.TOKEN_CHOICE
+                ? new TopKRouter(name, cfg, dtype, rng) : new ExpertChoiceRouter(name, cfg, dtype, rng);
+        for (int e = 0; e < cfg.numExperts(); e++) {
+            experts.add(new DenseFfw(name + ".experts." + e, cfg.dModel(), cfg.dHidden(), cfg.activation(), true,
+                    1 / Math.sqrt(cfg.dModel()), 1 / Math.sqrt(cfg.dHidden()), dtype, rng));
+        }
+        this.guard = new PassGuard(name);
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public DenseFfw expert(int e) {
+        return experts.get(e);
+    }
+
+    /** The last forward's routing, with dropped-token counts. */
+    public Dispatch lastDispatch() {
+        return dispatch;
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>(router.params());
+        for (DenseFfw e : experts) {
+            ps.addAll(e.params());
+        }
+        return ps;
+    }
+
+    @Override
+    public INDArray forward(INDArray x) {
+        Buffers.requireCols(name, x, cfg.dModel());
+        xTD = x;
+        dispatch = router.route(x);
+        yTD = Buffers.ensure(yTD, x.dataType(), x.size(0), cfg.dModel());
+        yTD.assign(0);
+        expertOut = new INDArray[cfg.numExperts()];
+        Vec y = Vec.of(yTD);
+        for (int e = 0; e < cfg.numExperts(); e++) {
+            int[] tok = dispatch.tokens()[e];
+            if (tok.length == 0) {
+                continue;
+            }
+            expertOut[e] = experts.get(e).forward(x.getRows(tok));
+            addRows(Vec.read(expertOut[e]), tok, dispatch.gates()[e], y);
+        }
+        guard.forwardDone();
+        return yTD;
+    }
+
+    @Override
+    public INDArray backward(INDArray dy) {
+        guard.beginBackward();
+        int d = cfg.dModel();
+        dxTD = Buffers.ensure(dxTD, dy.dataType(), dy.size(0), d);
+        dxTD.assign(0);
+        Vec dyv = Vec.read(dy);
+        Vec dx = Vec.of(dxTD);
+        double[][] dGates = new double[cfg.numExperts()][];
+        for (int e = 0; e < cfg.numExperts(); e++) {
+            int[] tok = dispatch.tokens()[e];
+            double[] g = dispatch.gates()[e];
+            dGates[e] = new double[tok.length];
+            if (tok.length == 0) {
+                continue;
+            }
+            Vec ye = Vec.read(expertOut[e]);
+            INDArray dySub = Nd4j.create(dy.dataType(), tok.length, d);
+            Vec ds = Vec.of(dySub);
+            for (int i = 0; i < tok.length; i++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = dyv.get(tok[i] * d + j);
+                    dot += v * ye.get(i * d + j);
+                    ds.set(i * d + j, g[i] * v);
+                }
+                dGates[e][i] = dot;
+            }
+            addRows(Vec.read(experts.get(e).backward(dySub)), tok, null, dx);
+        }
+        dxTD.addi(router.backward(dGates));
+        return dxTD;
+    }
+
+    /** into[tok[i]] += w[i]·rows[i] (w null: weight 1). */
+    private void addRows(Vec rows, int[] tok, double[] w, Vec into) {
+        int d = cfg.dModel();
+        for (int i = 0; i < tok.length; i++) {
+            double wi = w == null ? 1 : w[i];
+            for (int j = 0; j < d; j++) {
+                into.set(tok[i] * d + j, into.get(tok[i] * d + j) + wi * rows.get(i * d + j));
+            }
+        }
+    }
+
+    @Override
+    public double auxLoss() {
+        return router.auxLoss();
+    }
+
+    @Override
+    public String kind() {
+        return "moe";
+    }
+
+    /** Router plus top-k experts' weights (token choice; expert choice averages cf experts per token). */
+    @Override
+    public long activeParams() {
+        long expert = 2L * cfg.dModel() * cfg.dHidden() + cfg.dHidden() + cfg.dModel();
+        return (long) cfg.dModel() * cfg.numExperts() + cfg.topK() * expert;
+    }
+
+    @Override
+    public long forwardFlopsPerToken() {
+        return 2L * cfg.dModel() * cfg.numExperts() + cfg.topK() * 4L * cfg.dModel() * cfg.dHidden();
+    }
+}

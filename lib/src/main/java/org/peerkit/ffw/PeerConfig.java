@@ -1,0 +1,61 @@
+package org.peerkit.ffw;
+
+import org.peerkit.tensor.ExpertActivation;
+
+/**
+ * Shape of a PEER layer (paper §2; defaults from §3.1: N = 1024², h = 8, k = 16; d_key = 128 and
+ * GELU as the yardstick, the paper names neither).
+ *
+ * @param dModel     width of x and of every expert's u and v
+ * @param numExperts N, a perfect square (product keys pair √N sub-keys with √N sub-keys, Eq. 4)
+ * @param heads      h independent queries sharing experts and keys (Eq. 7)
+ * @param k          experts per head; also the per-half top-k (Eq. 5)
+ * @param dKey       query width per head, even (split into two halves)
+ * @param activation σ of the single-neuron experts (Eq. 6)
+ * @param queryBatchNorm BatchNorm on the query network output (§3.3)
+ */
+public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey, ExpertActivation activation,
+        boolean queryBatchNorm) {
+
+    public PeerConfig {
+        require(dModel >= 1, "dModel=" + dModel + " must be ≥ 1");
+        require(numExperts >= 1, "numExperts=" + numExperts + " must be ≥ 1");
+        int side = side(numExperts);
+        require(side * side == numExperts, "numExperts=" + numExperts
+                + " is not a perfect square (product keys need N = n²; e.g. " + side * side + " or "
+                + (side + 1) * (side + 1) + ")");
+        require(heads >= 1, "heads=" + heads + " must be ≥ 1");
+        require(k >= 1, "k=" + k + " must be ≥ 1");
+        require(k <= numExperts, "k=" + k + " exceeds numExperts=" + numExperts + " (need 1 ≤ k ≤ N)");
+        require(dKey >= 2 && dKey % 2 == 0, "dKey=" + dKey + " must be even and ≥ 2 (the query is split in halves)");
+        require(activation != null, "activation must be set (GELU or RELU)");
+    }
+
+    /** Paper defaults at the yardstick width: d_model 256, N = 1024², h = 8, k = 16, d_key 128, GELU, BN on. */
+    public static PeerConfig defaults() {
+        return new PeerConfig(256, 1024 * 1024, 8, 16, 128, ExpertActivation.GELU, true);
+    }
+
+    public PeerConfig withNumExperts(int n) {
+        return new PeerConfig(dModel, n, heads, k, dKey, activation, queryBatchNorm);
+    }
+
+    public PeerConfig withDModel(int d) {
+        return new PeerConfig(d, numExperts, heads, k, dKey, activation, queryBatchNorm);
+    }
+
+    /** √N, the number of sub-keys per half. */
+    public int subKeys() {
+        return side(numExperts);
+    }
+
+    private static int side(int n) {
+        return (int) Math.round(Math.sqrt(n));
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("PeerConfig: " + message);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.peerkit.ffw;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Row softmax and its backward over [T, E] router logits, in double (E is small). */
+final class RouterMath {
+
+    private RouterMath() {
+    }
+
+    /** p[t] = softmax(logits[t]); lse[t] = log Σ exp(logits[t]). */
+    static double[][] softmaxRows(INDArray logitsTE, double[] lse) {
+        int t = (int) logitsTE.size(0);
+        int e = (int) logitsTE.size(1);
+        double[] flat = logitsTE.dup('c').data().asDouble();
+        double[][] p = new double[t][e];
+        for (int r = 0; r < t; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < e; j++) {
+                max = Math.max(max, flat[r * e + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < e; j++) {
+                p[r][j] = Math.exp(flat[r * e + j] - max);
+                sum += p[r][j];
+            }
+            for (int j = 0; j < e; j++) {
+                p[r][j] /= sum;
+            }
+            lse[r] = max + Math.log(sum);
+        }
+        return p;
+    }
+
+    /** Adds p ⊙ (dp − Σ p·dp) of row t into dLogits[t]. */
+    static void addSoftmaxBackward(double[] p, double[] dp, double[] dLogits) {
+        double dot = 0;
+        for (int j = 0; j < p.length; j++) {
+            dot += p[j] * dp[j];
+        }
+        for (int j = 0; j < p.length; j++) {
+            dLogits[j] += p[j] * (dp[j] - dot);
+        }
+    }
+
+    static INDArray toArray(double[][] rows, INDArray like) {
+        int t = rows.length;
+        int e = rows[0].length;
+        double[] flat = new double[t * e];
+        for (int r = 0; r < t; r++) {
+            System.arraycopy(rows[r], 0, flat, r * e, e);
+        }
+        return org.nd4j.linalg.factory.Nd4j.createFromArray(flat).reshape(t, e).castTo(like.dataType());
+    }
+}

@@ -1,0 +1,187 @@
+package org.peerkit.ffw;
+
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.peerkit.nn.Linear;
+import org.peerkit.nn.Param;
+import org.peerkit.nn.Rng;
+
+/**
+ * Token-choice router (Shazeer 2017, Switch, GShard): logits = x·W_r, p = softmax over the E
+ * experts, each token keeps its top-k; gates are p for k = 1 (Switch) and p renormalised over the
+ * k kept experts for k > 1 (the yardstick's convention). Each expert takes at most
+ * ⌈cf·T·k/E⌉ assignments, filled by priority (every token's first choice, in token order, then
+ * second choices …); the rest are dropped and counted (those tokens get fewer experts; with a
+ * residual around the block they pass through unchanged).
+ *
+ * <p>Auxiliary loss: Switch load balancing α·E·Σₑ fₑ·Pₑ (fₑ fraction of tokens whose first choice
+ * is e, Pₑ mean router probability; fₑ is treated as a constant) plus the ST-MoE router z-loss
+ * β·mean_t (log Σₑ exp logits)². Letters: T tokens, D width, E experts.
+ */
+public final class TopKRouter implements Router {
+
+    private final MoeConfig cfg;
+    private final Linear gate;
+    private double[][] pTE;
+    private double[] lse;
+    private int[][] chosenTK;
+    private double[] firstChoiceFraction;
+    private INDArray xTD;
+    private double aux;
+    private Dispatch last;
+
+    public TopKRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
+        this.cfg = cfg;
+        this.gate = new Linear(name + ".router", cfg.dModel(), cfg.numExperts(), false, 1 / Math.sqrt(cfg.dModel()),
+                dtype, rng);
+    }
+
+    @Override
+    public List<Param> params() {
+        return gate.params();
+    }
+
+    public Linear gate() {
+        return gate;
+    }
+
+    @Override
+    public Dispatch route(INDArray x) {
+        xTD = x;
+        int t = (int) x.size(0);
+        int e = cfg.numExperts();
+        int k = cfg.topK();
+        lse = new double[t];
+        pTE = RouterMath.softmaxRows(gate.forward(x), lse);
+        chosenTK = new int[t][];
+        firstChoiceFraction = new double[e];
+        for (int r = 0; r < t; r++) {
+            chosenTK[r] = topK(pTE[r], k);
+            firstChoiceFraction[chosenTK[r][0]] += 1.0 / t;
+        }
+        int capacity = (int) Math.min((long) t * k, (long) Math.ceil(cfg.capacityFactor() * t * k / e));
+        int[][] tokens = new int[e][capacity];
+        double[][] gates = new double[e][capacity];
+        int[] fill = new int[e];
+        int dropped = 0;
+        for (int choice = 0; choice < k; choice++) {
+            for (int r = 0; r < t; r++) {
+                int ex = chosenTK[r][choice];
+                if (fill[ex] == capacity) {
+                    dropped++;
+                    continue;
+                }
+                tokens[ex][fill[ex]] = r;
+                gates[ex][fill[ex]++] = gateOf(r, choice);
+            }
+        }
+        for (int ex = 0; ex < e; ex++) {
+            tokens[ex] = Arrays.copyOf(tokens[ex], fill[ex]);
+            gates[ex] = Arrays.copyOf(gates[ex], fill[ex]);
+        }
+        aux = auxLoss(t);
+        last = new Dispatch(tokens, gates, dropped, t * k);
+        return last;
+    }
+
+    private double gateOf(int r, int choice) {
+        double p = pTE[r][chosenTK[r][choice]];
+        if (cfg.topK() == 1) {
+            return p;
+        }
+        double sum = 0;
+        for (int ex : chosenTK[r]) {
+            sum += pTE[r][ex];
+        }
+        return p / sum;
+    }
+
+    private double auxLoss(int t) {
+        int e = cfg.numExperts();
+        double lb = 0;
+        for (int ex = 0; ex < e; ex++) {
+            double mean = 0;
+            for (int r = 0; r < t; r++) {
+                mean += pTE[r][ex] / t;
+            }
+            lb += firstChoiceFraction[ex] * mean;
+        }
+        double z = 0;
+        for (int r = 0; r < t; r++) {
+            z += lse[r] * lse[r] / t;
+        }
+        return cfg.loadBalanceWeight() * e * lb + cfg.zLossWeight() * z;
+    }
+
+    @Override
+    public double auxLoss() {
+        return aux;
+    }
+
+    @Override
+    public INDArray backward(double[][] dGates) {
+        int t = pTE.length;
+        int e = cfg.numExperts();
+        double[][] dG = new double[t][e];
+        for (int ex = 0; ex < e; ex++) {
+            for (int i = 0; i < last.tokens()[ex].length; i++) {
+                dG[last.tokens()[ex][i]][ex] += dGates[ex][i];
+            }
+        }
+        double[][] dLogits = new double[t][e];
+        double[] dp = new double[e];
+        for (int r = 0; r < t; r++) {
+            if (cfg.topK() == 1) {
+                RouterMath.addSoftmaxBackward(pTE[r], dG[r], dLogits[r]);
+            } else {
+                addRenormalisedBackward(r, dG[r], dLogits[r]);
+            }
+            // load balancing: ∂/∂p[t,e] = α·E·fₑ/T; z-loss: ∂/∂logit = β·2·lse·p/T
+            for (int ex = 0; ex < e; ex++) {
+                dp[ex] = cfg.loadBalanceWeight() * e * firstChoiceFraction[ex] / t;
+                dLogits[r][ex] += cfg.zLossWeight() * 2 * lse[r] * pTE[r][ex] / t;
+            }
+            RouterMath.addSoftmaxBackward(pTE[r], dp, dLogits[r]);
+        }
+        return gate.backward(RouterMath.toArray(dLogits, xTD));
+    }
+
+    /** Gates over the kept set S are softmax(logits_S): dlogit_j = g_j (dg_j − Σ_S g·dg), j ∈ S. */
+    private void addRenormalisedBackward(int r, double[] dG, double[] dLogits) {
+        double sum = 0;
+        for (int ex : chosenTK[r]) {
+            sum += pTE[r][ex];
+        }
+        double dot = 0;
+        for (int ex : chosenTK[r]) {
+            dot += pTE[r][ex] / sum * dG[ex];
+        }
+        for (int ex : chosenTK[r]) {
+            dLogits[ex] += pTE[r][ex] / sum * (dG[ex] - dot);
+        }
+    }
+
+    /** Indices of the k largest entries, descending (ties: lower index first). */
+    static int[] topK(double[] p, int k) {
+        int[] idx = new int[k];
+        double[] val = new double[k];
+        Arrays.fill(val, Double.NEGATIVE_INFINITY);
+        Arrays.fill(idx, -1);
+        for (int j = 0; j < p.length; j++) {
+            if (idx[k - 1] >= 0 && p[j] <= val[k - 1]) {
+                continue;
+            }
+            int pos = k - 1;
+            while (pos > 0 && (idx[pos - 1] < 0 || val[pos - 1] < p[j])) {
+                val[pos] = val[pos - 1];
+                idx[pos] = idx[pos - 1];
+                pos--;
+            }
+            val[pos] = p[j];
+            idx[pos] = j;
+        }
+        return idx;
+    }
+}

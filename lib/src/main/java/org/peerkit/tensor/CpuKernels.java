@@ -1,0 +1,489 @@
+package org.peerkit.tensor;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link Kernels} in plain Java over the arrays' native memory, parallel over tokens on the common
+ * fork-join pool. Letters as in {@link Kernels}.
+ *
+ * <p>Why by hand: the paper notes an efficient PEER needs the expert lookup fused with the
+ * arithmetic (§2); ND4J has no such op, and gather + batched matmul would build the T·M·D tensor
+ * of gathered rows. Here each token reads its M expert rows in place from u and v (one dot, one
+ * axpy per row), and the expert-table gradients are accumulated per expert after bucketing the
+ * (token, slot) pairs by expert, so every touched row is written by one thread, in a fixed order
+ * (results do not depend on scheduling).
+ *
+ * <p>The sub-key scores (T·H·S·Q MACs, the only dense part) go through ND4J GEMMs in token
+ * chunks so their [chunk·H, S] score blocks stay small; the top-k that follows is Java.
+ *
+ * <p>Not thread-safe: one instance per layer (it keeps scratch buffers between calls).
+ */
+public final class CpuKernels implements Kernels {
+
+    /** Tokens per sub-score GEMM block: 512·8 heads·1024 sub-keys ≈ 16 MB of float scores per half. */
+    private static final int GEMM_TOKENS = 512;
+    /** Target multiply-adds per parallel task. */
+    private static final int TASK_WORK = 1 << 16;
+
+    private INDArray q1Scratch;
+    private INDArray q2Scratch;
+    private INDArray s1Scratch;
+    private INDArray s2Scratch;
+    private int[] bucketCount = new int[0];
+
+    @Override
+    public void retrieve(INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads, int k, Retrieval out) {
+        int tokens = (int) qTHQ.size(0);
+        int q = (int) qTHQ.size(1) / heads;
+        int half = q / 2;
+        int s = (int) keys1SQ2.size(0);
+        int kh = Math.min(k, s);
+        Flat qf = Flat.of(qTHQ);
+        Flat scores = Flat.of(out.scoresTHK());
+        for (int t0 = 0; t0 < tokens; t0 += GEMM_TOKENS) {
+            int c = Math.min(GEMM_TOKENS, tokens - t0);
+            int rows = c * heads;
+            ensureScratch(qTHQ.dataType(), rows, half, s);
+            splitHalves(qf, t0 * heads, rows, half, Flat.of(q1Scratch), Flat.of(q2Scratch));
+            INDArray s1 = s1Scratch;
+            INDArray s2 = s2Scratch;
+            Nd4j.gemm(q1Scratch, keys1SQ2, s1, false, true, 1.0, 0.0);
+            Nd4j.gemm(q2Scratch, keys2SQ2, s2, false, true, 1.0, 0.0);
+            Flat f1 = Flat.of(s1);
+            Flat f2 = Flat.of(s2);
+            int base = t0 * heads;
+            parallel(rows, s * 2, (from, to) -> {
+                double[] sub1 = new double[s];
+                double[] sub2 = new double[s];
+                double[] v1 = new double[kh];
+                double[] v2 = new double[kh];
+                int[] i1 = new int[kh];
+                int[] i2 = new int[kh];
+                double[] cand = new double[kh * kh];
+                int[] candAt = new int[kh * kh];
+                double[] topV = new double[k];
+                int[] topI = new int[k];
+                for (int row = from; row < to; row++) {
+                    for (int j = 0; j < s; j++) {
+                        sub1[j] = f1.get(row * s + j);
+                        sub2[j] = f2.get(row * s + j);
+                    }
+                    TopK.select(sub1, 0, s, kh, v1, i1);
+                    TopK.select(sub2, 0, s, kh, v2, i2);
+                    int nc = candidates(v1, v2, kh, k, cand, candAt);
+                    TopK.select(cand, 0, nc, k, topV, topI);
+                    int r0 = (base + row) * k;
+                    for (int slot = 0; slot < k; slot++) {
+                        int ab = candAt[topI[slot]];
+                        int rowKey = i1[ab / kh];
+                        int colKey = i2[ab % kh];
+                        scores.set(r0 + slot, topV[slot]);
+                        out.rowTHK()[r0 + slot] = rowKey;
+                        out.colTHK()[r0 + slot] = colKey;
+                        out.expertTHK()[r0 + slot] = rowKey * s + colKey;
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * The k'² candidate sums v1[a] + v2[b], pruned exactly: with both halves sorted, (a, b) is
+     * beaten by every (a′ ≤ a, b′ ≤ b), so it can only be in the top k when (a+1)(b+1) ≤ k. Falls
+     * back to all pairs if pruning left fewer than k. Candidate ids are a·k′ + b, as in the paper.
+     */
+    private static int candidates(double[] v1, double[] v2, int kh, int k, double[] cand, int[] candAt) {
+        int n = 0;
+        for (int a = 0; a < kh; a++) {
+            for (int b = 0; b < kh && (a + 1) * (b + 1) <= k; b++) {
+                cand[n] = v1[a] + v2[b];
+                candAt[n++] = a * kh + b;
+            }
+        }
+        if (n >= k) {
+            return n;
+        }
+        n = 0;
+        for (int a = 0; a < kh; a++) {
+            for (int b = 0; b < kh; b++) {
+                cand[n] = v1[a] + v2[b];
+                candAt[n++] = a * kh + b;
+            }
+        }
+        return n;
+    }
+
+    private static void splitHalves(Flat q, int firstRow, int rows, int half, Flat q1, Flat q2) {
+        parallel(rows, 2 * half, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int src = (firstRow + r) * 2 * half;
+                for (int d = 0; d < half; d++) {
+                    q1.set(r * half + d, q.get(src + d));
+                    q2.set(r * half + d, q.get(src + half + d));
+                }
+            }
+        });
+    }
+
+    private void ensureScratch(DataType dtype, int rows, int half, int s) {
+        if (q1Scratch == null || q1Scratch.dataType() != dtype || q1Scratch.size(0) != rows
+                || q1Scratch.size(1) != half || s1Scratch.size(1) != s) {
+            q1Scratch = Nd4j.create(dtype, rows, half);
+            q2Scratch = Nd4j.create(dtype, rows, half);
+            s1Scratch = Nd4j.create(dtype, rows, s);
+            s2Scratch = Nd4j.create(dtype, rows, s);
+        }
+    }
+
+    @Override
+    public void retrieveBackward(INDArray dScoresTHK, INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2,
+            int heads, Retrieval r, INDArray dqTHQ, INDArray dKeys1, INDArray dKeys2) {
+        int tokens = (int) qTHQ.size(0);
+        int q = (int) qTHQ.size(1) / heads;
+        int half = q / 2;
+        int k = r.size() / (tokens * heads);
+        int s = (int) keys1SQ2.size(0);
+        Flat ds = Flat.of(dScoresTHK);
+        Flat qf = Flat.of(qTHQ);
+        Flat k1 = Flat.of(keys1SQ2);
+        Flat k2 = Flat.of(keys2SQ2);
+        Flat dq = Flat.of(dqTHQ);
+        // fixed partitions with private sub-key gradients, summed in partition order: deterministic
+        int parts = Math.max(1, Math.min(4 * Runtime.getRuntime().availableProcessors(), tokens / 16));
+        double[][] g1 = new double[parts][s * half];
+        double[][] g2 = new double[parts][s * half];
+        IntStream.range(0, parts).parallel().forEach(p -> {
+            int from = (int) ((long) tokens * p / parts);
+            int to = (int) ((long) tokens * (p + 1) / parts);
+            for (int t = from; t < to; t++) {
+                for (int h = 0; h < heads; h++) {
+                    int qOff = (t * heads + h) * q;
+                    for (int slot = 0; slot < k; slot++) {
+                        int ri = (t * heads + h) * k + slot;
+                        double d = ds.get(ri);
+                        int row = r.rowTHK()[ri] * half;
+                        int col = r.colTHK()[ri] * half;
+                        for (int j = 0; j < half; j++) {
+                            dq.add(qOff + j, d * k1.get(row + j));
+                            dq.add(qOff + half + j, d * k2.get(col + j));
+                            g1[p][row + j] += d * qf.get(qOff + j);
+                            g2[p][col + j] += d * qf.get(qOff + half + j);
+                        }
+                    }
+                }
+            }
+        });
+        addPartitions(g1, Flat.of(dKeys1));
+        addPartitions(g2, Flat.of(dKeys2));
+    }
+
+    private static void addPartitions(double[][] parts, Flat into) {
+        int n = parts[0].length;
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (double[] p : parts) {
+                sum += p[i];
+            }
+            into.add(i, sum);
+        }
+    }
+
+    @Override
+    public void softmaxGroups(INDArray scores, int k, INDArray gates) {
+        Flat sf = Flat.of(scores);
+        Flat gf = Flat.of(gates);
+        int groups = (int) (scores.length() / k);
+        parallel(groups, k * 4, (from, to) -> {
+            for (int g = from; g < to; g++) {
+                int o = g * k;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < k; i++) {
+                    max = Math.max(max, sf.get(o + i));
+                }
+                double sum = 0;
+                for (int i = 0; i < k; i++) {
+                    double e = Math.exp(sf.get(o + i) - max);
+                    gf.set(o + i, e);
+                    sum += e;
+                }
+                for (int i = 0; i < k; i++) {
+                    gf.set(o + i, gf.get(o + i) / sum);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void softmaxGroupsBackward(INDArray gates, INDArray dGates, int k, INDArray dScores) {
+        Flat gf = Flat.of(gates);
+        Flat dg = Flat.of(dGates);
+        Flat ds = Flat.of(dScores);
+        int groups = (int) (gates.length() / k);
+        parallel(groups, k * 4, (from, to) -> {
+            for (int g = from; g < to; g++) {
+                int o = g * k;
+                double dot = 0;
+                for (int i = 0; i < k; i++) {
+                    dot += gf.get(o + i) * dg.get(o + i);
+                }
+                for (int i = 0; i < k; i++) {
+                    ds.set(o + i, gf.get(o + i) * (dg.get(o + i) - dot));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void mixForward(INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
+            ExpertActivation act, INDArray preActTM, INDArray yTD) {
+        int tokens = (int) xTD.size(0);
+        int d = (int) xTD.size(1);
+        int m = (int) gatesTM.size(1);
+        Flat x = Flat.of(xTD);
+        Flat g = Flat.of(gatesTM);
+        Flat u = Flat.of(uND);
+        Flat v = Flat.of(vND);
+        Flat pre = Flat.of(preActTM);
+        Flat y = Flat.of(yTD);
+        boolean exact = !(x instanceof Flat.F32);
+        parallel(tokens, 2 * m * d, (from, to) -> {
+            double[] xt = new double[d];
+            double[] yt = new double[d];
+            for (int t = from; t < to; t++) {
+                for (int j = 0; j < d; j++) {
+                    xt[j] = x.get(t * d + j);
+                }
+                Arrays.fill(yt, 0);
+                for (int slot = 0; slot < m; slot++) {
+                    int e = expertTM[t * m + slot] * d;
+                    double a = dot(u, e, xt, d);
+                    pre.set(t * m + slot, a);
+                    double w = g.get(t * m + slot) * act.apply(a, exact);
+                    for (int j = 0; j < d; j++) {
+                        yt[j] += w * v.get(e + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    y.set(t * d + j, yt[j]);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int[] mixBackward(INDArray dyTD, INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND,
+            INDArray vND, ExpertActivation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM,
+            INDArray duND, INDArray dvND) {
+        int tokens = (int) xTD.size(0);
+        int d = (int) xTD.size(1);
+        int m = (int) gatesTM.size(1);
+        Flat x = Flat.of(xTD);
+        Flat dy = Flat.of(dyTD);
+        Flat g = Flat.of(gatesTM);
+        Flat u = Flat.of(uND);
+        Flat v = Flat.of(vND);
+        Flat pre = Flat.of(preActTM);
+        Flat dx = Flat.of(dxTD);
+        Flat dg = Flat.of(dGatesTM);
+        boolean exact = !(x instanceof Flat.F32);
+        double[] dPre = new double[tokens * m];
+        double[] weight = new double[tokens * m];
+        // pass 1, per token: dL/dgate, dL/d(u·x), dx — reading expert rows in place
+        parallel(tokens, 2 * m * d, (from, to) -> {
+            double[] dyt = new double[d];
+            double[] dxt = new double[d];
+            for (int t = from; t < to; t++) {
+                for (int j = 0; j < d; j++) {
+                    dyt[j] = dy.get(t * d + j);
+                }
+                Arrays.fill(dxt, 0);
+                for (int slot = 0; slot < m; slot++) {
+                    int tm = t * m + slot;
+                    int e = expertTM[tm] * d;
+                    double dyv = dot(v, e, dyt, d);
+                    double a = pre.get(tm);
+                    double f = act.apply(a, exact);
+                    double gate = g.get(tm);
+                    dg.set(tm, dyv * f);
+                    weight[tm] = gate * f;
+                    double da = dyv * gate * act.derivative(a, exact);
+                    dPre[tm] = da;
+                    for (int j = 0; j < d; j++) {
+                        dxt[j] += da * u.get(e + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    dx.set(t * d + j, dxt[j]);
+                }
+            }
+        });
+        // pass 2, per expert: bucket (token, slot) pairs by expert, then each touched row is summed
+        // by one thread: du[e] += Σ dPre·x[t], dv[e] += Σ weight·dy[t]
+        int experts = (int) uND.size(0);
+        int[] start = bucketStarts(expertTM, experts);
+        int[] order = new int[expertTM.length];
+        int[] fill = new int[experts];
+        for (int tm = 0; tm < expertTM.length; tm++) {
+            int e = expertTM[tm];
+            order[start[e] + fill[e]++] = tm;
+        }
+        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
+        Flat du = Flat.of(duND);
+        Flat dv = Flat.of(dvND);
+        parallel(touched.length, 2 * d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
+            double[] gu = new double[d];
+            double[] gv = new double[d];
+            for (int i = from; i < to; i++) {
+                int e = touched[i];
+                Arrays.fill(gu, 0);
+                Arrays.fill(gv, 0);
+                for (int p = start[e]; p < start[e] + fill[e]; p++) {
+                    int tm = order[p];
+                    int xt = (tm / m) * d;
+                    double a = dPre[tm];
+                    double w = weight[tm];
+                    for (int j = 0; j < d; j++) {
+                        gu[j] += a * x.get(xt + j);
+                        gv[j] += w * dy.get(xt + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    du.add(e * d + j, gu[j]);
+                    dv.add(e * d + j, gv[j]);
+                }
+            }
+        });
+        return touched;
+    }
+
+    @Override
+    public void bagForward(int[] expertTM, INDArray gatesTM, INDArray vND, INDArray yTD) {
+        int tokens = (int) yTD.size(0);
+        int d = (int) yTD.size(1);
+        int m = (int) gatesTM.size(1);
+        Flat g = Flat.of(gatesTM);
+        Flat v = Flat.of(vND);
+        Flat y = Flat.of(yTD);
+        parallel(tokens, m * d, (from, to) -> {
+            double[] yt = new double[d];
+            for (int t = from; t < to; t++) {
+                Arrays.fill(yt, 0);
+                for (int slot = 0; slot < m; slot++) {
+                    int e = expertTM[t * m + slot] * d;
+                    double w = g.get(t * m + slot);
+                    for (int j = 0; j < d; j++) {
+                        yt[j] += w * v.get(e + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    y.set(t * d + j, yt[j]);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int[] bagBackward(INDArray dyTD, int[] expertTM, INDArray gatesTM, INDArray vND, INDArray dGatesTM,
+            INDArray dvND) {
+        int tokens = (int) dyTD.size(0);
+        int d = (int) dyTD.size(1);
+        int m = (int) gatesTM.size(1);
+        Flat dy = Flat.of(dyTD);
+        Flat g = Flat.of(gatesTM);
+        Flat v = Flat.of(vND);
+        Flat dg = Flat.of(dGatesTM);
+        parallel(tokens, m * d, (from, to) -> {
+            double[] dyt = new double[d];
+            for (int t = from; t < to; t++) {
+                for (int j = 0; j < d; j++) {
+                    dyt[j] = dy.get(t * d + j);
+                }
+                for (int slot = 0; slot < m; slot++) {
+                    dg.set(t * m + slot, dot(v, expertTM[t * m + slot] * d, dyt, d));
+                }
+            }
+        });
+        int experts = (int) vND.size(0);
+        int[] start = bucketStarts(expertTM, experts);
+        int[] order = new int[expertTM.length];
+        int[] fill = new int[experts];
+        for (int tm = 0; tm < expertTM.length; tm++) {
+            int e = expertTM[tm];
+            order[start[e] + fill[e]++] = tm;
+        }
+        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
+        Flat dv = Flat.of(dvND);
+        parallel(touched.length, d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
+            double[] gv = new double[d];
+            for (int i = from; i < to; i++) {
+                int e = touched[i];
+                Arrays.fill(gv, 0);
+                for (int p = start[e]; p < start[e] + fill[e]; p++) {
+                    int tm = order[p];
+                    int yt = (tm / m) * d;
+                    double w = g.get(tm);
+                    for (int j = 0; j < d; j++) {
+                        gv[j] += w * dy.get(yt + j);
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    dv.add(e * d + j, gv[j]);
+                }
+            }
+        });
+        return touched;
+    }
+
+    /** Counting sort offsets: start[e] = number of pairs routed to experts before e. */
+    private int[] bucketStarts(int[] expertTM, int experts) {
+        if (bucketCount.length != experts) {
+            bucketCount = new int[experts];
+        }
+        int[] start = bucketCount;
+        Arrays.fill(start, 0);
+        for (int e : expertTM) {
+            start[e]++;
+        }
+        int sum = 0;
+        for (int e = 0; e < experts; e++) {
+            int c = start[e];
+            start[e] = sum;
+            sum += c;
+        }
+        return start;
+    }
+
+    private static double dot(Flat table, int offset, double[] row, int d) {
+        double s0 = 0;
+        double s1 = 0;
+        int j = 0;
+        for (; j + 1 < d; j += 2) {
+            s0 += table.get(offset + j) * row[j];
+            s1 += table.get(offset + j + 1) * row[j + 1];
+        }
+        if (j < d) {
+            s0 += table.get(offset + j) * row[j];
+        }
+        return s0 + s1;
+    }
+
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs body over [0, n) in chunks of about {@link #TASK_WORK} multiply-adds each. */
+    static void parallel(int n, int workPerItem, Range body) {
+        int per = Math.max(1, TASK_WORK / Math.max(1, workPerItem));
+        int chunks = (n + per - 1) / per;
+        if (chunks <= 1) {
+            body.run(0, n);
+            return;
+        }
+        IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * per, Math.min(n, (c + 1) * per)));
+    }
+}

@@ -1,0 +1,88 @@
+package org.peerkit.ffw;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.peerkit.nn.Activation;
+import org.peerkit.nn.GradCheck;
+import org.peerkit.nn.Param;
+import org.peerkit.nn.Rng;
+
+/** Coarse MoE: MoE(1 expert) == dense, finite-difference gradients for both routers, capacity. */
+class MoeFfwTest {
+
+    @Test
+    void oneExpertEqualsDenseWithSameWeights() {
+        MoeConfig cfg = new MoeConfig(6, 1, 5, MoeConfig.RouterKind.TOKEN_CHOICE, 1, 1.0, 0, 0, Activation.GELU);
+        MoeFfw moe = new MoeFfw("moe", cfg, DataType.DOUBLE, new Rng(1));
+        DenseFfw dense = new DenseFfw("dense", 6, 5, Activation.GELU, true, 0.5, 0.5, DataType.DOUBLE, new Rng(2));
+        List<Param> from = moe.expert(0).params();
+        for (int i = 0; i < from.size(); i++) {
+            dense.params().get(i).value().assign(from.get(i).value());
+        }
+        Rng rng = new Rng(3);
+        INDArray x = rng.normal(DataType.DOUBLE, 1, 7, 6);
+        INDArray dy = rng.normal(DataType.DOUBLE, 1, 7, 6);
+        assertEquals(dense.forward(x), moe.forward(x));
+        assertEquals(dense.backward(dy), moe.backward(dy));
+        for (int i = 0; i < from.size(); i++) {
+            assertEquals(dense.params().get(i).grad(), from.get(i).grad());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"TOKEN_CHOICE,2,2.0", "TOKEN_CHOICE,1,2.0", "TOKEN_CHOICE,2,0.6", "EXPERT_CHOICE,1,1.0"})
+    void gradientsMatchFiniteDifferences(MoeConfig.RouterKind kind, int topK, double cf) {
+        MoeConfig cfg = new MoeConfig(5, 3, 4, kind, topK, cf, 0.05, 0.01, Activation.GELU);
+        MoeFfw moe = new MoeFfw("moe", cfg, DataType.DOUBLE, new Rng(11));
+        Rng rng = new Rng(12);
+        INDArray x = rng.normal(DataType.DOUBLE, 1, 8, 5);
+        INDArray dy = rng.normal(DataType.DOUBLE, 1, 8, 5);
+        moe.forward(x);
+        INDArray dx = moe.backward(dy).dup();
+        DoubleSupplier loss = () -> moe.forward(x).mul(dy).sumNumber().doubleValue() + moe.auxLoss();
+        check("x", dx, GradCheck.numeric(x, loss));
+        for (Param p : moe.params()) {
+            check(p.name(), p.grad().dup(), GradCheck.numeric(p.value(), loss));
+        }
+    }
+
+    @Test
+    void capacityDropsAreCounted() {
+        MoeConfig cfg = new MoeConfig(4, 4, 3, MoeConfig.RouterKind.TOKEN_CHOICE, 2, 0.5, 0, 0, Activation.RELU);
+        MoeFfw moe = new MoeFfw("moe", cfg, DataType.FLOAT, new Rng(1));
+        moe.forward(new Rng(2).normal(DataType.FLOAT, 1, 16, 4));
+        Dispatch d = moe.lastDispatch();
+        int kept = 0;
+        for (int[] t : d.tokens()) {
+            assertTrue(t.length <= 4, "capacity ⌈0.5·16·2/4⌉ = 4");
+            kept += t.length;
+        }
+        assertEquals(32, d.requested());
+        assertEquals(32 - kept, d.dropped());
+        assertTrue(d.dropped() >= 16);
+    }
+
+    @Test
+    void badCapacityFactorIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MoeConfig(8, 4, 4, MoeConfig.RouterKind.TOKEN_CHOICE, 2, 0.0, 0, 0, Activation.GELU));
+        assertTrue(e.getMessage().contains("capacityFactor=0.0 must be > 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new MoeConfig(8, 4, 4, MoeConfig.RouterKind.TOKEN_CHOICE, 2, -1.5, 0, 0, Activation.GELU));
+        assertTrue(e.getMessage().contains("capacityFactor=-1.5 must be > 0"), e.getMessage());
+    }
+
+    private static void check(String what, INDArray analytic, double[] numeric) {
+        double rel = GradCheck.relError(analytic.dup('c').data().asDouble(), numeric);
+        assertTrue(rel <= GradCheck.TOLERANCE, what + ": relative error " + rel);
+    }
+}
