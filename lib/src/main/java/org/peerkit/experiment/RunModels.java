@@ -2,7 +2,13 @@ package org.peerkit.experiment;
 
 import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
+import org.peerkit.ffw.FeedForward;
+import org.peerkit.ffw.PeerConfig;
+import org.peerkit.ffw.PeerLayer;
+import org.peerkit.ffw.PkmConfig;
+import org.peerkit.ffw.PkmLayer;
 import org.peerkit.model.DecoderLm;
+import org.peerkit.tensor.ExpertActivation;
 import org.peerkit.model.FfwFactory;
 
 /**
@@ -28,12 +34,28 @@ public final class RunModels {
         if (ffw instanceof FfwSpec.Dense) {
             return FfwFactory.dense();
         }
-        String layer = switch (ffw.kind()) {
-            case MOE -> "org.peerkit.ffw.MoeFfw";
-            case PKM -> "org.peerkit.ffw.PkmLayer";
-            default -> "org.peerkit.ffw.PeerLayer";
-        };
-        throw new IllegalArgumentException("ffw.kind=" + ffw.kind().id() + " needs " + layer + ", which is not in this"
-                + " build yet (the expert layers, issue 6); use ffw.kind=dense for now, or plan it with IsoFlopPlanner");
+        if (ffw instanceof FfwSpec.Peer p) {
+            return (name, block, cfg, rng) -> new PeerLayer(name, new PeerConfig(cfg.dModel(), p.experts(), p.heads(),
+                    p.topK(), p.keyDim(), ExpertActivation.valueOf(cfg.activation().name()), p.queryBatchNorm()),
+                    cfg.precision().dataType(), rng);
+        }
+        if (ffw instanceof FfwSpec.Pkm p) {
+            // per-head sub-keys, as the XLM PKM the paper's baseline follows (FfwSpec.Pkm#count)
+            return (name, block, cfg, rng) -> new PkmLayer(name, new PkmConfig(cfg.dModel(), p.memories(), p.heads(),
+                    p.topK(), p.keyDim(), false, p.queryBatchNorm()), cfg.precision().dataType(), rng);
+        }
+        throw new IllegalArgumentException("ffw.kind=" + ffw.kind().id() + ": the MoE settings of a RunSpec (experts,"
+                + " capacityFactor) are not mapped onto org.peerkit.ffw.MoeFfw's config yet; use dense, pkm or peer");
+    }
+
+    /** Puts the expert layers' query BatchNorm into training (batch statistics) or evaluation mode. */
+    static void setTraining(DecoderLm lm, boolean training) {
+        for (FeedForward f : lm.feedForwards()) {
+            if (f instanceof PeerLayer peer) {
+                peer.setTraining(training);
+            } else if (f instanceof PkmLayer pkm) {
+                pkm.setTraining(training);
+            }
+        }
     }
 }

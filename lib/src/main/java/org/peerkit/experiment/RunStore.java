@@ -336,15 +336,17 @@ public final class RunStore {
         try {
             t.run();
             Map<String, Double> evals = new LinkedHashMap<>();
+            Map<String, Double> routing = Map.of();
             for (Split s : splits) {
-                double loss = Evaluation.meanLoss(lm, data.eval(spec, s));
-                evals.put(s.id(), loss);
-                EvalCsvListener.append(dir.resolve(EVALS), t.step(), s.id(), loss);
+                Evaluation.Outcome o = Evaluation.evaluate(lm, data.eval(spec, s));
+                evals.put(s.id(), o.loss());
+                routing = evals.size() == 1 ? o.routing() : routing;  // routing health on the first split
+                EvalCsvListener.append(dir.resolve(EVALS), t.step(), s.id(), o.loss());
             }
             Table m = CsvTables.read(dir.resolve(METRICS), "metrics");
             RunSummary summary = new RunSummary(t.step(), t.step() * t.tokensPerStep(),
                     fc.trainingFlops(t.step() * t.tokensPerStep()), t.lastLoss(), evals, fc.totalParams(),
-                    fc.activeParams(), m.doubleColumn("step_ms").sum() / 1000.0, Map.of());
+                    fc.activeParams(), m.doubleColumn("step_ms").sum() / 1000.0, routing);
             writeJson(dir.resolve(COMPLETE), summary);  // last: marks the run complete
             return new RunResult(dir.getFileName().toString(), dir, spec, summary, origin);
         } catch (RuntimeException | Error e) {

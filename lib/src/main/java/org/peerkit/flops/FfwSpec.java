@@ -109,16 +109,17 @@ public sealed interface FfwSpec {
         }
 
         /**
-         * Query D→h·dKey (+ BN scale and shift), per-head sub-keys h·2·√N·dKey/2, N value rows of D
-         * (Lample et al. 2019). A token scores all sub-keys and reads h·k values.
+         * Query D→h·dKey with BN scale and shift (or, without BN, a bias, as XLM), per-head sub-keys
+         * h·2·√N·dKey/2, N value rows of D (Lample et al. 2019). A token scores all sub-keys and
+         * reads h·k values; sub-keys are not counted as active (as {@code PkmLayer.activeParams}).
          */
         @Override
         public LayerCount count(String name, long d, long f, boolean bias) {
-            long query = d * heads * keyDim + (queryBatchNorm ? 2L * heads * keyDim : 0);
+            long query = d * heads * keyDim + (queryBatchNorm ? 2L : 1L) * heads * keyDim;
             long keys = (long) heads * sqrt(memories) * keyDim;
             long values = (long) memories * d;
             long flops = 2 * d * heads * keyDim + 2L * heads * sqrt(memories) * keyDim + 2L * heads * topK * d;
-            return new LayerCount(name, query + keys + values, query + keys + (long) heads * topK * d, flops);
+            return new LayerCount(name, query + keys + values, query + (long) heads * topK * d, flops);
         }
     }
 
@@ -153,7 +154,8 @@ public sealed interface FfwSpec {
             long keys = (long) sqrt(experts) * keyDim;
             long expertParams = 2L * experts * d;
             long flops = 2 * d * heads * keyDim + 2L * heads * sqrt(experts) * keyDim + 4L * heads * topK * d;
-            return new LayerCount(name, query + keys + expertParams, query + keys + 2L * heads * topK * d, flops);
+            // sub-keys are shared by every token, not counted as active (as PeerLayer.activeParams)
+            return new LayerCount(name, query + keys + expertParams, query + 2L * heads * topK * d, flops);
         }
     }
 

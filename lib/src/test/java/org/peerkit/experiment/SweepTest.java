@@ -92,4 +92,20 @@ class SweepTest {
         assertEquals(2, curves.getSeriesMap().size());
         assertEquals(12, curves.getSeriesMap().values().iterator().next().getXData().length);
     }
+
+    @Test
+    void denseAndExpertKindsTrainSideBySideAndRoutingHealthLandsInTheResults(@TempDir Path root) {
+        SweepResult r = Sweep.of("kinds", List.of(quick(1), quick(1).withFfw(new FfwSpec.Peer(64, 2, 4, 8, true)),
+                quick(1).withFfw(new FfwSpec.Pkm(64, 2, 4, 8, true)))).run(RunStore.at(root));
+        assertTrue(r.failures().isEmpty(), r.statusTable().printAll());
+        Table t = r.table();
+        assertEquals(List.of("dense", "peer", "pkm"), t.stringColumn("kind").asList());
+        assertTrue(t.doubleColumn("routing_block1_usage_pct").isMissing(0));
+        for (int row = 1; row <= 2; row++) {
+            double usage = t.doubleColumn("routing_block1_usage_pct").get(row);
+            assertTrue(usage > 0 && usage <= 100, "usage " + usage);
+            assertTrue(t.longColumn("total_params").get(row) > t.longColumn("active_params").get(row));
+        }
+        assertEquals(RunResult.Origin.LOADED, RunStore.at(root).run(quick(1).withFfw(new FfwSpec.Peer(64, 2, 4, 8, true))).origin());
+    }
 }

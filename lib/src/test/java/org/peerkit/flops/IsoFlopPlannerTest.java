@@ -58,6 +58,21 @@ class IsoFlopPlannerTest {
     }
 
     @Test
+    void plannedCountsOfExpertKindsMatchTheBuiltLayers() {
+        LadderConfig ladder = LadderConfig.kit();
+        for (FfwSpec ffw : java.util.List.of(new FfwSpec.Peer(16 * 16, 2, 4, 8, true), new FfwSpec.Peer(64, 4, 4, 8, false),
+                new FfwSpec.Pkm(16 * 16, 2, 4, 8, true), new FfwSpec.Pkm(64, 2, 3, 8, false))) {
+            LmConfig cfg = ladder.backbone(64);
+            var spec = org.peerkit.experiment.RunSpec.defaults().withModel(cfg.withVocabSize(64)).withFfw(ffw);
+            DecoderLm lm = org.peerkit.experiment.RunModels.build(spec);
+            FlopCount built = FlopCount.of(lm, cfg.contextLength());
+            FlopCount planned = IsoFlopPlanner.count(cfg.withVocabSize(64), ffw);
+            assertEquals(built.layers(), planned.layers(), ffw.toString());
+            assertEquals(lm.paramCount(), planned.totalParams(), ffw.toString());
+        }
+    }
+
+    @Test
     void aBudgetTooSmallForTheSmallestModelIsNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> IsoFlopPlanner.plan(1e6, FfwKind.PEER));
         assertTrue(e.getMessage().startsWith("budget=1e6 FLOPs is too small for the smallest peer model (d_model=32"),
