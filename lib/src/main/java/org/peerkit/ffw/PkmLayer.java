@@ -49,6 +49,10 @@ public final class PkmLayer implements FeedForward {
 
     /** Init as XLM: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), values N(0, 1/D). */
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng) {
+        this(name, cfg, dtype, rng, new CpuKernels());
+    }
+
+    public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng, Kernels kernels) {
         this.name = name;
         this.cfg = cfg;
         int half = cfg.dKey() / 2;
@@ -62,7 +66,7 @@ public final class PkmLayer implements FeedForward {
         this.keys2 = new Param(name + ".sub_keys2", Param.Kind.WEIGHT, rng.normal(dtype, 1 / Math.sqrt(half), keyRows, half));
         this.values = new Param(name + ".values", Param.Kind.EMBEDDING, rng.normal(dtype,
                 1 / Math.sqrt(cfg.dModel()), cfg.numValues(), cfg.dModel()));
-        this.kernels = new CpuKernels();
+        this.kernels = kernels;
         this.guard = new PassGuard(name);
         this.perHead = new Retrieval[cfg.heads()];
     }

@@ -253,18 +253,20 @@ public final class CpuKernels implements Kernels {
         parallel(tokens, 2 * m * d, (from, to) -> {
             double[] xt = new double[d];
             double[] yt = new double[d];
+            double[] rowBuf = new double[d];
+            float[] scratch = new float[d];
             for (int t = from; t < to; t++) {
-                for (int j = 0; j < d; j++) {
-                    xt[j] = x.get(t * d + j);
-                }
+                x.row(t * d, xt, scratch);
                 Arrays.fill(yt, 0);
                 for (int slot = 0; slot < m; slot++) {
                     int e = expertTM[t * m + slot] * d;
-                    double a = dot(u, e, xt, d);
+                    u.row(e, rowBuf, scratch);
+                    double a = dot(rowBuf, xt);
                     pre.set(t * m + slot, a);
                     double w = g.get(t * m + slot) * act.apply(a, exact);
+                    v.row(e, rowBuf, scratch);
                     for (int j = 0; j < d; j++) {
-                        yt[j] += w * v.get(e + j);
+                        yt[j] += w * rowBuf[j];
                     }
                 }
                 for (int j = 0; j < d; j++) {
@@ -296,15 +298,16 @@ public final class CpuKernels implements Kernels {
         parallel(tokens, 2 * m * d, (from, to) -> {
             double[] dyt = new double[d];
             double[] dxt = new double[d];
+            double[] rowBuf = new double[d];
+            float[] scratch = new float[d];
             for (int t = from; t < to; t++) {
-                for (int j = 0; j < d; j++) {
-                    dyt[j] = dy.get(t * d + j);
-                }
+                dy.row(t * d, dyt, scratch);
                 Arrays.fill(dxt, 0);
                 for (int slot = 0; slot < m; slot++) {
                     int tm = t * m + slot;
                     int e = expertTM[tm] * d;
-                    double dyv = dot(v, e, dyt, d);
+                    v.row(e, rowBuf, scratch);
+                    double dyv = dot(rowBuf, dyt);
                     double a = pre.get(tm);
                     double f = act.apply(a, exact);
                     double gate = g.get(tm);
@@ -312,8 +315,9 @@ public final class CpuKernels implements Kernels {
                     weight[tm] = gate * f;
                     double da = dyv * gate * act.derivative(a, exact);
                     dPre[tm] = da;
+                    u.row(e, rowBuf, scratch);
                     for (int j = 0; j < d; j++) {
-                        dxt[j] += da * u.get(e + j);
+                        dxt[j] += da * rowBuf[j];
                     }
                 }
                 for (int j = 0; j < d; j++) {
@@ -337,6 +341,8 @@ public final class CpuKernels implements Kernels {
         parallel(touched.length, 2 * d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
             double[] gu = new double[d];
             double[] gv = new double[d];
+            double[] rowBuf = new double[d];
+            float[] scratch = new float[d];
             for (int i = from; i < to; i++) {
                 int e = touched[i];
                 Arrays.fill(gu, 0);
@@ -346,9 +352,13 @@ public final class CpuKernels implements Kernels {
                     int xt = (tm / m) * d;
                     double a = dPre[tm];
                     double w = weight[tm];
+                    x.row(xt, rowBuf, scratch);
                     for (int j = 0; j < d; j++) {
-                        gu[j] += a * x.get(xt + j);
-                        gv[j] += w * dy.get(xt + j);
+                        gu[j] += a * rowBuf[j];
+                    }
+                    dy.row(xt, rowBuf, scratch);
+                    for (int j = 0; j < d; j++) {
+                        gv[j] += w * rowBuf[j];
                     }
                 }
                 for (int j = 0; j < d; j++) {
@@ -455,6 +465,21 @@ public final class CpuKernels implements Kernels {
             sum += c;
         }
         return start;
+    }
+
+    /** Two accumulators: breaks the add dependency chain (the JIT does not vectorise FP reductions). */
+    private static double dot(double[] a, double[] b) {
+        double s0 = 0;
+        double s1 = 0;
+        int j = 0;
+        for (; j + 1 < a.length; j += 2) {
+            s0 += a[j] * b[j];
+            s1 += a[j + 1] * b[j + 1];
+        }
+        if (j < a.length) {
+            s0 += a[j] * b[j];
+        }
+        return s0 + s1;
     }
 
     private static double dot(Flat table, int offset, double[] row, int d) {

@@ -18,6 +18,13 @@ abstract sealed class Flat permits Flat.F32, Flat.F64 {
 
     abstract void set(int i, double v);
 
+    /**
+     * Copies {@code dst.length} elements from {@code off} into {@code dst} with one bulk read (a
+     * memcpy, then a vectorisable widening for float; {@code scratch} at least as long as dst).
+     * The per-element {@link #get} path cannot be vectorised by the JIT; rows can.
+     */
+    abstract void row(int off, double[] dst, float[] scratch);
+
     final void add(int i, double v) {
         set(i, get(i) + v);
     }
@@ -55,6 +62,14 @@ abstract sealed class Flat permits Flat.F32, Flat.F64 {
         void set(int i, double v) {
             b.put(off + i, (float) v);
         }
+
+        @Override
+        void row(int at, double[] dst, float[] scratch) {
+            b.get(off + at, scratch, 0, dst.length);
+            for (int j = 0; j < dst.length; j++) {
+                dst[j] = scratch[j];
+            }
+        }
     }
 
     static final class F64 extends Flat {
@@ -74,6 +89,11 @@ abstract sealed class Flat permits Flat.F32, Flat.F64 {
         @Override
         void set(int i, double v) {
             b.put(off + i, v);
+        }
+
+        @Override
+        void row(int at, double[] dst, float[] scratch) {
+            b.get(off + at, dst, 0, dst.length);
         }
     }
 }

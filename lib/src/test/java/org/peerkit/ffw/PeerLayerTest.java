@@ -118,6 +118,24 @@ class PeerLayerTest {
         assertMessage("grow to newSide=2 must be ≥ current √N = 3", () -> small.grow(2, new Rng(1)));
     }
 
+    @Test
+    void evaluationModeUsesRunningStatistics() {
+        PeerLayer layer = new PeerLayer("peer", new PeerConfig(6, 16, 2, 2, 4, ExpertActivation.GELU, true),
+                DataType.DOUBLE, new Rng(1));
+        INDArray one = new Rng(2).normal(DataType.DOUBLE, 1, 1, 6);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.forward(one));
+        assertTrue(e.getMessage().contains("needs at least 2 tokens, got 1"), e.getMessage());
+        layer.forward(new Rng(3).normal(DataType.DOUBLE, 1, 10, 6));
+        layer.setTraining(false);
+        layer.forward(one);
+        QueryBatchNorm bn = layer.queryBatchNorm();
+        INDArray raw = one.mmul(layer.queryWeight().value());
+        for (int f = 0; f < 8; f++) {
+            double expect = (raw.getDouble(0, f) - bn.runningMean()[f]) / Math.sqrt(bn.runningVar()[f] + 1e-5);
+            assertEquals(expect, layer.queries().getDouble(0, f), 1e-12);
+        }
+    }
+
     private static void assertMessage(String expected, Runnable r) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(expected), "message was: " + e.getMessage());
