@@ -173,6 +173,15 @@ public final class Plots {
         return c;
     }
 
+    /** {@link #expertUsage(String, double[])} of hit counts, e.g. {@code RoutingStats.hits()}. */
+    public static HeatMapChart expertUsage(String title, long[] hitsPerExpert) {
+        double[] d = new double[hitsPerExpert.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = hitsPerExpert[i];
+        }
+        return expertUsage(title, d);
+    }
+
     /** Bars of one numeric column by a label column (e.g. perplexity per method). */
     public static CategoryChart bars(Table t, String labelColumn, String valueColumn) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(valueColumn + " by " + labelColumn)

@@ -82,6 +82,7 @@ class PlotsTest {
                 .doubleValue();
         assertEquals(5, last);
         rendersAsPng(c);
+        assertEquals(16, Plots.expertUsage("small", new long[16]).getHeatMapSeries().getHeatData().size());
         var e = assertThrows(IllegalArgumentException.class, () -> Plots.expertUsage("u", new double[10]));
         assertTrue(e.getMessage().startsWith("hitsPerExpert has 10 entries, not a perfect square"), e.getMessage());
     }
