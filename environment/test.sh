@@ -97,7 +97,20 @@ count "${kp:-0}" "${kf:-1}"
 summary+=("${kline:-kernel checks: no summary line} ($(stage_time $t))")
 if [ "$k_ok" -eq 0 ] || [ -z "$kline" ]; then failed_stages+=("kernel checks"); tail -40 "$out/kernel.log"; fi
 
-# --- 6. notebooks --------------------------------------------------------------------------------
+# --- 6. CLI smoke: plan a ladder, run a 4-member sweep (dense, MoE, PKM, PEER) on the real corpus --
+say "CLI smoke (peerkit plan, peerkit sweep)"
+t=$(date +%s)
+rm -rf "$out/runs"
+if "$PEERKIT_ROOT/environment/peerkit" plan --budget 1e13 > "$out/plan.log" 2>&1 \
+   && "$PEERKIT_ROOT/environment/peerkit" sweep --grid "$PEERKIT_ROOT/notebooks/sweeps/smoke-4.json" \
+        --runs "$out/runs" > "$out/sweep.log" 2>&1 \
+   && [ "$(grep -c ' trained ' "$out/sweep.log")" -eq 4 ]; then
+  summary+=("cli: 2 passed, 0 failed ($(stage_time $t))"); count 2 0
+else
+  summary+=("cli: FAILED (plan.log, sweep.log)"); count 0 1; failed_stages+=("cli"); tail -20 "$out/plan.log" "$out/sweep.log"
+fi
+
+# --- 7. notebooks --------------------------------------------------------------------------------
 say "notebooks at PEERKIT_SCALE=$PEERKIT_SCALE"
 t=$(date +%s)
 nb_pass=0; nb_fail=0
@@ -115,7 +128,7 @@ count "$nb_pass" "$nb_fail"
 summary+=("notebooks: $nb_pass passed, $nb_fail failed ($(stage_time $t))")
 [ "$nb_fail" -eq 0 ] || failed_stages+=("notebooks")
 
-# --- 7. browser ----------------------------------------------------------------------------------
+# --- 8. browser ----------------------------------------------------------------------------------
 if [ "$browser" -eq 1 ]; then
   say "browser test (Jupyter Notebook + headless Chromium)"
   t=$(date +%s)
@@ -126,7 +139,7 @@ if [ "$browser" -eq 1 ]; then
   fi
 fi
 
-# --- 8. summary -------------------------------------------------------------------------------------
+# --- 9. summary -------------------------------------------------------------------------------------
 echo
 say "summary (logs in ${out#$PEERKIT_ROOT/})"
 printf '  %s\n' "${summary[@]}"

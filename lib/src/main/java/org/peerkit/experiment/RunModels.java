@@ -3,6 +3,8 @@ package org.peerkit.experiment;
 import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
 import org.peerkit.ffw.FeedForward;
+import org.peerkit.ffw.MoeConfig;
+import org.peerkit.ffw.MoeFfw;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmConfig;
@@ -44,8 +46,14 @@ public final class RunModels {
             return (name, block, cfg, rng) -> new PkmLayer(name, new PkmConfig(cfg.dModel(), p.memories(), p.heads(),
                     p.topK(), p.keyDim(), false, p.queryBatchNorm()), cfg.precision().dataType(), rng);
         }
-        throw new IllegalArgumentException("ffw.kind=" + ffw.kind().id() + ": the MoE settings of a RunSpec (experts,"
-                + " capacityFactor) are not mapped onto org.peerkit.ffw.MoeFfw's config yet; use dense, pkm or peer");
+        if (ffw instanceof FfwSpec.Moe m) {
+            // the paper's MoE baseline (§3.1): expert-choice routing, each expert the size of the dense
+            // MLP; expert choice has no auxiliary losses and no per-token k (topK is unused)
+            return (name, block, cfg, rng) -> new MoeFfw(name, new MoeConfig(cfg.dModel(), m.experts(), cfg.dFf(),
+                    MoeConfig.RouterKind.EXPERT_CHOICE, 1, m.capacityFactor(), 0, 0, cfg.activation()),
+                    cfg.precision().dataType(), rng);
+        }
+        throw new IllegalArgumentException("ffw.kind=" + ffw.kind().id() + " has no layer in this build");
     }
 
     /** Puts the expert layers' query BatchNorm into training (batch statistics) or evaluation mode. */

@@ -244,6 +244,15 @@ class RunStoreTest {
         // (used in evaluation mode) are not Params, so Checkpoint does not save them (issues 5/6)
     }
 
+    @Test
+    void aMoeRunTrainsWithExpertChoiceAndAskingAgainLoadsIt(@TempDir Path root) {
+        RunSpec spec = quick().withFfw(new org.peerkit.flops.FfwSpec.Moe(4, 1.0));
+        RunStore store = RunStore.at(root);
+        RunResult first = store.run(spec);
+        assertTrue(Double.isFinite(first.summary().trainLoss()), "MoE run loss " + first.summary().trainLoss());
+        assertEquals(RunResult.Origin.LOADED, store.run(spec).origin());
+    }
+
     private static List<String> deterministicRows(RunResult r) {
         try {
             return deterministic(r.dir().resolve("metrics.csv"));
