@@ -68,19 +68,24 @@ say "unit tests (mvn verify)"
 t=$(date +%s)
 mvn_ok=1
 (cd "$PEERKIT_ROOT" && mvn -B verify -Dmaven.test.failure.ignore=true) > "$out/mvn.log" 2>&1 || mvn_ok=0
-read -r tests fails errs skips < <(/usr/bin/python3 - "$PEERKIT_ROOT" <<'PY'
+read -r tests fails errs skips flakes < <(/usr/bin/python3 - "$PEERKIT_ROOT" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET
-t = f = e = s = 0
+t = f = e = s = k = 0
 for p in glob.glob(sys.argv[1] + "/**/target/surefire-reports/TEST-*.xml", recursive=True):
     r = ET.parse(p).getroot()
     t += int(r.get("tests", 0)); f += int(r.get("failures", 0)); e += int(r.get("errors", 0)); s += int(r.get("skipped", 0))
-print(t, f, e, s)
+    k += sum(1 for c in r.iter("testcase") if c.find("flakyFailure") is not None or c.find("flakyError") is not None)
+print(t, f, e, s, k)
 PY
 )
 unit_failed=$((fails + errs))
 grep -E "Tests run:.*(Fail|Err)[a-z]*: [1-9]|FAIL|BUILD FAILURE|ERROR\]" "$out/mvn.log" | head -30 || true
 count $((tests - unit_failed - skips)) "$unit_failed"
 summary+=("unit tests: $((tests - unit_failed - skips)) passed, $unit_failed failed, $skips skipped ($(stage_time $t))")
+if [ "$flakes" -gt 0 ]; then
+  summary+=("  FLAKY: $flakes test(s) failed once and passed on rerun:")
+  while read -r line; do summary+=("    $line"); done < <(grep -h -o 'Flakes:.*\|\[WARNING\] .*Test\.[a-zA-Z0-9_]*' "$out/mvn.log" | head -5)
+fi
 if [ "$mvn_ok" -eq 0 ] || [ "$unit_failed" -gt 0 ] || [ "$tests" -eq 0 ]; then
   failed_stages+=("unit tests"); tail -40 "$out/mvn.log"
 fi

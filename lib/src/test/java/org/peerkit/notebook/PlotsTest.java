@@ -134,6 +134,6 @@ class PlotsTest {
         assertEquals(3, updates.size());  // finished 0, starting 1, finished 1
         Table last = (Table) updates.get(2);
         assertEquals("sweep: 2 of 2 done", last.name());
-        assertEquals(List.of("trained", "failed"), last.stringColumn("status").asList());
+        assertEquals(List.of("trained", "failed"), last.stringColumn("status").asList(), last::print);
     }
 }
