@@ -22,7 +22,7 @@ import org.peerkit.tensor.Retrieval;
  *
  * <p>Letters: T tokens, D = d_model, H heads, K experts per head, M = H·K, Q = d_key, S = √N.
  */
-public final class PeerLayer implements FeedForward {
+public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
 
     private final String name;
     private final PeerConfig cfg;
@@ -248,5 +248,11 @@ public final class PeerLayer implements FeedForward {
         long h = cfg.heads();
         return 2L * cfg.dModel() * h * cfg.dKey() + 2L * h * cfg.subKeys() * cfg.dKey()
                 + 4L * h * cfg.k() * cfg.dModel();
+    }
+
+    /** The query BatchNorm's running statistics (none without BN). */
+    @Override
+    public java.util.Map<String, double[]> buffers() {
+        return bn == null ? java.util.Map.of() : bn.buffers();
     }
 }

@@ -24,7 +24,7 @@ import org.peerkit.tensor.Retrieval;
  * <p>Letters: T tokens, D = d_model, H heads, K slots per head, M = H·K, Q = d_key, S = √N.
  * Per-head keys are stored as one [H·S, Q/2] table per half (head h owns rows h·S…h·S+S−1).
  */
-public final class PkmLayer implements FeedForward {
+public final class PkmLayer implements FeedForward, org.peerkit.nn.Buffered {
 
     private final String name;
     private final PkmConfig cfg;
@@ -209,5 +209,11 @@ public final class PkmLayer implements FeedForward {
     public long forwardFlopsPerToken() {
         long h = cfg.heads();
         return 2L * cfg.dModel() * h * cfg.dKey() + 2L * h * cfg.subKeys() * cfg.dKey() + 2L * h * cfg.k() * cfg.dModel();
+    }
+
+    /** The query BatchNorm's running statistics (none without BN). */
+    @Override
+    public java.util.Map<String, double[]> buffers() {
+        return bn == null ? java.util.Map.of() : bn.buffers();
     }
 }

@@ -17,7 +17,7 @@ import org.peerkit.nn.Vec;
  * the unbiased variance — PyTorch's BatchNorm1d, which the yardstick reference uses; evaluation
  * mode uses the running statistics. Shapes: T rows (tokens), F features; x, y [T, F].
  */
-public final class QueryBatchNorm implements Module {
+public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
 
     static final double EPS = 1e-5;
     static final double MOMENTUM = 0.1;
@@ -52,6 +52,15 @@ public final class QueryBatchNorm implements Module {
 
     public Param beta() {
         return beta;
+    }
+
+    /** The running statistics, so checkpoints carry what evaluation mode uses. */
+    @Override
+    public java.util.Map<String, double[]> buffers() {
+        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+        m.put(name + ".running_mean", runningMean);
+        m.put(name + ".running_var", runningVar);
+        return m;
     }
 
     public double[] runningMean() {

@@ -23,7 +23,7 @@ import org.peerkit.nn.Rng;
  * <p>Weights are drawn from one {@link Rng} in the fixed order of construction, so a seed fixes the
  * model exactly.
  */
-public final class DecoderLm implements Parameterized {
+public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
 
     private final LmConfig cfg;
     private final Embedding tokens;
@@ -85,6 +85,18 @@ public final class DecoderLm implements Parameterized {
     /** The FFW of each block, in order (for FLOP accounting and routing statistics). */
     public List<FeedForward> feedForwards() {
         return blocks.stream().map(Block::ffw).toList();
+    }
+
+    /** Non-trainable state of every block (e.g. query BatchNorm running statistics), for checkpoints. */
+    @Override
+    public java.util.Map<String, double[]> buffers() {
+        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+        for (FeedForward f : feedForwards()) {
+            if (f instanceof org.peerkit.nn.Buffered b) {
+                m.putAll(b.buffers());
+            }
+        }
+        return m;
     }
 
     @Override

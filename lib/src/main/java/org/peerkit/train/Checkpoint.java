@@ -46,6 +46,7 @@ public final class Checkpoint {
     public static final int VERSION = 1;
     static final String PARAMS = "params.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
+    static final String BUFFERS = "buffers.safetensors";
     static final String STATE = "state.json";
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final String TMP_PREFIX = ".tmp-";
@@ -69,6 +70,10 @@ public final class Checkpoint {
         Map<String, CheckpointState.FileInfo> files = new LinkedHashMap<>();
         files.put(PARAMS, info(tmp.resolve(PARAMS)));
         files.put(OPTIMIZER, info(tmp.resolve(OPTIMIZER)));
+        if (!model.buffers().isEmpty()) {  // e.g. query BatchNorm running stats: evaluation mode needs them
+            SafeTensors.write(tmp.resolve(BUFFERS), bufferArrays(model.buffers()), meta);
+            files.put(BUFFERS, info(tmp.resolve(BUFFERS)));
+        }
         List<CheckpointState.ParamInfo> ps = new ArrayList<>();
         for (Param p : model.params()) {
             ps.add(new CheckpointState.ParamInfo(p.name(), p.shape()));
@@ -158,6 +163,7 @@ public final class Checkpoint {
                     + firstDifference(there, here));
         }
         SafeTensors.readInto(dir.resolve(PARAMS), paramValues(model));
+        loadBuffers(dir, st, model);
         if (opt != null) {
             SafeTensors.readInto(dir.resolve(OPTIMIZER), moments(model, opt));
             opt.setStepCount(st.step());
@@ -191,6 +197,27 @@ public final class Checkpoint {
             }
         }
         return "";
+    }
+
+    /** Restores the model's buffers; a checkpoint written before buffers were saved leaves them as they are. */
+    private static void loadBuffers(Path dir, CheckpointState st, DecoderLm model) throws IOException {
+        Map<String, double[]> live = model.buffers();
+        if (live.isEmpty() || !st.files().containsKey(BUFFERS)) {
+            return;
+        }
+        Map<String, INDArray> read = bufferArrays(live);
+        SafeTensors.readInto(dir.resolve(BUFFERS), read);
+        for (Map.Entry<String, double[]> b : live.entrySet()) {
+            double[] values = read.get(b.getKey()).toDoubleVector();
+            System.arraycopy(values, 0, b.getValue(), 0, values.length);
+        }
+    }
+
+    /** Each buffer as a DOUBLE vector (a copy: written on save, filled on load). */
+    private static Map<String, INDArray> bufferArrays(Map<String, double[]> buffers) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        buffers.forEach((name, values) -> m.put(name, org.nd4j.linalg.factory.Nd4j.createFromArray(values.clone())));
+        return m;
     }
 
     private static Map<String, INDArray> paramValues(DecoderLm model) {

@@ -240,8 +240,16 @@ class RunStoreTest {
         assertEquals(RunResult.Origin.RESUMED, resumed.origin());
         assertEquals(straight.summary().trainLoss(), resumed.summary().trainLoss(), 0.0);
         assertEquals(deterministicRows(straight), deterministicRows(resumed));
-        // not yet equal: the evaluation losses, because the query BatchNorm's running statistics
-        // (used in evaluation mode) are not Params, so Checkpoint does not save them (issues 5/6)
+        // evaluation runs the query BatchNorm on its running statistics, which checkpoints carry
+        assertEquals(readLines(straight.dir().resolve("evals.csv")), readLines(resumed.dir().resolve("evals.csv")));
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
