@@ -72,12 +72,7 @@ public final class ExpertChoiceRouter implements Router {
     public INDArray backward(double[][] dGates) {
         int t = pTE.length;
         int e = cfg.numExperts();
-        double[][] dp = new double[t][e];
-        for (int ex = 0; ex < e; ex++) {
-            for (int i = 0; i < last.tokens()[ex].length; i++) {
-                dp[last.tokens()[ex][i]][ex] += dGates[ex][i];
-            }
-        }
+        double[][] dp = RouterMath.perTokenGateGrads(last, dGates, t, e);
         double[][] dLogits = new double[t][e];
         for (int r = 0; r < t; r++) {
             RouterMath.addSoftmaxBackward(pTE[r], dp[r], dLogits[r]);

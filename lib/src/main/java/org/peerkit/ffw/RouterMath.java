@@ -8,6 +8,20 @@ final class RouterMath {
     private RouterMath() {
     }
 
+    /**
+     * Gathers the gradients of the dispatched gates (per expert, per slot) back to [token, expert]:
+     * the layout both routers' softmax backward needs. A token served twice by one expert adds up.
+     */
+    static double[][] perTokenGateGrads(Dispatch dispatch, double[][] dGates, int tokens, int experts) {
+        double[][] dTE = new double[tokens][experts];
+        for (int ex = 0; ex < experts; ex++) {
+            for (int i = 0; i < dispatch.tokens()[ex].length; i++) {
+                dTE[dispatch.tokens()[ex][i]][ex] += dGates[ex][i];
+            }
+        }
+        return dTE;
+    }
+
     /** p[t] = softmax(logits[t]); lse[t] = log Σ exp(logits[t]). */
     static double[][] softmaxRows(INDArray logitsTE, double[] lse) {
         int t = (int) logitsTE.size(0);

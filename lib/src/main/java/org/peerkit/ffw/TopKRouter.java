@@ -124,12 +124,7 @@ public final class TopKRouter implements Router {
     public INDArray backward(double[][] dGates) {
         int t = pTE.length;
         int e = cfg.numExperts();
-        double[][] dG = new double[t][e];
-        for (int ex = 0; ex < e; ex++) {
-            for (int i = 0; i < last.tokens()[ex].length; i++) {
-                dG[last.tokens()[ex][i]][ex] += dGates[ex][i];
-            }
-        }
+        double[][] dG = RouterMath.perTokenGateGrads(last, dGates, t, e);
         double[][] dLogits = new double[t][e];
         double[] dp = new double[e];
         for (int r = 0; r < t; r++) {
