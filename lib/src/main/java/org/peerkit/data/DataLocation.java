@@ -46,7 +46,8 @@ public record DataLocation(Path sha256sums, Path cache) {
         return cache.resolve("bpe-" + vocabSize);
     }
 
-    static Path projectRoot() {
+    /** The project root (the folder holding {@code datasets/SHA256SUMS}), found as described above. */
+    public static Path projectRoot() {
         String explicit = firstNonBlank(System.getProperty("peerkit.root"), System.getenv("PEERKIT_ROOT"));
         if (explicit != null) {
             Path root = Path.of(explicit).toAbsolutePath().normalize();
