@@ -46,8 +46,22 @@ check_java() {
 
 # Builds the library and the kernel (tests are run separately by test.sh).
 build() {
-  say "building PEERkit (mvn package)"
-  (cd "$PEERKIT_ROOT" && mvn -B -q -DskipTests package)
+  local profiles
+  profiles="$(maven_profiles)"
+  say "building PEERkit (mvn ${profiles:+$profiles }package)"
+  # shellcheck disable=SC2086  # $profiles is empty or one -P word
+  (cd "$PEERKIT_ROOT" && mvn -B -q $profiles -DskipTests package)
+}
+
+# The Maven profiles for PEERKIT_BACKEND: cpu (default) needs none; cuda needs -Pcuda, plus
+# cuda-redist (CUDA 11.6 + cuDNN 8.3 libraries in a 1.8 GB jar) when PEERKIT_CUDA_REDIST=1, for
+# hosts whose driver is new enough but which have no CUDA 11 runtime installed.
+maven_profiles() {
+  case "${PEERKIT_BACKEND:-cpu}" in
+    cpu) echo "" ;;
+    cuda) if [ "${PEERKIT_CUDA_REDIST:-0}" = 1 ]; then echo "-Pcuda,cuda-redist"; else echo "-Pcuda"; fi ;;
+    *) die "PEERKIT_BACKEND=$PEERKIT_BACKEND is not a backend: use 'cpu' (default) or 'cuda'" ;;
+  esac
 }
 
 # Writes kernel.json (absolute java, headless AWT, off-heap limits, the library's runtime classpath,

@@ -42,6 +42,10 @@ public final class Doctor {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         add(lines, "blas threads", String.valueOf(env.getOrDefault("blas.threads", "?")));
         add(lines, "omp threads", String.valueOf(env.getOrDefault("omp.threads", Nd4j.getEnvironment().maxThreads())));
+        if (kind == BackendKind.CUDA) {
+            lines.addAll(CudaInfo.lines(env));
+        }
+        add(lines, "kernels", DefaultKernels.choice() + " (" + DefaultKernels.ENV + ")");
         add(lines, "default dtype", String.valueOf(Nd4j.dataType()));
         add(lines, "off-heap max", gib(Pointer.maxBytes()) + " (org.bytedeco.javacpp.maxbytes)");
         add(lines, "physical max", gib(Pointer.maxPhysicalBytes()) + " (org.bytedeco.javacpp.maxphysicalbytes)");

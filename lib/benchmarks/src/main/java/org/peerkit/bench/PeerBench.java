@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -27,7 +28,10 @@ import org.peerkit.nn.Rng;
  * resident memory of the fork (VmHWM, heap + ND4J's off-heap) is printed at tear-down.
  *
  * <p>Run: {@code java -cp "lib/benchmarks/target/classes:$(cat lib/benchmarks/target/classpath.txt)"
- * org.openjdk.jmh.Main PeerBench -p side=128 -wi 2 -i 5 -f 1}
+ * org.openjdk.jmh.Main PeerBench -p side=128 -wi 2 -i 5 -f 1}. On a GPU build ({@code -Pcuda},
+ * {@code PEERKIT_BACKEND=cuda}) the layer runs the ND4J-ops kernels on the device, and each call ends with
+ * {@code Nd4j.getExecutioner().commit()} (a stream synchronise on CUDA, nothing on the CPU) so the
+ * timer covers the device work rather than its queueing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -38,6 +42,9 @@ public class PeerBench {
     public int side;
     @Param("4096")
     public int tokens;
+    /** 256 is the yardstick's width; {@code -p dModel=1024} is the paper's scale (GPU runs). */
+    @Param("256")
+    public int dModel;
 
     private PeerLayer layer;
     private INDArray xTD;
@@ -45,7 +52,7 @@ public class PeerBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        PeerConfig cfg = PeerConfig.defaults().withNumExperts(side * side);
+        PeerConfig cfg = PeerConfig.defaults().withNumExperts(side * side).withDModel(dModel);
         layer = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
         Rng rng = new Rng(2);
         xTD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
@@ -54,13 +61,17 @@ public class PeerBench {
 
     @Benchmark
     public INDArray forward() {
-        return layer.forward(xTD);
+        INDArray y = layer.forward(xTD);
+        Nd4j.getExecutioner().commit();
+        return y;
     }
 
     @Benchmark
     public INDArray forwardBackward() {
         layer.forward(xTD);
-        return layer.backward(dyTD);
+        INDArray dx = layer.backward(dyTD);
+        Nd4j.getExecutioner().commit();
+        return dx;
     }
 
     @TearDown(Level.Trial)
