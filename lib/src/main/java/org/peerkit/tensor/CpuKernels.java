@@ -154,6 +154,17 @@ public final class CpuKernels implements Kernels {
         Flat dq = Flat.of(dqTHQ);
         // fixed partitions with private sub-key gradients, summed in partition order: deterministic
         int parts = Math.max(1, Math.min(4 * Runtime.getRuntime().availableProcessors(), tokens / 16));
+        Flat dk1 = Flat.of(dKeys1);
+        Flat dk2 = Flat.of(dKeys2);
+        if (allFloat(ds, qf, k1, k2, dq, dk1, dk2)) {
+            float[][] f1 = new float[parts][s * half];
+            float[][] f2 = new float[parts][s * half];
+            FloatMix.retrieveBackward((Flat.F32) ds, (Flat.F32) qf, (Flat.F32) k1, (Flat.F32) k2, (Flat.F32) dq,
+                    r.rowTHK(), r.colTHK(), tokens, heads, k, q, s, f1, f2);
+            addPartitions(f1, dk1);
+            addPartitions(f2, dk2);
+            return;
+        }
         double[][] g1 = new double[parts][s * half];
         double[][] g2 = new double[parts][s * half];
         IntStream.range(0, parts).parallel().forEach(p -> {
@@ -179,6 +190,17 @@ public final class CpuKernels implements Kernels {
         });
         addPartitions(g1, Flat.of(dKeys1));
         addPartitions(g2, Flat.of(dKeys2));
+    }
+
+    private static void addPartitions(float[][] parts, Flat into) {
+        int n = parts[0].length;
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (float[] p : parts) {
+                sum += p[i];
+            }
+            into.add(i, sum);
+        }
     }
 
     private static void addPartitions(double[][] parts, Flat into) {
@@ -249,6 +271,11 @@ public final class CpuKernels implements Kernels {
         Flat v = Flat.of(vND);
         Flat pre = Flat.of(preActTM);
         Flat y = Flat.of(yTD);
+        if (allFloat(x, g, u, v, pre, y)) {
+            FloatMix.mixForward((Flat.F32) x, expertTM, (Flat.F32) g, (Flat.F32) u, (Flat.F32) v, act,
+                    (Flat.F32) pre, (Flat.F32) y, tokens, d, m);
+            return;
+        }
         boolean exact = !(x instanceof Flat.F32);
         parallel(tokens, 2 * m * d, (from, to) -> {
             double[] xt = new double[d];
@@ -291,6 +318,11 @@ public final class CpuKernels implements Kernels {
         Flat pre = Flat.of(preActTM);
         Flat dx = Flat.of(dxTD);
         Flat dg = Flat.of(dGatesTM);
+        Flat du = Flat.of(duND);
+        Flat dv = Flat.of(dvND);
+        if (allFloat(x, dy, g, u, v, pre, dx, dg, du, dv)) {
+            return mixBackwardFloat(dy, x, expertTM, g, u, v, act, pre, dx, dg, du, dv, tokens, d, m, (int) uND.size(0));
+        }
         boolean exact = !(x instanceof Flat.F32);
         double[] dPre = new double[tokens * m];
         double[] weight = new double[tokens * m];
@@ -336,8 +368,6 @@ public final class CpuKernels implements Kernels {
             order[start[e] + fill[e]++] = tm;
         }
         int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
-        Flat du = Flat.of(duND);
-        Flat dv = Flat.of(dvND);
         parallel(touched.length, 2 * d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
             double[] gu = new double[d];
             double[] gv = new double[d];
@@ -368,6 +398,34 @@ public final class CpuKernels implements Kernels {
             }
         });
         return touched;
+    }
+
+    private int[] mixBackwardFloat(Flat dy, Flat x, int[] expertTM, Flat g, Flat u, Flat v, ExpertActivation act,
+            Flat pre, Flat dx, Flat dg, Flat du, Flat dv, int tokens, int d, int m, int experts) {
+        float[] dPre = new float[tokens * m];
+        float[] weight = new float[tokens * m];
+        FloatMix.mixBackwardTokens((Flat.F32) dy, expertTM, (Flat.F32) g, (Flat.F32) u, (Flat.F32) v, act,
+                (Flat.F32) pre, (Flat.F32) dx, (Flat.F32) dg, dPre, weight, tokens, d, m);
+        int[] start = bucketStarts(expertTM, experts);
+        int[] order = new int[expertTM.length];
+        int[] fill = new int[experts];
+        for (int tm = 0; tm < expertTM.length; tm++) {
+            int e = expertTM[tm];
+            order[start[e] + fill[e]++] = tm;
+        }
+        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
+        FloatMix.mixBackwardExperts(touched, start, fill, order, (Flat.F32) x, (Flat.F32) dy, dPre, weight,
+                (Flat.F32) du, (Flat.F32) dv, d, m, expertTM.length);
+        return touched;
+    }
+
+    private static boolean allFloat(Flat... fs) {
+        for (Flat f : fs) {
+            if (!(f instanceof Flat.F32)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

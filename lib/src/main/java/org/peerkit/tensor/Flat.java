@@ -63,6 +63,16 @@ abstract sealed class Flat permits Flat.F32, Flat.F64 {
             b.put(off + i, (float) v);
         }
 
+        /** Bulk read of {@code dst.length} floats at {@code at} (a memcpy). */
+        void rowF(int at, float[] dst) {
+            b.get(off + at, dst, 0, dst.length);
+        }
+
+        /** Bulk write of {@code src.length} floats at {@code at}. */
+        void putRowF(int at, float[] src) {
+            b.put(off + at, src, 0, src.length);
+        }
+
         @Override
         void row(int at, double[] dst, float[] scratch) {
             b.get(off + at, scratch, 0, dst.length);
