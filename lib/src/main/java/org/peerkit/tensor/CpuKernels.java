@@ -67,11 +67,10 @@ public final class CpuKernels implements Kernels {
                 int[] candAt = new int[kh * kh];
                 double[] topV = new double[k];
                 int[] topI = new int[k];
+                float[] scratch = new float[s];
                 for (int row = from; row < to; row++) {
-                    for (int j = 0; j < s; j++) {
-                        sub1[j] = f1.get(row * s + j);
-                        sub2[j] = f2.get(row * s + j);
-                    }
+                    f1.row(row * s, sub1, scratch);
+                    f2.row(row * s, sub2, scratch);
                     TopK.select(sub1, 0, s, kh, v1, i1);
                     TopK.select(sub2, 0, s, kh, v2, i2);
                     int nc = candidates(v1, v2, kh, k, cand, candAt);
