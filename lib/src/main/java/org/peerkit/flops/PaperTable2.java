@@ -22,6 +22,11 @@ public final class PaperTable2 {
      * @param unevenness KL(z‖uniform) in nats of the accumulated router weights z
      */
     public record Column(int experts, boolean batchNorm, double perplexity, double usagePercent, double unevenness) {
+
+        /** N as the paper writes it: 16k, 65k, 262k, 1M. */
+        public String label() {
+            return experts >= 1 << 20 ? Math.round(experts / 1048576.0) + "M" : experts / 1000 + "k";  // the paper truncates: 65,536 is "65k"
+        }
     }
 
     /** One point of Fig. 4: total parameters and C4 perplexity of the 6e18 isoFLOP curve. */

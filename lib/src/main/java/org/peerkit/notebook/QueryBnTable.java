@@ -70,7 +70,7 @@ public final class QueryBnTable {
             int k = rank.indexOf(p.experts());
             if (k < 4) {
                 PaperTable2.Column c = paper.get(2 * k + (p.queryBatchNorm() ? 1 : 0));
-                t.stringColumn("paper N").append(c.experts() / 1024 + "k");
+                t.stringColumn("paper N").append(c.label());
                 t.doubleColumn("paper ppl").append(c.perplexity());
                 t.doubleColumn("paper usage %").append(c.usagePercent());
                 t.doubleColumn("paper unevenness").append(c.unevenness());

@@ -17,6 +17,8 @@ class PaperTable2Test {
         assertEquals(new PaperTable2.Column(1048576, true, 20.64, 100.0, 1.06), cs.get(7));
         assertEquals(99.8, PaperTable2.column(1024 * 1024, false).usagePercent());
         assertEquals(0.44, PaperTable2.column(65536, true).unevenness());
+        assertEquals(List.of("16k", "16k", "65k", "65k", "262k", "262k", "1M", "1M"),
+                cs.stream().map(PaperTable2.Column::label).toList());
     }
 
     @Test

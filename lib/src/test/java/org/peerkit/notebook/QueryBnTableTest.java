@@ -39,7 +39,7 @@ class QueryBnTableTest {
         Table t = QueryBnTable.of(runs, List.of(stats(64), stats(16), stats(64), stats(16)));
         assertEquals(List.of(16, 16, 64, 64), t.intColumn("N").asList());
         assertEquals(List.of(false, true, false, true), t.booleanColumn("BN").asList());
-        assertEquals(List.of("16k", "16k", "64k", "64k"), t.stringColumn("paper N").asList());
+        assertEquals(List.of("16k", "16k", "65k", "65k"), t.stringColumn("paper N").asList());
         assertEquals(0.30, t.doubleColumn("paper unevenness").get(1));
         assertEquals(Math.exp(1.1), t.doubleColumn("ppl").get(0), 1e-12);
         assertEquals(200.0 / 16, t.doubleColumn("usage %").get(0), 1e-12);
