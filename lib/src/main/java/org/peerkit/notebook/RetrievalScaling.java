@@ -82,11 +82,19 @@ public record RetrievalScaling(int tokens, int heads, int k, int dKey, int warmu
         for (Point p : points) {
             t.doubleColumn(0).append(p.numExperts());
             t.intColumn(1).append(p.side());
-            t.doubleColumn(2).append(p.productKey().medianMs());
-            t.doubleColumn(3).append(p.exhaustive().medianMs());
-            t.doubleColumn(4).append(p.speedup());
+            t.doubleColumn(2).append(round(p.productKey().medianMs(), 3));
+            t.doubleColumn(3).append(round(p.exhaustive().medianMs(), 3));
+            t.doubleColumn(4).append(round(p.speedup(), 1));
         }
         return t;
+    }
+
+    /** Rounds to {@code digits} significant digits, so the table shows what the timer can resolve. */
+    static double round(double v, int digits) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).doubleValue();
     }
 
     /**
