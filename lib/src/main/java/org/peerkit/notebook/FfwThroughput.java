@@ -30,6 +30,9 @@ import tech.tablesaw.api.Table;
 public record FfwThroughput(String label, String kind, int tokens, Timing.Timed forward, Timing.Timed forwardBackward,
         long forwardFlopsPerToken, long activeParams, long paramBytes) {
 
+    /** Each timed sample repeats a pass until it lasts this long, so small layers are not timer noise. */
+    static final double MIN_SAMPLE_SECONDS = 0.05;
+
     /** Times {@code layer} on {@code tokens} random rows of its width (N(0,1), float32 if the layer is). */
     public static FfwThroughput measure(String label, FeedForward layer, int dModel, int tokens, int warmup, int reps) {
         if (tokens < 1) {
@@ -40,11 +43,17 @@ public record FfwThroughput(String label, String kind, int tokens, Timing.Timed 
         Rng rng = new Rng(tokens);
         INDArray x = rng.normal(dt, 1.0, tokens, dModel);
         INDArray dy = rng.normal(dt, 1.0, tokens, dModel);
-        Timing.Timed fwd = Timing.time(warmup, reps, () -> layer.forward(x));
-        Timing.Timed fb = Timing.time(warmup, reps, () -> {
+        // a forward+backward first warms both code paths; samples alternate so load swings hit both alike
+        Runnable pass = () -> {
             layer.forward(x);
             layer.backward(dy);
-        });
+        };
+        for (int i = 0; i < warmup; i++) {
+            pass.run();
+        }
+        Timing.Timed[] t = Timing.interleaved(warmup, reps, MIN_SAMPLE_SECONDS, () -> layer.forward(x), pass);
+        Timing.Timed fwd = t[0];
+        Timing.Timed fb = t[1];
         long bytes = 0;
         for (Param p : layer.params()) {
             bytes += p.value().length() * p.value().dataType().width();

@@ -2,6 +2,8 @@ package org.peerkit.notebook;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,18 +62,19 @@ public record PeerStages(PeerConfig config, int tokens, List<Stage> stages) {
         stages.add(stage("softmax gates", warmup, reps, () -> kernels.softmaxGroups(r.scoresTHK(), cfg.k(), gates)));
         stages.add(stage("experts (gather + σ(u·x)·v)", warmup, reps, () -> kernels.mixForward(x, r.expertTHK(), gates,
                 layer.u().value(), layer.v().value(), cfg.activation(), pre, y)));
-        Timing.Timed fwd = Timing.time(warmup, reps, () -> layer.forward(x));
-        Timing.Timed fb = Timing.time(warmup, reps, () -> {
+        Timing.Timed[] whole = Timing.interleaved(warmup, reps, FfwThroughput.MIN_SAMPLE_SECONDS, () -> layer.forward(x), () -> {
             layer.forward(x);
             layer.backward(dy);
         });
+        Timing.Timed fwd = whole[0];
+        Timing.Timed fb = whole[1];
         stages.add(new Stage("forward (whole layer)", fwd.medianMs()));
         stages.add(new Stage("backward (whole layer)", Math.max(0, fb.medianMs() - fwd.medianMs())));
         return new PeerStages(cfg, tokens, List.copyOf(stages));
     }
 
     private static Stage stage(String name, int warmup, int reps, Runnable r) {
-        return new Stage(name, Timing.time(warmup, reps, r).medianMs());
+        return new Stage(name, Timing.timeBatched(warmup, reps, FfwThroughput.MIN_SAMPLE_SECONDS, r).medianMs());
     }
 
     /** Median ms of the named stage. */
@@ -96,6 +99,27 @@ public record PeerStages(PeerConfig config, int tokens, List<Stage> stages) {
             t.doubleColumn(2).append(RetrievalScaling.round(100 * s.ms() / pass, 3));
         }
         return t;
+    }
+
+    /**
+     * Bars of every stage's median ms, labelled with the stage name up to its parenthesis (the
+     * table has the full names), so the forward stages can be compared with the whole layer.
+     */
+    public CategoryChart chart() {
+        CategoryChart c = new CategoryChartBuilder().width(720).height(420)
+                .title("PEER layer time by stage, N=" + config.numExperts() + ", T=" + tokens)
+                .xAxisTitle("stage").yAxisTitle("ms (median)").build();
+        c.getStyler().setXAxisLabelRotation(20);
+        c.getStyler().setLegendVisible(false);
+        List<String> labels = new ArrayList<>();
+        List<Double> ms = new ArrayList<>();
+        for (Stage s : stages) {
+            int paren = s.name().indexOf(" (");
+            labels.add(paren < 0 ? s.name() : s.name().substring(0, paren));
+            ms.add(s.ms());
+        }
+        c.addSeries("ms", labels, ms);
+        return c;
     }
 
     /**

@@ -65,7 +65,7 @@ public record RetrievalScaling(int tokens, int heads, int k, int dKey, int warmu
                  INDArray k2 = rng.normal(DataType.FLOAT, 1.0, side, dKey / 2)) {
                 Retrieval r = Retrieval.allocate(Nd4j.create(DataType.FLOAT, tokens, (long) heads * k));
                 Kernels kernels = DefaultKernels.create();
-                Timing.Timed pk = Timing.time(warmup, reps, () -> kernels.retrieve(q, k1, k2, heads, k, r));
+                Timing.Timed pk = Timing.timeBatched(warmup, reps, 0.02, () -> kernels.retrieve(q, k1, k2, heads, k, r));
                 Timing.Timed ex = Timing.time(Math.min(warmup, 1), reps,
                         () -> ExhaustiveRetrieval.retrieve(q, k1, k2, heads, k, r));
                 points.add(new Point(side, pk, ex));

@@ -65,4 +65,65 @@ public final class Timing {
         }
         return new Timed(s);
     }
+
+    /**
+     * As {@link #time}, but each sample repeats {@code task} enough times to last at least
+     * {@code minSampleSeconds} (calibrated on the last warm-up call) and records the time per
+     * call: sub-millisecond tasks are otherwise lost in timer and scheduler noise.
+     */
+    public static Timed timeBatched(int warmup, int reps, double minSampleSeconds, Runnable task) {
+        if (!(minSampleSeconds >= 0)) {
+            throw new IllegalArgumentException("minSampleSeconds must be >= 0, got " + minSampleSeconds);
+        }
+        Timed once = time(Math.max(0, warmup - 1), 1, task);
+        int calls = (int) Math.max(1, Math.min(1_000_000, Math.ceil(minSampleSeconds / Math.max(once.min(), 1e-9))));
+        Timed batch = time(0, reps, () -> {
+            for (int i = 0; i < calls; i++) {
+                task.run();
+            }
+        });
+        double[] perCall = batch.seconds().clone();
+        for (int i = 0; i < perCall.length; i++) {
+            perCall[i] /= calls;
+        }
+        return new Timed(perCall);
+    }
+
+    /**
+     * Times several tasks with their samples interleaved (task 0, task 1, …, then again), so a
+     * change in machine load between samples hits every task alike and their ratios stay
+     * meaningful on a shared machine. Each task first runs {@code warmup} times untimed, then
+     * every sample repeats it to last at least {@code minSampleSeconds} as {@link #timeBatched}.
+     */
+    public static Timed[] interleaved(int warmup, int reps, double minSampleSeconds, Runnable... tasks) {
+        if (tasks.length == 0) {
+            throw new IllegalArgumentException("interleaved timing needs at least one task");
+        }
+        if (!(minSampleSeconds >= 0) || warmup < 0 || reps < 1) {
+            throw new IllegalArgumentException("interleaved timing needs warmup >= 0, reps >= 1, minSampleSeconds >= 0;"
+                    + " got warmup=" + warmup + ", reps=" + reps + ", minSampleSeconds=" + minSampleSeconds);
+        }
+        int[] calls = new int[tasks.length];
+        for (int t = 0; t < tasks.length; t++) {
+            Timed once = time(warmup, 1, tasks[t]);
+            calls[t] = (int) Math.max(1, Math.min(1_000_000, Math.ceil(minSampleSeconds / Math.max(once.min(), 1e-9))));
+        }
+        double[][] samples = new double[tasks.length][reps];
+        for (int r = 0; r < reps; r++) {
+            for (int t = 0; t < tasks.length; t++) {
+                Runnable task = tasks[t];
+                int n = calls[t];
+                samples[t][r] = time(0, 1, () -> {
+                    for (int i = 0; i < n; i++) {
+                        task.run();
+                    }
+                }).min() / n;
+            }
+        }
+        Timed[] out = new Timed[tasks.length];
+        for (int t = 0; t < tasks.length; t++) {
+            out[t] = new Timed(samples[t]);
+        }
+        return out;
+    }
 }

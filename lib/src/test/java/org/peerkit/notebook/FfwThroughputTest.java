@@ -48,6 +48,8 @@ class FfwThroughputTest {
         assertEquals(5, s.forwardStages().size());
         assertTrue(s.stages().stream().allMatch(x -> x.ms() >= 0));
         assertEquals(7, s.table().rowCount());
+        assertEquals(List.of("query projection", "query BatchNorm", "retrieval", "softmax gates", "experts", "forward",
+                "backward"), s.chart().getSeriesMap().get("ms").getXData());
         assertThrows(IllegalArgumentException.class, () -> s.ms("nope"));
     }
 

@@ -24,6 +24,33 @@ class TimingTest {
     }
 
     @Test
+    void batchedRepeatsCheapTasksWithinEachSample() {
+        AtomicInteger calls = new AtomicInteger();
+        Timing.Timed t = Timing.timeBatched(1, 3, 0.002, () -> {
+            calls.incrementAndGet();
+            long until = System.nanoTime() + 100_000; // 0.1 ms of work
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        assertEquals(3, t.reps());
+        assertTrue(calls.get() > 1 + 3, "each sample should repeat the task: " + calls.get() + " calls");
+        assertTrue(t.median() >= 1e-4, "time per call, not per batch: " + t.median());
+        assertThrows(IllegalArgumentException.class, () -> Timing.timeBatched(1, 1, -1, () -> {}));
+    }
+
+    @Test
+    void interleavedTimesEveryTaskAndKeepsTheirOrder() {
+        AtomicInteger a = new AtomicInteger();
+        AtomicInteger b = new AtomicInteger();
+        Timing.Timed[] t = Timing.interleaved(2, 4, 0, a::incrementAndGet, b::incrementAndGet);
+        assertEquals(2, t.length);
+        assertEquals(4, t[0].reps());
+        assertTrue(a.get() >= 2 + 1 + 4 && b.get() >= 2 + 1 + 4, a.get() + ", " + b.get());
+        assertThrows(IllegalArgumentException.class, () -> Timing.interleaved(0, 1, 0));
+    }
+
+    @Test
     void medianAndRateOfKnownSamples() {
         Timing.Timed t = new Timing.Timed(new double[] {0.3, 0.1, 0.2});
         assertEquals(0.2, t.median());
