@@ -33,6 +33,9 @@ public record FfwThroughput(String label, String kind, int tokens, Timing.Timed 
     /** Each timed sample repeats a pass until it lasts this long, so small layers are not timer noise. */
     static final double MIN_SAMPLE_SECONDS = 0.05;
 
+    /** Untimed forward+backward passes before timing (when warmup > 0). */
+    static final double JIT_WARMUP_SECONDS = 0.3;
+
     /** Times {@code layer} on {@code tokens} random rows of its width (N(0,1), float32 if the layer is). */
     public static FfwThroughput measure(String label, FeedForward layer, int dModel, int tokens, int warmup, int reps) {
         if (tokens < 1) {
@@ -48,8 +51,8 @@ public record FfwThroughput(String label, String kind, int tokens, Timing.Timed 
             layer.forward(x);
             layer.backward(dy);
         };
-        for (int i = 0; i < warmup; i++) {
-            pass.run();
+        if (warmup > 0) { // at least ~0.3 s of passes, so the JIT has compiled the layer's loops
+            Timing.timeBatched(warmup, 1, JIT_WARMUP_SECONDS, pass);
         }
         Timing.Timed[] t = Timing.interleaved(warmup, reps, MIN_SAMPLE_SECONDS, () -> layer.forward(x), pass);
         Timing.Timed fwd = t[0];

@@ -33,6 +33,20 @@ class RetrievalScalingTest {
     }
 
     @Test
+    void logLogSlopeOfExactPowerLaws() {
+        List<RetrievalScaling.Point> pts = new java.util.ArrayList<>();
+        for (int side : new int[] {4, 8, 16, 32}) {
+            double n = side * (double) side;
+            pts.add(new RetrievalScaling.Point(side, new org.peerkit.tensor.Timing.Timed(new double[] {Math.sqrt(n) * 1e-6}),
+                    new org.peerkit.tensor.Timing.Timed(new double[] {n * 1e-6})));
+        }
+        assertEquals(0.5, RetrievalScaling.logLogSlope(pts, true, 4), 1e-9);
+        assertEquals(1.0, RetrievalScaling.logLogSlope(pts, false, 3), 1e-9);
+        assertEquals(2.0, pts.get(1).speedup() / pts.get(0).speedup(), 1e-9); // N/√N = side doubles
+        assertThrows(IllegalArgumentException.class, () -> RetrievalScaling.logLogSlope(pts, true, 1));
+    }
+
+    @Test
     void productKeyCheckAgreesExactly() {
         ProductKeyCheck c = ProductKeyCheck.run(16, 10, 2, 8, 8, 3);
         assertEquals(20, c.queries());
