@@ -5,7 +5,7 @@
 #   2. JUnit 5 tests of the library and the kernel (mvn verify)
 #   3. the kernel installed for this user, then its Jupyter protocol suite
 #   4. every notebook executed headlessly at PEERKIT_SCALE=smoke (any cell error fails)
-#   5. a real-browser test: Jupyter Notebook + headless Chromium run 00-setup.ipynb
+#   5. a real-browser test: Jupyter Notebook + headless Chromium run 00-setup and 01-peer-layer
 # Exits non-zero if anything failed.
 #
 #   environment/test.sh [--skip-browser]

@@ -29,14 +29,18 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Opens {@code 00-setup.ipynb} in Jupyter Notebook in Debian's headless Chromium, runs all cells
- * as a reader would (Cell ▸ Run All), and checks that the chart arrived as a PNG image and the
- * Tablesaw table as an HTML table, with no error output. The notebook is served from a copy, so
- * the browser's autosave never writes outputs into the committed file.
+ * Opens {@code 00-setup.ipynb} and {@code 01-peer-layer.ipynb} in Jupyter Notebook in Debian's
+ * headless Chromium, runs all cells as a reader would (Cell ▸ Run All), and checks that the charts
+ * arrived as PNG images and the Tablesaw tables as HTML tables, with no error output. Notebooks are
+ * served from copies, so the browser's autosave never writes outputs into the committed files; in
+ * the copies the kernelspec name is set to {@code PEERKIT_KERNEL_NAME} (what environment/test.sh
+ * exports and installs) so the browser runs the kernel built from this tree, not whichever
+ * {@code java} kernel happens to be installed.
  */
 class NotebookInBrowserTest {
     private static final Path ROOT = Path.of(System.getProperty("peerkit.root", "../..")).toAbsolutePath().normalize();
     private static final Path OUT = ROOT.resolve("target/test-run/browser");
+    private static final List<String> NOTEBOOKS = List.of("00-setup.ipynb", "01-peer-layer.ipynb");
     private static final String TOKEN = UUID.randomUUID().toString().replace("-", "");
     private static Process jupyter;
     private static ChromeDriver browser;
@@ -48,7 +52,10 @@ class NotebookInBrowserTest {
     static void startJupyterAndBrowser() throws Exception {
         Files.createDirectories(OUT);
         served = Files.createTempDirectory("peerkit-browser-notebooks");
-        Files.copy(ROOT.resolve("notebooks/00-setup.ipynb"), served.resolve("00-setup.ipynb"));
+        String kernel = System.getenv().getOrDefault("PEERKIT_KERNEL_NAME", "java");
+        for (String nb : NOTEBOOKS) {
+            Files.writeString(served.resolve(nb), withKernel(Files.readString(ROOT.resolve("notebooks").resolve(nb)), kernel));
+        }
         port = freePort();
         List<String> cmd = new ArrayList<>(List.of("jupyter", "notebook", "--no-browser", "--ip", "127.0.0.1",
                 "--port", String.valueOf(port), "--NotebookApp.token=" + TOKEN, "--notebook-dir", served.toString()));
@@ -93,22 +100,19 @@ class NotebookInBrowserTest {
         }
     }
 
+    /** The notebook JSON with its kernelspec name replaced (notebooks are committed with {@code java}). */
+    static String withKernel(String notebookJson, String kernel) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(\"kernelspec\"\\s*:\\s*\\{[^}]*\"name\"\\s*:\\s*\")([^\"]*)(\")").matcher(notebookJson);
+        if (!m.find()) {
+            throw new IllegalStateException("notebook has no kernelspec name to point at kernel '" + kernel + "'");
+        }
+        return notebookJson.substring(0, m.start(2)) + kernel + notebookJson.substring(m.end(2));
+    }
+
     @Test
     void setupNotebookRunsAndShowsPlotAndTable() throws IOException {
-        browser.get("http://127.0.0.1:" + port + "/notebooks/00-setup.ipynb?token=" + TOKEN);
-        JavascriptExecutor js = browser;
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(2));
-        wait.until(d -> Boolean.TRUE.equals(js.executeScript(
-                "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected());")));
-        js.executeScript("Jupyter.notebook.set_autosave_interval(0); Jupyter.notebook.execute_all_cells();");
-
-        new WebDriverWait(browser, Duration.ofMinutes(8)).pollingEvery(Duration.ofSeconds(1)).until(d -> Boolean.TRUE.equals(js.executeScript(
-                "var cells = Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code');"
-                        + "return cells.every(c => typeof c.input_prompt_number === 'number') && !Jupyter.notebook.kernel_busy;")));
-        Files.write(OUT.resolve("00-setup.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-
-        List<WebElement> errors = browser.findElements(By.cssSelector(".output_error"));
-        assertEquals(0, errors.size(), () -> "cell errors in the browser: " + errors.get(0).getText());
+        JavascriptExecutor js = runAll("00-setup.ipynb", Duration.ofMinutes(8));
         List<WebElement> images = browser.findElements(By.cssSelector(".output_png img[src^='data:image/png']"));
         assertEquals(1, images.size(), "the sgemm chart should render as one PNG image");
         assertTrue(((Number) js.executeScript("return arguments[0].naturalWidth;", images.get(0))).intValue() >= 600,
@@ -118,6 +122,45 @@ class NotebookInBrowserTest {
                 "the Tablesaw sgemm table should render as HTML");
         assertTrue(browser.findElement(By.tagName("body")).getText().contains("step 3 of 3"),
                 "updateDisplay should have replaced the live output");
+    }
+
+    @Test
+    void peerLayerNotebookRunsAndShowsRetrievalChartAndTable() throws IOException {
+        JavascriptExecutor js = runAll("01-peer-layer.ipynb", Duration.ofMinutes(8));
+        List<WebElement> images = browser.findElements(By.cssSelector(".output_png img[src^='data:image/png']"));
+        assertEquals(1, images.size(), "the retrieval-time chart should render as one PNG image");
+        assertTrue(((Number) js.executeScript("return arguments[0].naturalWidth;", images.get(0))).intValue() >= 700,
+                "the PNG should be the 720px-wide chart");
+        List<WebElement> tables = browser.findElements(By.cssSelector(".output_html table"));
+        assertTrue(tables.stream().anyMatch(t -> t.getText().contains("exhaustive scan (ms)")),
+                "the retrieval-time table should render as HTML");
+        assertTrue(tables.stream().anyMatch(t -> t.getText().contains("column j")),
+                "the routing table of token 0 should render as HTML");
+        String body = browser.findElement(By.tagName("body")).getText();
+        assertTrue(body.contains("ok: exact top-k"), "the check cell should have passed");
+    }
+
+    /**
+     * Opens a served notebook, runs all cells, waits until every code cell has run and the kernel
+     * is idle, saves a screenshot and asserts no cell shows an error.
+     */
+    private JavascriptExecutor runAll(String notebook, Duration limit) throws IOException {
+        browser.get("http://127.0.0.1:" + port + "/notebooks/" + notebook + "?token=" + TOKEN);
+        JavascriptExecutor js = browser;
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(2));
+        wait.until(d -> Boolean.TRUE.equals(js.executeScript(
+                "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected());")));
+        js.executeScript("Jupyter.notebook.set_autosave_interval(0); Jupyter.notebook.execute_all_cells();");
+
+        new WebDriverWait(browser, limit).pollingEvery(Duration.ofSeconds(1)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                "var cells = Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code');"
+                        + "return cells.every(c => typeof c.input_prompt_number === 'number') && !Jupyter.notebook.kernel_busy;")));
+        js.executeScript("window.onbeforeunload = null;"); // the next test navigates away without a 'leave page?' dialog
+        Files.write(OUT.resolve(notebook.replace(".ipynb", ".png")), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        List<WebElement> errors = browser.findElements(By.cssSelector(".output_error"));
+        assertEquals(0, errors.size(), () -> notebook + ": cell errors in the browser: " + errors.get(0).getText());
+        return js;
     }
 
     private static int freePort() throws IOException {

@@ -1,0 +1,67 @@
+package org.peerkit.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.nn.Rng;
+
+/** The exhaustive scan equals a naive triple loop and the product-key kernels (which it checks). */
+class ExhaustiveRetrievalTest {
+
+    @ParameterizedTest
+    @CsvSource({"3,2,5,4,3", "4,1,200,6,8", "2,3,130,8,16"}) // s=200, 130: several key blocks, the last partial
+    void equalsNaiveScanAndProductKeys(int tokens, int heads, int s, int q, int k) {
+        Rng rng = new Rng(7L * s + k);
+        INDArray qTHQ = rng.normal(DataType.DOUBLE, 1.0, tokens, (long) heads * q);
+        INDArray k1 = rng.normal(DataType.DOUBLE, 1.0, s, q / 2);
+        INDArray k2 = rng.normal(DataType.DOUBLE, 1.0, s, q / 2);
+        Retrieval ex = Retrieval.allocate(Nd4j.zeros(DataType.DOUBLE, tokens, heads * k));
+        ExhaustiveRetrieval.retrieve(qTHQ, k1, k2, heads, k, ex);
+        Retrieval pk = Retrieval.allocate(Nd4j.zeros(DataType.DOUBLE, tokens, heads * k));
+        new CpuKernels().retrieve(qTHQ, k1, k2, heads, k, pk);
+        assertArrayEquals(pk.expertTHK(), ex.expertTHK());
+        assertArrayEquals(pk.rowTHK(), ex.rowTHK());
+        assertArrayEquals(pk.colTHK(), ex.colTHK());
+        for (int t = 0; t < tokens; t++) {
+            for (int h = 0; h < heads; h++) {
+                double[] all = new double[s * s];
+                for (int i = 0; i < s; i++) {
+                    for (int j = 0; j < s; j++) {
+                        double sc = 0;
+                        for (int d = 0; d < q / 2; d++) {
+                            sc += qTHQ.getDouble(t, h * q + d) * k1.getDouble(i, d)
+                                    + qTHQ.getDouble(t, h * q + q / 2 + d) * k2.getDouble(j, d);
+                        }
+                        all[i * s + j] = sc;
+                    }
+                }
+                double[] topV = new double[k];
+                int[] topI = new int[k];
+                TopK.select(all, 0, all.length, k, topV, topI);
+                for (int slot = 0; slot < k; slot++) {
+                    int at = (t * heads + h) * k + slot;
+                    assertEquals(topI[slot], ex.expertTHK()[at], "token " + t + " head " + h + " slot " + slot);
+                    assertEquals(topV[slot], ex.scoresTHK().getDouble(t, h * k + slot), 1e-9);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsKAboveN() {
+        INDArray q = Nd4j.zeros(DataType.DOUBLE, 1, 4);
+        INDArray keys = Nd4j.zeros(DataType.DOUBLE, 2, 2);
+        Retrieval r = Retrieval.allocate(Nd4j.zeros(DataType.DOUBLE, 1, 5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExhaustiveRetrieval.retrieve(q, keys, keys, 1, 5, r));
+        assertTrue(e.getMessage().contains("k=5"), e.getMessage());
+    }
+}
