@@ -46,7 +46,8 @@ public final class Evaluation {
         int[] buf = new int[set.batchSize() * width];
         double sum = 0;
         long rows = 0;
-        RunModels.setTraining(lm, false);
+        boolean wasTraining = lm.isTraining();
+        lm.eval();
         try {
             for (long i = 0; i < set.batches(); i++) {
                 int r = set.fill(i, buf);
@@ -64,7 +65,7 @@ public final class Evaluation {
                 rows += r;
             }
         } finally {
-            RunModels.setTraining(lm, true);
+            lm.setTraining(wasTraining);
         }
         Map<String, Double> routing = new LinkedHashMap<>();
         for (int b = 0; b < stats.length; b++) {

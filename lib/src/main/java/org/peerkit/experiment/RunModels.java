@@ -2,7 +2,6 @@ package org.peerkit.experiment;
 
 import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
-import org.peerkit.ffw.FeedForward;
 import org.peerkit.ffw.MoeConfig;
 import org.peerkit.ffw.MoeFfw;
 import org.peerkit.ffw.PeerConfig;
@@ -56,14 +55,8 @@ public final class RunModels {
         throw new IllegalArgumentException("ffw.kind=" + ffw.kind().id() + " has no layer in this build");
     }
 
-    /** Puts the expert layers' query BatchNorm into training (batch statistics) or evaluation mode. */
+    /** Puts the model into training (batch statistics in query BN) or evaluation mode ({@link DecoderLm#setTraining}). */
     static void setTraining(DecoderLm lm, boolean training) {
-        for (FeedForward f : lm.feedForwards()) {
-            if (f instanceof PeerLayer peer) {
-                peer.setTraining(training);
-            } else if (f instanceof PkmLayer pkm) {
-                pkm.setTraining(training);
-            }
-        }
+        lm.setTraining(training);
     }
 }

@@ -63,7 +63,8 @@ public final class RunRouting {
         RoutingStats[] stats = new RoutingStats[ffws.size()];
         int width = set.seqLen() + 1;
         int[] buf = new int[set.batchSize() * width];
-        RunModels.setTraining(lm, false);
+        boolean wasTraining = lm.isTraining();
+        lm.eval();
         try {
             for (long i = 0; i < set.batches(); i++) {
                 int r = set.fill(i, buf);
@@ -78,7 +79,7 @@ public final class RunRouting {
                 }
             }
         } finally {
-            RunModels.setTraining(lm, true);
+            lm.setTraining(wasTraining);
         }
         List<RoutingStats> out = new ArrayList<>();
         for (RoutingStats s : stats) {

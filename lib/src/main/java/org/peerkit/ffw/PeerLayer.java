@@ -69,6 +69,8 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
                 cfg.numExperts(), cfg.dModel()));
         this.v = new Param(name + ".v", Param.Kind.EMBEDDING, rng.normal(dtype,
                 1 / Math.sqrt(cfg.heads() * cfg.k()), cfg.numExperts(), cfg.dModel()));
+        u.trackRows();  // row-sparse expert gradients (Param class comment)
+        v.trackRows();
         this.kernels = kernels;
         this.guard = new PassGuard(name);
     }
@@ -152,6 +154,8 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
         dGatesTM = Buffers.ensure(dGatesTM, dt, t, m);
         touchedRows = kernels.mixBackward(dy, xTD, retrieval.expertTHK(), gatesTM, u.value(), v.value(),
                 cfg.activation(), preTM, dxTD, dGatesTM, u.grad(), v.grad());
+        u.markRows(touchedRows);
+        v.markRows(touchedRows);
         dScoresTM = Buffers.ensure(dScoresTM, dt, t, m);
         kernels.softmaxGroupsBackward(gatesTM, dGatesTM, cfg.k(), dScoresTM);
         dqTHQ = Buffers.ensure(dqTHQ, dt, t, (long) cfg.heads() * cfg.dKey());

@@ -66,6 +66,7 @@ public final class PkmLayer implements FeedForward, org.peerkit.nn.Buffered {
         this.keys2 = new Param(name + ".sub_keys2", Param.Kind.WEIGHT, rng.normal(dtype, 1 / Math.sqrt(half), keyRows, half));
         this.values = new Param(name + ".values", Param.Kind.EMBEDDING, rng.normal(dtype,
                 1 / Math.sqrt(cfg.dModel()), cfg.numValues(), cfg.dModel()));
+        values.trackRows();  // row-sparse value gradients (Param class comment)
         this.kernels = kernels;
         this.guard = new PassGuard(name);
         this.perHead = new Retrieval[cfg.heads()];
@@ -85,6 +86,11 @@ public final class PkmLayer implements FeedForward, org.peerkit.nn.Buffered {
         }
         ps.addAll(List.of(keys1, keys2, values));
         return ps;
+    }
+
+    /** The query BatchNorm, or null without one. */
+    public QueryBatchNorm queryBatchNorm() {
+        return bn;
     }
 
     public Param values() {
@@ -152,6 +158,7 @@ public final class PkmLayer implements FeedForward, org.peerkit.nn.Buffered {
         DataType dt = values.value().dataType();
         dGatesTM = Buffers.ensure(dGatesTM, dt, t, m);
         touchedRows = kernels.bagBackward(dy, expertTM, gatesTM, values.value(), dGatesTM, values.grad());
+        values.markRows(touchedRows);
         dScoresTM = Buffers.ensure(dScoresTM, dt, t, m);
         kernels.softmaxGroupsBackward(gatesTM, dGatesTM, cfg.k(), dScoresTM);
         dqTHQ = Buffers.ensure(dqTHQ, dt, t, (long) cfg.heads() * cfg.dKey());

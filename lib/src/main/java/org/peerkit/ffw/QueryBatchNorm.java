@@ -78,6 +78,12 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
         return runningVar;
     }
 
+    /** Whether forward normalises by batch statistics (training) rather than running ones. */
+    public boolean isTraining() {
+        return training;
+    }
+
+    @Override
     public void setTraining(boolean training) {
         this.training = training;
     }

@@ -46,6 +46,15 @@ public final class Block implements Module {
         return ffw;
     }
 
+    /** Passes the mode on to every sub-module (only the FFW's query BatchNorm depends on it today). */
+    @Override
+    public void setTraining(boolean training) {
+        norm1.setTraining(training);
+        attn.setTraining(training);
+        norm2.setTraining(training);
+        ffw.setTraining(training);
+    }
+
     @Override
     public List<Param> params() {
         List<Param> ps = new ArrayList<>(norm1.params());

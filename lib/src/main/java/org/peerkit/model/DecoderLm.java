@@ -38,6 +38,7 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
     private int seq;
     private int[] posIds;
     private INDArray hND;
+    private boolean training = true;
 
     /** A model with a dense FFW in every block. */
     public DecoderLm(LmConfig cfg, long seed) {
@@ -76,6 +77,35 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
 
     public LmConfig config() {
         return cfg;
+    }
+
+    /**
+     * Training mode (the default) or evaluation mode for every module whose forward depends on it:
+     * today the query BatchNorm of PEER and PKM layers, which normalises by the batch's statistics
+     * in training and by its running statistics in evaluation (paper §3.3). Evaluation code should
+     * switch to {@link #eval()} and back (see {@code Evaluation}).
+     */
+    public void setTraining(boolean training) {
+        this.training = training;
+        blocks.forEach(b -> b.setTraining(training));
+        finalNorm.setTraining(training);
+    }
+
+    /** {@code setTraining(true)}; returns this. */
+    public DecoderLm train() {
+        setTraining(true);
+        return this;
+    }
+
+    /** {@code setTraining(false)}: running statistics in the query BatchNorm; returns this. */
+    public DecoderLm eval() {
+        setTraining(false);
+        return this;
+    }
+
+    /** Whether the model is in training mode (the last {@link #setTraining} call; true at first). */
+    public boolean isTraining() {
+        return training;
     }
 
     public List<Block> blocks() {

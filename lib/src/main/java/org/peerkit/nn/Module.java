@@ -24,4 +24,12 @@ public interface Module extends Parameterized {
     INDArray forward(INDArray x);
 
     INDArray backward(INDArray dy);
+
+    /**
+     * Training (the default) or evaluation mode, for modules whose forward depends on it (query
+     * BatchNorm: batch statistics in training, running statistics in evaluation); a no-op for the
+     * others. Containers pass it on to their children.
+     */
+    default void setTraining(boolean training) {
+    }
 }

@@ -53,12 +53,21 @@ public final class SparseRowAdamW {
     }
 
     private void update(Param p, int[] rows, double lr, double bc1, double bc2) {
+        updateRows(p, m.get(p.name()), v.get(p.name()), rows, lr, bc1, bc2, cfg);
+    }
+
+    /**
+     * The row update shared with {@link AdamW}'s sparse mode: the dense formula, element for element
+     * in the same order and precision, applied to {@code rows} of {@code p} only.
+     */
+    static void updateRows(Param p, INDArray mArr, INDArray vArr, int[] rows, double lr, double bc1, double bc2,
+            AdamWConfig cfg) {
         int n = (int) p.shape()[0];
         int d = (int) p.shape()[1];
         Vec w = Vec.of(p.value());
         Vec g = Vec.read(p.grad());
-        Vec mv = Vec.of(m.get(p.name()));
-        Vec vv = Vec.of(v.get(p.name()));
+        Vec mv = Vec.of(mArr);
+        Vec vv = Vec.of(vArr);
         double b1 = cfg.beta1();
         double b2 = cfg.beta2();
         double eps = cfg.eps();
@@ -76,7 +85,8 @@ public final class SparseRowAdamW {
                     double vi = b2 * vv.get(i) + (1 - b2) * gi * gi;
                     mv.set(i, mi);
                     vv.set(i, vi);
-                    w.set(i, w.get(i) * keep - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
+                    double wi = w.get(i) * keep;
+                    w.set(i, wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
                 }
             }
         });

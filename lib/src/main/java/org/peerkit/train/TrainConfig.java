@@ -9,9 +9,19 @@ package org.peerkit.train;
  * @param schedule learning-rate schedule over steps
  * @param adamw optimiser settings
  * @param seed seeds the model init and the trainer's RNG
+ * @param sparseExpertUpdates update the expert tables (PEER's u and v, PKM's values) on the rows routed
+ *     to in the step only: lazy AdamW, O(rows·D) instead of O(N·D) per step; see {@link AdamW} for
+ *     exactly how it differs from the dense update. Default true; false is the dense AdamW over
+ *     every row.
  */
 public record TrainConfig(long steps, int accumSteps, double clipNorm, LrSchedule schedule, AdamWConfig adamw,
-        long seed) {
+        long seed, boolean sparseExpertUpdates) {
+
+    /** A config with sparse expert updates (the default). */
+    public TrainConfig(long steps, int accumSteps, double clipNorm, LrSchedule schedule, AdamWConfig adamw,
+            long seed) {
+        this(steps, accumSteps, clipNorm, schedule, adamw, seed, true);
+    }
 
     public TrainConfig {
         if (steps <= 0) {
@@ -33,6 +43,11 @@ public record TrainConfig(long steps, int accumSteps, double clipNorm, LrSchedul
     public TrainConfig withSteps(long steps) {
         LrSchedule s = new LrSchedule(schedule.peakLr(), (int) Math.min(schedule.warmupSteps(), steps), steps,
                 schedule.minLrRatio());
-        return new TrainConfig(steps, accumSteps, clipNorm, s, adamw, seed);
+        return new TrainConfig(steps, accumSteps, clipNorm, s, adamw, seed, sparseExpertUpdates);
+    }
+
+    /** Same settings with sparse (lazy, touched rows only) or dense expert-table updates. */
+    public TrainConfig withSparseExpertUpdates(boolean sparse) {
+        return new TrainConfig(steps, accumSteps, clipNorm, schedule, adamw, seed, sparse);
     }
 }

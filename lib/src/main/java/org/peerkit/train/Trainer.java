@@ -15,6 +15,10 @@ import org.peerkit.nn.Rng;
  * with loss scale 1/accumSteps), a finiteness check, global-norm clipping, the scheduled learning
  * rate and an AdamW update, then the listeners.
  *
+ * <p>Expert tables (PEER's u and v, PKM's values) have row-sparse gradients: zeroing them costs the
+ * rows the previous step touched, not N·D, and with {@link TrainConfig#sparseExpertUpdates()} (the
+ * default) clipping and AdamW read and update those rows only (lazy AdamW, see {@link AdamW}).
+ *
  * <p>Determinism: the model is seeded, the data source is random-access and micro-batch i of the
  * run is always {@code data.batch(i)}, and the trainer's RNG state is checkpointed, so a resumed run
  * retraces the uninterrupted one bit for bit (same machine and thread count).
@@ -47,7 +51,7 @@ public final class Trainer {
         this.model = model;
         this.data = data;
         this.cfg = cfg;
-        this.opt = new AdamW(model.params(), cfg.adamw());
+        this.opt = new AdamW(model.params(), cfg.adamw(), cfg.sparseExpertUpdates());
         this.rng = new Rng(cfg.seed());
         this.flops = FlopCount.of(model, data.seqLen());
         this.window = new int[data.batchSize() * (data.seqLen() + 1)];
@@ -83,7 +87,7 @@ public final class Trainer {
         if (!Double.isFinite(loss)) {
             throw diverged("loss is " + loss, step + 1);
         }
-        double norm = GradClip.clip(params, cfg.clipNorm());
+        double norm = GradClip.clip(params, cfg.clipNorm(), cfg.sparseExpertUpdates());
         if (!Double.isFinite(norm)) {
             throw diverged("gradient norm is " + norm, step + 1);
         }
