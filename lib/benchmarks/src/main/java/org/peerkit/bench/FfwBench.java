@@ -52,7 +52,7 @@ import org.peerkit.nn.Rng;
 @OperationsPerInvocation(FfwBench.TOKENS)
 @Warmup(time = 2)
 @Measurement(time = 2)
-@Fork(jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=8G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G"})
+@Fork(jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxbytes=8G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G"})
 public class FfwBench {
 
     static final int TOKENS = 4096;
