@@ -106,13 +106,23 @@ public final class Trainer {
                 + ckpt + " (lower the learning rate or tighten clipping before resuming)", badStep);
     }
 
-    /** Mean loss (no gradients) over batches [first, first+count) of {@code source}. */
+    /**
+     * Mean loss (no gradients) over batches [first, first+count) of {@code source}, with the model in
+     * evaluation mode ({@link DecoderLm#eval()}: query BatchNorm on its running statistics, which this
+     * leaves untouched) and then back in the mode it was in.
+     */
     public double evaluate(BatchSource source, long first, int count) {
         int[] w = new int[source.batchSize() * (source.seqLen() + 1)];
         double sum = 0;
-        for (int i = 0; i < count; i++) {
-            source.batch(first + i, w);
-            sum += model.forwardLoss(w, source.batchSize());
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try {
+            for (int i = 0; i < count; i++) {
+                source.batch(first + i, w);
+                sum += model.forwardLoss(w, source.batchSize());
+            }
+        } finally {
+            model.setTraining(wasTraining);
         }
         return sum / count;
     }

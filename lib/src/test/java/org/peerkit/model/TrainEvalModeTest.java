@@ -77,6 +77,20 @@ class TrainEvalModeTest {
     }
 
     @Test
+    void trainerEvaluateUsesEvalModeAndLeavesRunningStatisticsAlone() {
+        DecoderLm lm = lm();
+        Trainer t = new Trainer(lm, new SyntheticBatches(2, 8, 32, 1), TrainConfig.defaults().withSteps(2));
+        t.run();
+        double[] mean = norms(lm).get(0).runningMean().clone();
+        double[] var = norms(lm).get(1).runningVar().clone();
+        double loss = t.evaluate(new SyntheticBatches(2, 8, 32, 9), 0, 2);
+        assertTrue(Double.isFinite(loss));
+        assertTrue(lm.isTraining());
+        assertArrayEquals(mean, norms(lm).get(0).runningMean(), 0.0);
+        assertArrayEquals(var, norms(lm).get(1).runningVar(), 0.0);
+    }
+
+    @Test
     void evaluationRunsInEvalModeAndRestoresTheModeItFound() {
         DecoderLm lm = lm();
         EvalSet set = new EvalSet() {
