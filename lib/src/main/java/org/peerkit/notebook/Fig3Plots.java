@@ -47,7 +47,7 @@ public final class Fig3Plots {
         }
         XYChart c = new XYChartBuilder().width(Plots.WIDTH).height(Plots.HEIGHT).title(title)
                 .xAxisTitle("number of experts N (log)").yAxisTitle(pplColumn).build();
-        c.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE);
         c.addSeries("PEER", xs, ys).setMarker(SeriesMarkers.CIRCLE);
         if (dense != null) {
             double lo = xs.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
