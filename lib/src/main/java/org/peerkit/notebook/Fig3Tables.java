@@ -14,6 +14,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * The tables of the paper's granularity ablations (§3.3, Fig. 3): ours from finished runs and the
@@ -52,7 +53,7 @@ public final class Fig3Tables {
             appendRouting(t, r.summary());
             t.doubleColumn("train s").append(r.summary().trainSeconds());
         }
-        return t;
+        return readable(t);
     }
 
     /** Fig. 3b, ours: columns heads, topK, h·k, ppl, PEER FLOPs/token (forward), train FLOPs/token (whole model), train s, usage %, unevenness. */
@@ -83,7 +84,7 @@ public final class Fig3Tables {
             t.doubleColumn("train s").append(r.summary().trainSeconds());
             appendRouting(t, r.summary());
         }
-        return t;
+        return readable(t);
     }
 
     /** Fig. 3a, the paper's: columns N (0 = dense), N label, total params, C4 ppl. */
@@ -108,6 +109,20 @@ public final class Fig3Tables {
             t.intColumn("topK").append(c.topK());
             t.intColumn("h·k").append(c.active());
             t.doubleColumn("C4 ppl").append(c.c4Perplexity());
+        }
+        return t;
+    }
+
+    /** Prints measured numbers to the digits that mean something (the values keep full precision). */
+    private static Table readable(Table t) {
+        for (String c : List.of("ppl", "unevenness")) {
+            t.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
+        }
+        for (String c : List.of("usage %", "train s")) {
+            t.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
+        }
+        if (t.containsColumn("train FLOPs/token")) {
+            t.doubleColumn("train FLOPs/token").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
         }
         return t;
     }

@@ -37,6 +37,7 @@ class Fig3TablesTest {
         assertEquals(RunSpec.defaults().model().dFf(), t.intColumn("active").get(0));
         assertEquals(8, t.intColumn("active").get(1));
         assertEquals(Math.exp(2.5), t.doubleColumn("ppl").get(0), 1e-12);
+        assertEquals("12.18", t.getString(0, "ppl"));   // printed to two decimals, stored in full
         assertTrue(t.doubleColumn("usage %").isMissing(0));
         assertEquals(90.0, t.doubleColumn("usage %").get(1));
         assertEquals(0.5, t.doubleColumn("unevenness").get(2));
