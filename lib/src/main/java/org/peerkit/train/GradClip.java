@@ -1,7 +1,10 @@
 package org.peerkit.train;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.peerkit.nn.Param;
+import org.peerkit.nn.Vec;
 
 /** Global-norm gradient clipping (Pascanu et al. 2013), as {@code clip_grad_norm_}. */
 public final class GradClip {
@@ -9,12 +12,38 @@ public final class GradClip {
     private GradClip() {
     }
 
-    /** √(Σ‖g‖²) over all parameters, accumulated in double. */
+    /** Elements per partial sum: fixed, so the summation order (and the norm's bits) never varies. */
+    private static final int CHUNK = 1 << 16;
+
+    /**
+     * √(Σ‖g‖²) over all parameters, accumulated in double: one parallel Java pass over fixed chunks
+     * whose partial sums are added in order (deterministic), instead of one ND4J reduction per
+     * parameter (each a dispatch plus an OpenMP loop that stalls when the cores are shared).
+     */
     public static double globalNorm(List<Param> params) {
-        double sq = 0;
+        List<Vec> grads = new ArrayList<>();
+        List<int[]> chunks = new ArrayList<>();  // {param index, from, to}
         for (Param p : params) {
-            double n = p.grad().norm2Number().doubleValue();
-            sq += n * n;
+            int n = (int) p.grad().length();
+            for (int from = 0; from < n; from += CHUNK) {
+                chunks.add(new int[] {grads.size(), from, Math.min(n, from + CHUNK)});
+            }
+            grads.add(Vec.read(p.grad()));
+        }
+        double[] partial = new double[chunks.size()];
+        IntStream.range(0, chunks.size()).parallel().forEach(c -> {
+            int[] ch = chunks.get(c);
+            Vec g = grads.get(ch[0]);
+            double sq = 0;
+            for (int i = ch[1]; i < ch[2]; i++) {
+                double v = g.get(i);
+                sq += v * v;
+            }
+            partial[c] = sq;
+        });
+        double sq = 0;
+        for (double v : partial) {
+            sq += v;
         }
         return Math.sqrt(sq);
     }
