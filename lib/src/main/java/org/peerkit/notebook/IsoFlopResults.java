@@ -69,7 +69,14 @@ public final class IsoFlopResults {
         Map<String, double[][]> curves = new LinkedHashMap<>();
         by.forEach((k, v) -> curves.put(k, v.toArray(new double[0][])));
         String split = at.get(0).spec().data().evalSplits().get(0).id();
-        return Plots.isoFlop("ours, " + IsoFlopPlanner.sci(budget) + " FLOPs", split + " perplexity", curves);
+        XYChart c = Plots.isoFlop("ours, " + IsoFlopPlanner.sci(budget) + " FLOPs", split + " perplexity", curves);
+        // XChart labels a log axis at powers of ten only: a ladder inside one decade would show no labels
+        double lo = at.stream().mapToDouble(r -> r.summary().totalParams()).min().getAsDouble();
+        double hi = at.stream().mapToDouble(r -> r.summary().totalParams()).max().getAsDouble();
+        if (hi < 10 * lo) {
+            c.getStyler().setXAxisLogarithmic(false);
+        }
+        return c;
     }
 
     /** The compute-optimal run of each kind at each budget: budget ascending, kinds in {@link FfwKind} order. */
