@@ -75,8 +75,11 @@ public final class Sweep {
         List<RunSpec> specs = new ArrayList<>();
         for (FfwKind k : kinds) {
             for (ModelPlan p : IsoFlopPlanner.ladder(budget, k, ladder)) {
-                specs.add(base.withModel(p.backbone().withPrecision(base.model().precision())).withFfw(p.ffw())
-                        .withBudget(Budget.flops(budget)).withBatch(ladder.batchSize(), ladder.seqLen()));
+                // one constructor call, not withModel(..).withBatch(..): the ladder's context may be
+                // shorter than the base's sequence length, which a half-changed spec would reject
+                specs.add(new RunSpec(p.backbone().withPrecision(base.model().precision()), p.ffw(), base.placement(),
+                        Budget.flops(budget), base.schedule(), base.optimizer(), base.clipNorm(), ladder.batchSize(),
+                        ladder.seqLen(), base.accumSteps(), base.data(), base.seed()));
             }
         }
         return new Sweep(name, specs);
@@ -84,7 +87,9 @@ public final class Sweep {
 
     /**
      * Reads a grid file: {@code {"name": "smoke", "base": {full spec, optional: RunSpec.defaults()},
-     * "grid": {"model.dModel": [32, 64], "seed": [1, 2]}}}.
+     * "grid": {"model.dModel": [32, 64], "seed": [1, 2]}}}, or, instead of {@code "grid"}, isoFLOP
+     * ladders at several budgets: {@code "isoflop": {"budgets": [2e12, 6e12], "kinds": ["dense",
+     * "peer"], "ladder": {LadderConfig fields}}} (see {@link IsoFlopGrid}).
      */
     public static Sweep fromFile(Path file) {
         JsonNode root;
@@ -98,19 +103,26 @@ public final class Sweep {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String f = it.next();
-            if (!List.of("name", "base", "grid").contains(f)) {
+            if (!List.of("name", "base", "grid", "isoflop").contains(f)) {
                 throw new IllegalArgumentException("grid file " + file + ": unknown field '" + f
-                        + "'; known fields: name, base, grid");
+                        + "'; known fields: name, base, grid, isoflop");
             }
         }
         String name = root.has("name") ? root.get("name").asText()
                 : file.getFileName().toString().replaceFirst("\\.json$", "");
         ObjectNode base = root.has("base") ? (ObjectNode) readTree(SpecJson.read(root.get("base").toString(),
                 file + " base").toJson()) : (ObjectNode) readTree(RunSpec.defaults().toJson());
+        if (root.has("isoflop")) {
+            if (root.has("grid")) {
+                throw new IllegalArgumentException("grid file " + file + " has both 'grid' and 'isoflop': give one");
+            }
+            return new Sweep(name, IsoFlopGrid.specs(name, root.get("isoflop"), SpecJson.read(base.toString(),
+                    file + " base"), file.toString()));
+        }
         JsonNode grid = root.get("grid");
         if (grid == null || !grid.isObject() || grid.size() == 0) {
             throw new IllegalArgumentException("grid file " + file + ": 'grid' must map spec paths to lists of values,"
-                    + " e.g. {\"model.dModel\": [32, 64]}");
+                    + " e.g. {\"model.dModel\": [32, 64]} (or give 'isoflop' ladders instead)");
         }
         Map<String, List<JsonNode>> axes = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : grid.properties()) {

@@ -5,14 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Causal multi-head self-attention (Vaswani et al. 2017) with one fused QKV projection.
  *
  * <p>Shapes: B batch, T positions, D model width, H heads, E = D/H head width, N = B·T tokens,
- * G = B·H (batched heads). Input and output are [B,T,D]; q, k, v are [B,H,T,E] and viewed as
- * [G,T,E] for the batched GEMMs; scores and probabilities are [G,T,T].
+ * G = B·H (batched heads). Input and output are [B,T,D]; q, k, v stay in the fused projection's
+ * token-major output [N,3D] = [B,T,3,H,E], and each head's products read and write their [T,E]
+ * blocks there in place ({@link GroupedGemm}, one BLAS call per head, no head-major copies); scores
+ * and probabilities are [G,T,T].
  *
  * <p>The score GEMMs compute the full T×T products (the usual FLOP convention, see
  * {@code org.peerkit.flops}); the causal mask is applied inside the fused softmax, which never reads
@@ -28,17 +31,10 @@ public final class CausalSelfAttention implements Module {
     private final PassGuard guard;
     private int batch;
     private int seq;
-    private INDArray qBHTE;
-    private INDArray kBHTE;
-    private INDArray vBHTE;
+    private INDArray qkvN3D;
     private INDArray probsGTT;
-    private INDArray yBHTE;
     private INDArray yND;
     private INDArray dProbsGTT;
-    private INDArray dqBHTE;
-    private INDArray dkBHTE;
-    private INDArray dvBHTE;
-    private INDArray dyBHTE;
     private INDArray dqkvN3D;
     private INDArray outBTD;
     private INDArray dxBTD;
@@ -76,16 +72,19 @@ public final class CausalSelfAttention implements Module {
         }
         allocate((int) xBTD.size(0), (int) xBTD.size(1), xBTD.dataType());
         int d = qkv.in();
-        INDArray qkvN3D = qkv.forward(xBTD.reshape(batch * (long) seq, d));
-        splitHeads(qkvN3D);
+        qkvN3D = qkv.forward(xBTD.reshape(batch * (long) seq, d));
         if (rotary != null) {
-            rotary.rotate(qBHTE);
-            rotary.rotate(kBHTE);
+            // in place in the projection's output (Linear's backward needs its input, not its output)
+            rotary.rotate(headsView(qkvN3D, 0));
+            rotary.rotate(headsView(qkvN3D, 1));
         }
-        Gemm.bmm(groups(qBHTE), groups(kBHTE), probsGTT, false, true);  // raw scores, softmaxed in place
+        // raw scores S = q·kᵀ per (batch row, head), softmaxed in place
+        GroupedGemm.mm(batch, heads, seq, seq, headDim(), part(qkvN3D, 0), false, part(qkvN3D, 1), true,
+                probs(probsGTT));
         causalSoftmax(probsGTT, 1.0 / Math.sqrt(headDim()));
-        Gemm.bmm(probsGTT, groups(vBHTE), groups(yBHTE), false, false);
-        copyHeads(yND, d, 0, yBHTE, false);
+        // y = P·v, written token-major [N, D] for the output projection
+        GroupedGemm.mm(batch, heads, seq, headDim(), seq, probs(probsGTT), false, part(qkvN3D, 2), false,
+                tokens(yND, d, 0));
         INDArray out = proj.forward(yND);
         guard.forwardDone();
         outBTD = out.reshape(batch, seq, d);
@@ -96,23 +95,23 @@ public final class CausalSelfAttention implements Module {
     public INDArray backward(INDArray dyBTD) {
         guard.beginBackward();
         int d = qkv.in();
+        int e = headDim();
         INDArray dyND = proj.backward(dyBTD.reshape(batch * (long) seq, d));
-        copyHeads(dyND, d, 0, dyBHTE, true);
+        GroupedGemm.Blocks dY = tokens(dyND, d, 0);
         // dP = dY·vᵀ ; dv = Pᵀ·dY
-        Gemm.bmm(groups(dyBHTE), groups(vBHTE), dProbsGTT, false, true);
-        Gemm.bmm(probsGTT, groups(dyBHTE), groups(dvBHTE), true, false);
+        GroupedGemm.mm(batch, heads, seq, seq, e, dY, false, part(qkvN3D, 2), true, probs(dProbsGTT));
+        GroupedGemm.mm(batch, heads, seq, e, seq, probs(probsGTT), true, dY, false, part(dqkvN3D, 2));
         INDArray dScoresGTT = dProbsGTT;
         causalSoftmaxBackward(probsGTT, dScoresGTT, 1.0 / Math.sqrt(headDim()));
         // dq = dS·k ; dk = dSᵀ·q  (q, k as rotated in the forward)
-        Gemm.bmm(dScoresGTT, groups(kBHTE), groups(dqBHTE), false, false);
-        Gemm.bmm(dScoresGTT, groups(qBHTE), groups(dkBHTE), true, false);
+        GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGTT), false, part(qkvN3D, 1), false,
+                part(dqkvN3D, 0));
+        GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGTT), true, part(qkvN3D, 0), false,
+                part(dqkvN3D, 1));
         if (rotary != null) {
-            rotary.unrotate(dqBHTE);
-            rotary.unrotate(dkBHTE);
+            rotary.unrotate(headsView(dqkvN3D, 0));
+            rotary.unrotate(headsView(dqkvN3D, 1));
         }
-        copyHeads(dqkvN3D, 3 * d, 0, dqBHTE, false);
-        copyHeads(dqkvN3D, 3 * d, d, dkBHTE, false);
-        copyHeads(dqkvN3D, 3 * d, 2 * d, dvBHTE, false);
         INDArray dxND = qkv.backward(dqkvN3D);
         dxBTD = dxND.reshape(batch, seq, d);
         return dxBTD;
@@ -122,62 +121,34 @@ public final class CausalSelfAttention implements Module {
         return qkv.in() / heads;
     }
 
-    /** Copies the fused projection [N,3D] = [B,T,3,H,E] out into q, k, v [B,H,T,E]. */
-    private void splitHeads(INDArray qkvN3D) {
-        int d = qkv.in();
-        copyHeads(qkvN3D, 3 * d, 0, qBHTE, true);
-        copyHeads(qkvN3D, 3 * d, d, kBHTE, true);
-        copyHeads(qkvN3D, 3 * d, 2 * d, vBHTE, true);
+    /** Part {@code which} (0 q, 1 k, 2 v) of the fused [N,3D] = [B,T,3,H,E] layout, per (b, h) a [T,E] block. */
+    private GroupedGemm.Blocks part(INDArray n3d, int which) {
+        return tokens(n3d, 3 * qkv.in(), which * qkv.in());
     }
 
-    /**
-     * Copies between a token-major matrix (row t of width {@code rowWidth}, this part's D columns
-     * starting at {@code colOffset}, laid out [H,E]) and a head-major array [B,H,T,E]; a Java loop of
-     * E-long runs, faster here than ND4J's strided assign of a permuted view.
-     */
-    private void copyHeads(INDArray tokens, int rowWidth, int colOffset, INDArray headsBHTE, boolean toHeads) {
-        int e = headDim();
-        int t = seq;
-        int h = heads;
-        Vec tok = Vec.of(tokens);
-        Vec hd = Vec.of(headsBHTE);
-        Parallel.rows(batch * h * t, e, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int pos = r % t;
-                int head = (r / t) % h;
-                int b = r / (t * h);
-                int src = (b * t + pos) * rowWidth + colOffset + head * e;
-                int dst = r * e;
-                if (toHeads) {
-                    for (int j = 0; j < e; j++) {
-                        hd.set(dst + j, tok.get(src + j));
-                    }
-                } else {
-                    for (int j = 0; j < e; j++) {
-                        tok.set(src + j, hd.get(dst + j));
-                    }
-                }
-            }
-        });
+    /** Per (b, h) the [T,E] block of a token-major [N, rowWidth] array, this part's columns at colOffset. */
+    private GroupedGemm.Blocks tokens(INDArray tokens, int rowWidth, int colOffset) {
+        return new GroupedGemm.Blocks(tokens, colOffset, rowWidth, (long) seq * rowWidth, headDim());
     }
 
-    private INDArray groups(INDArray bhte) {
-        return bhte.reshape((long) batch * heads, seq, headDim());
+    /** Per (b, h) the [T,T] block of [B·H,T,T]. */
+    private GroupedGemm.Blocks probs(INDArray gtt) {
+        long tt = (long) seq * seq;
+        return new GroupedGemm.Blocks(gtt, 0, seq, heads * tt, tt);
+    }
+
+    /** Part {@code which} of the fused [N,3D] array as a strided [B,H,T,E] view (for the rotary). */
+    private INDArray headsView(INDArray n3d, int which) {
+        return n3d.reshape(batch, seq, 3, heads, headDim())
+                .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which), NDArrayIndex.all(),
+                        NDArrayIndex.all())
+                .permute(0, 2, 1, 3);
     }
 
     private void allocate(int b, int t, DataType dt) {
         batch = b;
         seq = t;
-        int e = headDim();
         long g = (long) b * heads;
-        qBHTE = Buffers.ensure(qBHTE, dt, b, heads, t, e);
-        kBHTE = Buffers.ensure(kBHTE, dt, b, heads, t, e);
-        vBHTE = Buffers.ensure(vBHTE, dt, b, heads, t, e);
-        yBHTE = Buffers.ensure(yBHTE, dt, b, heads, t, e);
-        dqBHTE = Buffers.ensure(dqBHTE, dt, b, heads, t, e);
-        dkBHTE = Buffers.ensure(dkBHTE, dt, b, heads, t, e);
-        dvBHTE = Buffers.ensure(dvBHTE, dt, b, heads, t, e);
-        dyBHTE = Buffers.ensure(dyBHTE, dt, b, heads, t, e);
         probsGTT = Buffers.ensure(probsGTT, dt, g, t, t);
         dProbsGTT = Buffers.ensure(dProbsGTT, dt, g, t, t);
         yND = Buffers.ensure(yND, dt, (long) b * t, qkv.in());

@@ -50,6 +50,11 @@ public final class Gemm {
         Nd4j.gemm(onesR.reshape(1, x.size(0)), x, out1C, false, false, 1.0, 1.0);
     }
 
+    /** Adds FLOPs of products run outside this class ({@link GroupedGemm}). */
+    static void addFlops(long flops) {
+        FLOPS.add(flops);
+    }
+
     /** Multiply-add FLOPs counted since the last {@link #resetCount()} (all threads). */
     public static long count() {
         return FLOPS.sum();

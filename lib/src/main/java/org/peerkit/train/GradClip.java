@@ -1,6 +1,8 @@
 package org.peerkit.train;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Vec;
 
@@ -10,27 +12,37 @@ public final class GradClip {
     private GradClip() {
     }
 
-    /** √(Σ‖g‖²) over all parameters, accumulated in double. */
+    /** Elements per partial sum: fixed, so the summation order (and the norm's bits) never varies. */
+    private static final int CHUNK = 1 << 16;
+
+    /**
+     * √(Σ‖g‖²) over all parameters, accumulated in double: one parallel Java pass over fixed chunks
+     * whose partial sums are added in order (deterministic), instead of one ND4J reduction per
+     * parameter (each a dispatch plus an OpenMP loop that stalls when the cores are shared).
+     */
     public static double globalNorm(List<Param> params) {
-        return globalNorm(params, false);
+        return Math.sqrt(sumOfSquares(params));
     }
 
     /**
      * As {@link #globalNorm(List)}; with {@code sparseRows}, a {@linkplain Param#rowTracked()
-     * row-tracked} gradient is read on its touched rows only (the others are zero), in a Java loop
-     * rather than ND4J's reduction, so the norm can differ from the dense one in the last bits.
+     * row-tracked} gradient (expert tables) is read on its touched rows only (the others are zero),
+     * so the sum runs in another order and the norm can differ from the dense one in the last bits.
      */
     public static double globalNorm(List<Param> params, boolean sparseRows) {
+        if (!sparseRows) {
+            return globalNorm(params);
+        }
+        List<Param> dense = new ArrayList<>();
         double sq = 0;
         for (Param p : params) {
-            if (sparseRows && p.rowTracked()) {
+            if (p.rowTracked()) {
                 sq += rowSquares(p);
             } else {
-                double n = p.grad().norm2Number().doubleValue();
-                sq += n * n;
+                dense.add(p);
             }
         }
-        return Math.sqrt(sq);
+        return Math.sqrt(sumOfSquares(dense) + sq);
     }
 
     private static double rowSquares(Param p) {
@@ -42,6 +54,34 @@ public final class GradClip {
                 double x = g.get(i);
                 sq += x * x;
             }
+        }
+        return sq;
+    }
+
+    private static double sumOfSquares(List<Param> params) {
+        List<Vec> grads = new ArrayList<>();
+        List<int[]> chunks = new ArrayList<>();  // {param index, from, to}
+        for (Param p : params) {
+            int n = (int) p.grad().length();
+            for (int from = 0; from < n; from += CHUNK) {
+                chunks.add(new int[] {grads.size(), from, Math.min(n, from + CHUNK)});
+            }
+            grads.add(Vec.read(p.grad()));
+        }
+        double[] partial = new double[chunks.size()];
+        IntStream.range(0, chunks.size()).parallel().forEach(c -> {
+            int[] ch = chunks.get(c);
+            Vec g = grads.get(ch[0]);
+            double sq = 0;
+            for (int i = ch[1]; i < ch[2]; i++) {
+                double v = g.get(i);
+                sq += v * v;
+            }
+            partial[c] = sq;
+        });
+        double sq = 0;
+        for (double v : partial) {
+            sq += v;
         }
         return sq;
     }

@@ -1,0 +1,116 @@
+package org.peerkit.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.FfwSpec;
+import org.peerkit.flops.LadderConfig;
+
+class IsoFlopGridTest {
+
+    private static final String LADDER = "\"ladder\": {\"vocabSize\": 4096, \"seqLen\": 16, \"batchSize\": 4,"
+            + " \"dModels\": [32, 64], \"headDim\": 16,"
+            + " \"ffw\": {\"peer\": {\"experts\": 256, \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}";
+
+    private static Sweep read(Path dir, String json) throws Exception {
+        Path f = dir.resolve("iso.json");
+        Files.writeString(f, json);
+        return Sweep.fromFile(f);
+    }
+
+    private static String messageOf(Path dir, String json) {
+        return assertThrows(IllegalArgumentException.class, () -> read(dir, json)).getMessage();
+    }
+
+    @Test
+    void anIsoflopBlockIsTheSameSpecsAsSweepIsoFlopPerBudget(@TempDir Path dir) throws Exception {
+        Sweep s = read(dir, "{\"isoflop\": {\"budgets\": [1e10, 3e10], \"kinds\": [\"dense\", \"PEER\"], " + LADDER + "}}");
+        assertEquals("iso", s.name());
+        LadderConfig ladder = new LadderConfig(4096, 16, 4, List.of(32, 64), 32, 16, 4,
+                LadderConfig.kit().with(new FfwSpec.Peer(256, 2, 4, 16, true)).ffw());
+        List<RunSpec> expected = new java.util.ArrayList<>();
+        for (double b : new double[] {1e10, 3e10}) {
+            expected.addAll(Sweep.isoFlop("x", RunSpec.defaults(), b, ladder, FfwKind.DENSE, FfwKind.PEER).specs());
+        }
+        assertEquals(expected.stream().map(RunSpec::id).toList(), s.specs().stream().map(RunSpec::id).toList());
+        assertEquals(8, s.specs().size());
+        RunSpec first = s.specs().get(0);
+        assertEquals(Budget.flops(1e10), first.budget());
+        assertEquals(16, first.seqLen());
+        assertEquals(16, first.model().contextLength());   // the ladder's T, shorter than the base's
+        assertEquals(4, first.batchSize());
+        assertEquals(List.of(32, 64, 32, 64, 32, 64, 32, 64), s.specs().stream().map(x -> x.model().dModel()).toList());
+        assertEquals(new FfwSpec.Peer(256, 2, 4, 16, true), s.specs().get(2).ffw());
+        assertEquals(Budget.flops(3e10), s.specs().get(7).budget());
+    }
+
+    @Test
+    void leftOutFieldsAreTheKitLadderAndAllFourKinds(@TempDir Path dir) throws Exception {
+        Sweep s = read(dir, "{\"base\": " + RunSpec.defaults().toJson() + ", \"isoflop\": {\"budgets\": [3e12],"
+                + " \"ladder\": {\"dModels\": [32, 64]}}}");
+        assertEquals(List.of("dense", "dense", "moe", "moe", "pkm", "pkm", "peer", "peer"),
+                s.specs().stream().map(x -> x.ffw().kind().id()).toList());
+        LadderConfig kit = LadderConfig.kit();
+        assertEquals(kit.ffw().get(FfwKind.PEER), s.specs().get(6).ffw());
+        assertEquals(kit.seqLen(), s.specs().get(0).seqLen());
+        assertEquals(kit.batchSize(), s.specs().get(0).batchSize());
+    }
+
+    @Test
+    void badInputIsNamedBeforeAnythingTrains(@TempDir Path dir) {
+        String m = messageOf(dir, "{\"isoflop\": {\"budget\": [1e10]}}");
+        assertTrue(m.contains("isoflop: unknown field 'budget'; known fields: budgets, kinds, ladder"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"kinds\": [\"dense\"]}}");
+        assertTrue(m.contains("isoflop.budgets must be a non-empty list"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10, -2]}}");
+        assertTrue(m.contains("isoflop.budgets[1]=-2 is not a positive number"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [\"1e10\"]}}");
+        assertTrue(m.contains("isoflop.budgets[0]=\"1e10\" is not a positive number"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"kinds\": [\"dense\", \"mlp\"], " + LADDER + "}}");
+        assertTrue(m.contains("isoflop.kinds[1]: unknown FFW kind 'mlp': use one of dense, moe, pkm, peer"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"kinds\": [\"peer\", \"peer\"], " + LADDER + "}}");
+        assertTrue(m.contains("isoflop.kinds lists 'peer' twice"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModel\": [32]}}}");
+        assertTrue(m.contains("isoflop.ladder: unknown field 'dModel'; known fields: vocabSize, seqLen, batchSize,"
+                + " dModels"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [64, 32]}}}");
+        assertTrue(m.contains("isoflop.ladder.dModels=[64, 32] must be strictly increasing"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"seqLen\": 1.5}}}");
+        assertTrue(m.contains("isoflop.ladder.seqLen=1.5 must be a positive whole number"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [40]}}}");
+        assertTrue(m.contains("isoflop.ladder: dModels contains 40: each width must be ≥ dModelPerLayer=32 and a"
+                + " multiple of headDim=16"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"expert\": 256,"
+                + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}");
+        // a misspelt field leaves the real one missing: the reader names the one to write
+        assertTrue(m.contains("isoflop.ladder.ffw.peer: missing field 'ffw.experts'"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"experts\": 4,"
+                + " \"capacityFactor\": 1, \"topK\": 2}}}}}");
+        assertTrue(m.contains("isoflop.ladder.ffw.moe: unknown field 'ffw.topK'"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"pkm\": {\"heads\": 2}}}}}");
+        assertTrue(m.contains("isoflop.ladder.ffw.pkm: missing field 'ffw."), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"experts\": 200,"
+                + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}");
+        assertTrue(m.contains("ffw.experts=200 is not a perfect square"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"kind\": \"pkm\"}}}}}");
+        assertTrue(m.contains("isoflop.ladder.ffw.moe says kind 'pkm'"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"mlp\": {}}}}}");
+        assertTrue(m.contains("isoflop.ladder.ffw: unknown FFW kind 'mlp'"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e3], " + LADDER + "}}");
+        assertTrue(m.contains("isoflop, budget 1000, kind dense: budget=1000 FLOPs is too small for the smallest dense"
+                + " model"), m);
+        m = messageOf(dir, "{\"grid\": {\"seed\": [1]}, \"isoflop\": {\"budgets\": [1e10]}}");
+        assertTrue(m.contains("has both 'grid' and 'isoflop': give one"), m);
+        m = messageOf(dir, "{\"name\": \"x\"}");
+        assertTrue(m.contains("(or give 'isoflop' ladders instead)"), m);
+        m = messageOf(dir, "{\"isoflop\": [1e10]}");
+        assertTrue(m.contains("isoflop must be an object"), m);
+    }
+}
