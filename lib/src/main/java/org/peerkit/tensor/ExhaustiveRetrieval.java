@@ -95,18 +95,7 @@ public final class ExhaustiveRetrieval {
     private static int merge(Flat scores, int from, int width, int base, double[] val, int[] idx, int filled) {
         int k = val.length;
         for (int c = 0; c < width; c++) {
-            double x = scores.get(from + c);
-            if (filled == k && x <= val[k - 1]) {
-                continue;
-            }
-            int p = filled < k ? filled++ : k - 1;
-            while (p > 0 && val[p - 1] < x) {
-                val[p] = val[p - 1];
-                idx[p] = idx[p - 1];
-                p--;
-            }
-            val[p] = x;
-            idx[p] = base + c;
+            filled = TopK.offer(scores.get(from + c), base + c, k, val, idx, filled);
         }
         return filled;
     }

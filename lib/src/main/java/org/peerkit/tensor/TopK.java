@@ -18,18 +18,26 @@ final class TopK {
     static void select(double[] s, int from, int n, int k, double[] val, int[] idx) {
         int filled = 0;
         for (int i = 0; i < n; i++) {
-            double x = s[from + i];
-            if (filled == k && x <= val[k - 1]) {
-                continue;
-            }
-            int p = filled < k ? filled++ : k - 1;
-            while (p > 0 && val[p - 1] < x) {
-                val[p] = val[p - 1];
-                idx[p] = idx[p - 1];
-                p--;
-            }
-            val[p] = x;
-            idx[p] = i;
+            filled = offer(s[from + i], i, k, val, idx, filled);
         }
+    }
+
+    /**
+     * Offers one score to a running top-k held in {@code val/idx[0, filled)} (descending) and
+     * returns the new fill; scores not above the current k-th are dropped at the cost of one compare.
+     */
+    static int offer(double x, int id, int k, double[] val, int[] idx, int filled) {
+        if (filled == k && x <= val[k - 1]) {
+            return filled;
+        }
+        int p = filled < k ? filled++ : k - 1;
+        while (p > 0 && val[p - 1] < x) {
+            val[p] = val[p - 1];
+            idx[p] = idx[p - 1];
+            p--;
+        }
+        val[p] = x;
+        idx[p] = id;
+        return filled;
     }
 }
