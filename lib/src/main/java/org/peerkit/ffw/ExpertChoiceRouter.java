@@ -64,7 +64,7 @@ public final class ExpertChoiceRouter implements Router {
         for (boolean s : served) {
             unserved += s ? 0 : 1;
         }
-        last = new Dispatch(tokens, gates, unserved, t);
+        last = new Dispatch(tokens, gates, c, unserved, t);
         return last;
     }
 

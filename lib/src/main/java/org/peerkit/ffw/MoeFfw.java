@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
@@ -18,8 +17,14 @@ import org.peerkit.nn.Vec;
  * tokens get no expert (y[t] = 0 from that slot). The router's auxiliary loss is reported by
  * {@link #auxLoss()} and its gradient is added in backward.
  *
- * <p>Letters: T tokens, D width, E experts, n tokens of one expert. Gathered [n, D] inputs are
- * fresh arrays each step (their size varies with routing).
+ * <p>Letters: T tokens, D width, E experts, C an expert's capacity, n ≤ C its tokens this step.
+ * Each expert runs on a fixed [C, D] buffer: its n tokens' rows, then zero rows — the
+ * fixed-capacity dispatch of GShard and Switch. Fixed shapes let every buffer (the gathered
+ * inputs here, the experts' activations in {@link DenseFfw}) be allocated once, where a [n, D]
+ * gather that changes shape each step reallocated all of them; that, and ND4J's row-by-row
+ * {@code getRows}, made this layer some 40× slower per FLOP than a dense FFW on 2 cores (notebook
+ * 07). The price is E·C ≥ T·k expert rows, at most cf× the useful work; padding rows get a zero
+ * output gradient, so they add nothing to any gradient.
  */
 public final class MoeFfw implements FeedForward {
 
@@ -30,6 +35,8 @@ public final class MoeFfw implements FeedForward {
     private final PassGuard guard;
     private Dispatch dispatch;
     private INDArray[] expertOut;
+    private INDArray[] inCD;   // per expert: gathered input rows, zero padded to capacity
+    private INDArray[] dyCD;   // per expert: gate-weighted output gradient, zero padded
     private INDArray xTD;
     private INDArray yTD;
     private INDArray dxTD;
@@ -73,20 +80,51 @@ public final class MoeFfw implements FeedForward {
         Buffers.requireCols(name, x, cfg.dModel());
         xTD = x;
         dispatch = router.route(x);
+        int e = cfg.numExperts();
+        allocate(x.dataType(), dispatch.capacity());
         yTD = Buffers.ensure(yTD, x.dataType(), x.size(0), cfg.dModel());
         yTD.assign(0);
-        expertOut = new INDArray[cfg.numExperts()];
+        Vec xs = Vec.read(x);
         Vec y = Vec.of(yTD);
-        for (int e = 0; e < cfg.numExperts(); e++) {
-            int[] tok = dispatch.tokens()[e];
+        for (int ex = 0; ex < e; ex++) {
+            int[] tok = dispatch.tokens()[ex];
             if (tok.length == 0) {
+                expertOut[ex] = null;
                 continue;
             }
-            expertOut[e] = experts.get(e).forward(x.getRows(tok));
-            addRows(Vec.read(expertOut[e]), tok, dispatch.gates()[e], y);
+            gatherRows(xs, tok, Vec.of(inCD[ex]));
+            expertOut[ex] = experts.get(ex).forward(inCD[ex]);
+            addRows(Vec.read(expertOut[ex]), tok, dispatch.gates()[ex], y);
         }
         guard.forwardDone();
         return yTD;
+    }
+
+    /** Per-expert [C, D] buffers, reallocated only when the capacity (a function of T) changes. */
+    private void allocate(DataType dt, int capacity) {
+        int e = cfg.numExperts();
+        if (inCD == null) {
+            inCD = new INDArray[e];
+            dyCD = new INDArray[e];
+            expertOut = new INDArray[e];
+        }
+        for (int ex = 0; ex < e; ex++) {
+            inCD[ex] = Buffers.ensure(inCD[ex], dt, capacity, cfg.dModel());
+            dyCD[ex] = Buffers.ensure(dyCD[ex], dt, capacity, cfg.dModel());
+        }
+    }
+
+    /** into[i] = x[tok[i]] for i < n, zero rows after (row copies, not ND4J's per-row getRows). */
+    private void gatherRows(Vec x, int[] tok, Vec into) {
+        int d = cfg.dModel();
+        for (int i = 0; i < tok.length; i++) {
+            into.copyFrom(x, tok[i] * d, i * d, d);
+        }
+        into.zero(tok.length * d, padRows(tok.length) * d);
+    }
+
+    private int padRows(int n) {
+        return dispatch.capacity() - n;
     }
 
     @Override
@@ -105,9 +143,9 @@ public final class MoeFfw implements FeedForward {
             if (tok.length == 0) {
                 continue;
             }
+            // dL/dgate = dy[t]·MLP(x[t]); the expert sees dy[t]·gate, and zero on its padding rows
             Vec ye = Vec.read(expertOut[e]);
-            INDArray dySub = Nd4j.create(dy.dataType(), tok.length, d);
-            Vec ds = Vec.of(dySub);
+            Vec ds = Vec.of(dyCD[e]);
             for (int i = 0; i < tok.length; i++) {
                 double dot = 0;
                 for (int j = 0; j < d; j++) {
@@ -117,7 +155,8 @@ public final class MoeFfw implements FeedForward {
                 }
                 dGates[e][i] = dot;
             }
-            addRows(Vec.read(experts.get(e).backward(dySub)), tok, null, dx);
+            ds.zero(tok.length * d, padRows(tok.length) * d);
+            addRows(Vec.read(experts.get(e).backward(dyCD[e])), tok, null, dx);
         }
         dxTD.addi(router.backward(dGates));
         return dxTD;

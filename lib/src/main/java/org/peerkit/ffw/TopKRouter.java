@@ -82,7 +82,7 @@ public final class TopKRouter implements Router {
             gates[ex] = Arrays.copyOf(gates[ex], fill[ex]);
         }
         aux = auxLoss(t);
-        last = new Dispatch(tokens, gates, dropped, t * k);
+        last = new Dispatch(tokens, gates, capacity, dropped, t * k);
         return last;
     }
 

@@ -20,6 +20,26 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
     public abstract void set(int i, double v);
 
     /**
+     * Copies {@code len} elements of {@code src} from {@code srcAt} to {@code at} here: one bulk
+     * copy (a memcpy) when both have the same precision, which the per-element path cannot match
+     * for row gathers.
+     */
+    public abstract void copyFrom(Vec src, int srcAt, int at, int len);
+
+    /** Sets {@code len} elements from {@code at} to zero. */
+    public void zero(int at, int len) {
+        for (int i = at; i < at + len; i++) {
+            set(i, 0);
+        }
+    }
+
+    void copyEach(Vec src, int srcAt, int at, int len) {
+        for (int i = 0; i < len; i++) {
+            set(at + i, src.get(srcAt + i));
+        }
+    }
+
+    /**
      * The elements of {@code a} in c order, writable; {@code a} must be dense c-order from offset 0
      * (the module-owned buffers and their reshapes are).
      */
@@ -81,6 +101,15 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
         public void set(int i, double v) {
             b.put(i, (float) v);
         }
+
+        @Override
+        public void copyFrom(Vec src, int srcAt, int at, int len) {
+            if (src instanceof F32 f) {
+                b.put(at, f.b, srcAt, len);
+            } else {
+                copyEach(src, srcAt, at, len);
+            }
+        }
     }
 
     static final class F64 extends Vec {
@@ -98,6 +127,15 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
         @Override
         public void set(int i, double v) {
             b.put(i, v);
+        }
+
+        @Override
+        public void copyFrom(Vec src, int srcAt, int at, int len) {
+            if (src instanceof F64 f) {
+                b.put(at, f.b, srcAt, len);
+            } else {
+                copyEach(src, srcAt, at, len);
+            }
         }
     }
 }

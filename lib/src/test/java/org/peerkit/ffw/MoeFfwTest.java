@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.Activation;
+import org.peerkit.nn.Buffers;
 import org.peerkit.nn.GradCheck;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
@@ -53,6 +54,32 @@ class MoeFfwTest {
         for (Param p : moe.params()) {
             check(p.name(), p.grad().dup(), GradCheck.numeric(p.value(), loss));
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"TOKEN_CHOICE,2,1.25", "EXPERT_CHOICE,1,1.0"})
+    void steadyStepsAllocateNoNewBuffers(MoeConfig.RouterKind kind, int topK, double cf) {
+        // fixed-capacity dispatch: routing changes every step, the buffers' shapes must not
+        MoeConfig cfg = new MoeConfig(8, 4, 6, kind, topK, cf, 0.01, 0.001, Activation.GELU);
+        MoeFfw moe = new MoeFfw("moe", cfg, DataType.FLOAT, new Rng(21));
+        Rng rng = new Rng(22);
+        INDArray dy = rng.normal(DataType.FLOAT, 1, 32, 8);
+        moe.forward(rng.normal(DataType.FLOAT, 1, 32, 8));
+        moe.backward(dy);
+        long before = Buffers.allocations();
+        for (int step = 0; step < 3; step++) {
+            moe.forward(rng.normal(DataType.FLOAT, 1, 32, 8));  // new inputs: new routing each step
+            moe.backward(dy);
+        }
+        assertEquals(before, Buffers.allocations());
+    }
+
+    @Test
+    void dispatchOverCapacityIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Dispatch(new int[][] {{0, 1, 2}}, new double[][] {{1, 1, 1}}, 2, 0, 3));
+        assertTrue(e.getMessage().contains("expert 0 got 3 tokens") && e.getMessage().contains("capacity is 2"),
+                e.getMessage());
     }
 
     @Test
