@@ -21,9 +21,9 @@ import org.peerkit.nn.Vec;
  * Each expert runs on a fixed [C, D] buffer: its n tokens' rows, then zero rows — the
  * fixed-capacity dispatch of GShard and Switch. Fixed shapes let every buffer (the gathered
  * inputs here, the experts' activations in {@link DenseFfw}) be allocated once, where a [n, D]
- * gather that changes shape each step reallocated all of them; that, and ND4J's row-by-row
- * {@code getRows}, made this layer some 40× slower per FLOP than a dense FFW on 2 cores (notebook
- * 07). The price is E·C ≥ T·k expert rows, at most cf× the useful work; padding rows get a zero
+ * gather that changes shape each step reallocated all of them (nd4j.md §5: steady steps allocate
+ * no large arrays), and rows are copied in bulk rather than by ND4J's per-row {@code getRows}.
+ * The price is E·C ≥ T·k expert rows, at most cf× the useful work; padding rows get a zero
  * output gradient, so they add nothing to any gradient.
  */
 public final class MoeFfw implements FeedForward {
