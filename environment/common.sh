@@ -9,6 +9,9 @@ KERNEL_NAME="${PEERKIT_KERNEL_NAME:-java}"   # IJava's kernel name, so notebooks
 KERNEL_JAR="$PEERKIT_ROOT/environment/kernel/target/peerkit-kernel.jar"
 # Debian's Jupyter imports debugpy, which warns about frozen modules on every command
 export PYDEVD_DISABLE_FILE_VALIDATION=1
+# ND4J's OpenMP workers sleep between ops instead of spinning: our Java kernels share the cores
+# with them, and spinning workers made small-op layers (MoE) up to 8× slower (README, benchmarks)
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

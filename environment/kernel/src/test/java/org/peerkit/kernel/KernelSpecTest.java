@@ -29,7 +29,8 @@ class KernelSpecTest {
                 "org.peerkit.kernel.KernelMain", "run", "{connection_file}"), argv);
         assertEquals("message", json.get("interrupt_mode"));
         assertEquals("java", json.get("language"));
-        assertEquals(Map.of(KernelMain.STARTUP_ENV, startup.toString()), json.get("env"));
+        assertEquals(Map.of(KernelMain.STARTUP_ENV, startup.toString(),
+                KernelSpec.OMP_WAIT_ENV, System.getenv().getOrDefault(KernelSpec.OMP_WAIT_ENV, "PASSIVE")), json.get("env"));
     }
 
     @Test
