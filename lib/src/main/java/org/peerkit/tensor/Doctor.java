@@ -42,6 +42,7 @@ public final class Doctor {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         add(lines, "blas threads", String.valueOf(env.getOrDefault("blas.threads", "?")));
         add(lines, "omp threads", String.valueOf(env.getOrDefault("omp.threads", Nd4j.getEnvironment().maxThreads())));
+        add(lines, "omp wait policy", ompWaitPolicy(System.getenv("OMP_WAIT_POLICY")));
         if (kind == BackendKind.CUDA) {
             lines.addAll(CudaInfo.lines(env));
         }
@@ -57,6 +58,18 @@ public final class Doctor {
             add(lines, "sgemm", String.format("%.0f GFLOP/s (n=%d, median of 9)", gflops, PROBE_N));
         }
         return new DoctorReport(lines);
+    }
+
+    /**
+     * PASSIVE is what the launchers set: spinning OpenMP workers hold the cores our Java kernels
+     * need between ND4J calls (README, Benchmarks). Anything else is reported with that advice.
+     */
+    static String ompWaitPolicy(String value) {
+        if ("PASSIVE".equalsIgnoreCase(value)) {
+            return "PASSIVE";
+        }
+        return (value == null ? "unset" : value) + " — export OMP_WAIT_POLICY=PASSIVE before starting the JVM"
+                + " (spinning OpenMP workers slow the Java kernels; the environment/ launchers set it)";
     }
 
     private static void add(List<Map.Entry<String, String>> lines, String name, String value) {

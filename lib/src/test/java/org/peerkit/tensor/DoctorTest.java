@@ -22,6 +22,15 @@ class DoctorTest {
     }
 
     @Test
+    void ompWaitPolicyOtherThanPassiveComesWithAdvice() {
+        assertEquals("PASSIVE", Doctor.ompWaitPolicy("passive"));
+        assertTrue(Doctor.ompWaitPolicy(null).startsWith("unset — export OMP_WAIT_POLICY=PASSIVE"), Doctor.ompWaitPolicy(null));
+        assertTrue(Doctor.ompWaitPolicy("ACTIVE").startsWith("ACTIVE — export OMP_WAIT_POLICY=PASSIVE"));
+        // Surefire runs the tests with PASSIVE, as the launchers run everything else
+        assertEquals("PASSIVE", Doctor.run(false).get("omp wait policy"));
+    }
+
+    @Test
     void withoutMeasurementThereIsNoSgemmLine() {
         assertEquals(null, Doctor.run(false).get("sgemm"));
     }
