@@ -38,85 +38,44 @@ public final class CpuKernels implements Kernels {
     @Override
     public void retrieve(INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads, int k, Retrieval out) {
         int tokens = (int) qTHQ.size(0);
-        int q = (int) qTHQ.size(1) / heads;
-        int half = q / 2;
+        int half = (int) qTHQ.size(1) / heads / 2;
         int s = (int) keys1SQ2.size(0);
-        int kh = Math.min(k, s);
         Flat qf = Flat.of(qTHQ);
         Flat scores = Flat.of(out.scoresTHK());
         for (int t0 = 0; t0 < tokens; t0 += GEMM_TOKENS) {
-            int c = Math.min(GEMM_TOKENS, tokens - t0);
-            int rows = c * heads;
+            int rows = Math.min(GEMM_TOKENS, tokens - t0) * heads;
             ensureScratch(qTHQ.dataType(), rows, half, s);
             splitHalves(qf, t0 * heads, rows, half, Flat.of(q1Scratch), Flat.of(q2Scratch));
-            INDArray s1 = s1Scratch;
-            INDArray s2 = s2Scratch;
-            Nd4j.gemm(q1Scratch, keys1SQ2, s1, false, true, 1.0, 0.0);
-            Nd4j.gemm(q2Scratch, keys2SQ2, s2, false, true, 1.0, 0.0);
-            Flat f1 = Flat.of(s1);
-            Flat f2 = Flat.of(s2);
+            Nd4j.gemm(q1Scratch, keys1SQ2, s1Scratch, false, true, 1.0, 0.0);
+            Nd4j.gemm(q2Scratch, keys2SQ2, s2Scratch, false, true, 1.0, 0.0);
+            Flat f1 = Flat.of(s1Scratch);
+            Flat f2 = Flat.of(s2Scratch);
             int base = t0 * heads;
             parallel(rows, s * 2, (from, to) -> {
-                double[] sub1 = new double[s];
-                double[] sub2 = new double[s];
-                double[] v1 = new double[kh];
-                double[] v2 = new double[kh];
-                int[] i1 = new int[kh];
-                int[] i2 = new int[kh];
-                double[] cand = new double[kh * kh];
-                int[] candAt = new int[kh * kh];
-                double[] topV = new double[k];
-                int[] topI = new int[k];
-                float[] scratch = new float[s];
+                ProductKeyRow pk = new ProductKeyRow(s, k);
                 for (int row = from; row < to; row++) {
-                    f1.row(row * s, sub1, scratch);
-                    f2.row(row * s, sub2, scratch);
-                    TopK.select(sub1, 0, s, kh, v1, i1);
-                    TopK.select(sub2, 0, s, kh, v2, i2);
-                    int nc = candidates(v1, v2, kh, k, cand, candAt);
-                    TopK.select(cand, 0, nc, k, topV, topI);
-                    int r0 = (base + row) * k;
-                    for (int slot = 0; slot < k; slot++) {
-                        int ab = candAt[topI[slot]];
-                        int rowKey = i1[ab / kh];
-                        int colKey = i2[ab % kh];
-                        scores.set(r0 + slot, topV[slot]);
-                        out.rowTHK()[r0 + slot] = rowKey;
-                        out.colTHK()[r0 + slot] = colKey;
-                        out.expertTHK()[r0 + slot] = rowKey * s + colKey;
-                    }
+                    pk.select(f1, f2, row, out, scores, (base + row) * k);
                 }
             });
         }
     }
 
-    /**
-     * The k'² candidate sums v1[a] + v2[b], pruned exactly: with both halves sorted, (a, b) is
-     * beaten by every (a′ ≤ a, b′ ≤ b), so it can only be in the top k when (a+1)(b+1) ≤ k. Falls
-     * back to all pairs if pruning left fewer than k. Candidate ids are a·k′ + b, as in the paper.
-     */
-    private static int candidates(double[] v1, double[] v2, int kh, int k, double[] cand, int[] candAt) {
-        int n = 0;
-        for (int a = 0; a < kh; a++) {
-            for (int b = 0; b < kh && (a + 1) * (b + 1) <= k; b++) {
-                cand[n] = v1[a] + v2[b];
-                candAt[n++] = a * kh + b;
-            }
-        }
-        if (n >= k) {
-            return n;
-        }
-        n = 0;
-        for (int a = 0; a < kh; a++) {
-            for (int b = 0; b < kh; b++) {
-                cand[n] = v1[a] + v2[b];
-                candAt[n++] = a * kh + b;
-            }
-        }
-        return n;
-    }
-
+    /** Copies rows of q = [q1 | q2] into the two half matrices the sub-score GEMMs read. */
     private static void splitHalves(Flat q, int firstRow, int rows, int half, Flat q1, Flat q2) {
+        if (q instanceof Flat.F32 qf && q1 instanceof Flat.F32 f1 && q2 instanceof Flat.F32 f2) {
+            parallel(rows, 2 * half, (from, to) -> {
+                float[] row = new float[2 * half];
+                float[] h = new float[half];
+                for (int r = from; r < to; r++) {
+                    qf.rowF((firstRow + r) * 2 * half, row);
+                    System.arraycopy(row, 0, h, 0, half);
+                    f1.putRowF(r * half, h);
+                    System.arraycopy(row, half, h, 0, half);
+                    f2.putRowF(r * half, h);
+                }
+            });
+            return;
+        }
         parallel(rows, 2 * half, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int src = (firstRow + r) * 2 * half;
