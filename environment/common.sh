@@ -12,6 +12,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION=1
 # ND4J's OpenMP workers sleep between ops instead of spinning: our Java kernels share the cores
 # with them, and spinning workers made small-op layers (MoE) up to 8× slower (README, benchmarks)
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# OpenBLAS's own worker threads spin (sched_yield) after every GEMM before sleeping; 4 is the shortest
+# wait (2^4 cycles). Spinning workers held a core through PEER's top-k and the Java mixing (README)
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -43,6 +43,7 @@ public final class Doctor {
         add(lines, "blas threads", String.valueOf(env.getOrDefault("blas.threads", "?")));
         add(lines, "omp threads", String.valueOf(env.getOrDefault("omp.threads", Nd4j.getEnvironment().maxThreads())));
         add(lines, "omp wait policy", ompWaitPolicy(System.getenv("OMP_WAIT_POLICY")));
+        add(lines, "openblas thread timeout", openblasThreadTimeout(System.getenv("OPENBLAS_THREAD_TIMEOUT")));
         if (kind == BackendKind.CUDA) {
             lines.addAll(CudaInfo.lines(env));
         }
@@ -70,6 +71,19 @@ public final class Doctor {
         }
         return (value == null ? "unset" : value) + " — export OMP_WAIT_POLICY=PASSIVE before starting the JVM"
                 + " (spinning OpenMP workers slow the Java kernels; the environment/ launchers set it)";
+    }
+
+    /**
+     * 4 is what the launchers set, the shortest spin OpenBLAS allows (2^4 cycles): by default its
+     * workers spin with sched_yield for about 0.1 s after every GEMM and hold a core that PEER's
+     * top-k and mixing need (README, Benchmarks). Anything else is reported with that advice.
+     */
+    static String openblasThreadTimeout(String value) {
+        if ("4".equals(value == null ? null : value.trim())) {
+            return "4";
+        }
+        return (value == null ? "unset" : value) + " — export OPENBLAS_THREAD_TIMEOUT=4 before starting the JVM"
+                + " (OpenBLAS workers spin after each GEMM and slow the Java kernels; the environment/ launchers set it)";
     }
 
     private static void add(List<Map.Entry<String, String>> lines, String name, String value) {

@@ -31,6 +31,15 @@ class DoctorTest {
     }
 
     @Test
+    void openblasThreadTimeoutOtherThanFourComesWithAdvice() {
+        assertEquals("4", Doctor.openblasThreadTimeout("4"));
+        assertTrue(Doctor.openblasThreadTimeout(null).startsWith("unset — export OPENBLAS_THREAD_TIMEOUT=4"));
+        assertTrue(Doctor.openblasThreadTimeout("28").startsWith("28 — export OPENBLAS_THREAD_TIMEOUT=4"));
+        // Surefire sets it as the launchers do
+        assertEquals("4", Doctor.run(false).get("openblas thread timeout"));
+    }
+
+    @Test
     void withoutMeasurementThereIsNoSgemmLine() {
         assertEquals(null, Doctor.run(false).get("sgemm"));
     }

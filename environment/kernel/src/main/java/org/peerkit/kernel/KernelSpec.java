@@ -76,15 +76,19 @@ record KernelSpec(String name, String displayName, List<Path> classpath, Path st
         json.put("interrupt_mode", "message");
         Map<String, String> env = new LinkedHashMap<>();
         if (startup != null) env.put(KernelMain.STARTUP_ENV, startup.toString());
-        // ND4J's OpenMP threads must sleep, not spin, between ops: PEERkit's Java kernels run on the
-        // same cores between ND4J calls, and spinning OpenMP workers slowed them up to 8× (README)
-        env.put(OMP_WAIT_ENV, System.getenv().getOrDefault(OMP_WAIT_ENV, "PASSIVE"));
+        // ND4J's OpenMP and OpenBLAS threads must sleep, not spin, between ops: PEERkit's Java kernels
+        // run on the same cores between ND4J calls, and spinning workers slowed them up to 8× (README)
+        new java.util.TreeMap<>(THREAD_WAIT_DEFAULTS).forEach((name, value) -> env.put(name, System.getenv().getOrDefault(name, value)));
         json.put("env", env);
         return json;
     }
 
-    /** OpenMP's wait policy: the kernel passes the caller's value, PASSIVE when unset. */
-    static final String OMP_WAIT_ENV = "OMP_WAIT_POLICY";
+    /**
+     * How BLAS worker threads wait between calls (the caller's value wins): OpenMP sleeps
+     * (PASSIVE), and OpenBLAS stops spinning after 2^4 cycles, the shortest timeout it allows.
+     */
+    static final Map<String, String> THREAD_WAIT_DEFAULTS = Map.of("OMP_WAIT_POLICY", "PASSIVE",
+            "OPENBLAS_THREAD_TIMEOUT", "4");
 
     /** Writes {@code dir/kernel.json} for this JVM's java and the jar this class came from. */
     Path writeTo(Path dir) throws IOException {

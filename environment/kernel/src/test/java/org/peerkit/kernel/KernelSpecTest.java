@@ -30,7 +30,8 @@ class KernelSpecTest {
         assertEquals("message", json.get("interrupt_mode"));
         assertEquals("java", json.get("language"));
         assertEquals(Map.of(KernelMain.STARTUP_ENV, startup.toString(),
-                KernelSpec.OMP_WAIT_ENV, System.getenv().getOrDefault(KernelSpec.OMP_WAIT_ENV, "PASSIVE")), json.get("env"));
+                "OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"),
+                "OPENBLAS_THREAD_TIMEOUT", System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "4")), json.get("env"));
     }
 
     @Test
