@@ -34,6 +34,7 @@ public final class CpuKernels implements Kernels {
     private INDArray s1Scratch;
     private INDArray s2Scratch;
     private int[] bucketCount = new int[0];
+    private float[][] dxParts = new float[0][];
 
     @Override
     public void retrieve(INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads, int k, Retrieval out) {
@@ -360,21 +361,34 @@ public final class CpuKernels implements Kernels {
 
     private int[] mixBackwardFloat(Flat dy, Flat x, int[] expertTM, Flat g, Flat u, Flat v, ExpertActivation act,
             Flat pre, Flat dx, Flat dg, Flat du, Flat dv, int tokens, int d, int m, int experts) {
-        float[] dPre = new float[tokens * m];
-        float[] weight = new float[tokens * m];
-        FloatMix.mixBackwardTokens((Flat.F32) dy, expertTM, (Flat.F32) g, (Flat.F32) u, (Flat.F32) v, act,
-                (Flat.F32) pre, (Flat.F32) dx, (Flat.F32) dg, dPre, weight, tokens, d, m);
+        int pairs = expertTM.length;
+        float[] gate = new float[pairs];
+        float[] preAct = new float[pairs];
+        float[] dGate = new float[pairs];
+        ((Flat.F32) g).rowF(0, gate);
+        ((Flat.F32) pre).rowF(0, preAct);
         int[] start = bucketStarts(expertTM, experts);
-        int[] order = new int[expertTM.length];
+        int[] order = new int[pairs];
         int[] fill = new int[experts];
-        for (int tm = 0; tm < expertTM.length; tm++) {
+        for (int tm = 0; tm < pairs; tm++) {
             int e = expertTM[tm];
             order[start[e] + fill[e]++] = tm;
         }
         int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
-        FloatMix.mixBackwardExperts(touched, start, fill, order, (Flat.F32) x, (Flat.F32) dy, dPre, weight,
-                (Flat.F32) du, (Flat.F32) dv, d, m, expertTM.length);
+        FloatMix.mixBackward(touched, start, fill, order, (Flat.F32) x, (Flat.F32) dy, gate, preAct, act,
+                (Flat.F32) u, (Flat.F32) v, dGate, (Flat.F32) du, (Flat.F32) dv, dxParts(tokens * d), (Flat.F32) dx,
+                tokens, d, m);
+        ((Flat.F32) dg).putRowF(0, dGate);
         return touched;
+    }
+
+    /** One private [T, D] dx accumulator per core, kept between calls (4 MB each at T = 4096, D = 256). */
+    private float[][] dxParts(int size) {
+        int parts = Runtime.getRuntime().availableProcessors();
+        if (dxParts.length != parts || dxParts[0].length != size) {
+            dxParts = new float[parts][size];
+        }
+        return dxParts;
     }
 
     private static boolean allFloat(Flat... fs) {

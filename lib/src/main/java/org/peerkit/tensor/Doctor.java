@@ -47,6 +47,7 @@ public final class Doctor {
         if (kind == BackendKind.CUDA) {
             lines.addAll(CudaInfo.lines(env));
         }
+        add(lines, "simd", Simd.describe());
         add(lines, "kernels", DefaultKernels.choice() + " (" + DefaultKernels.ENV + ")");
         add(lines, "default dtype", String.valueOf(Nd4j.dataType()));
         add(lines, "off-heap max", gib(Pointer.maxBytes()) + " (org.bytedeco.javacpp.maxbytes)");

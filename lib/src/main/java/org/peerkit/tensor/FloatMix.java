@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * The float32 fast path of {@link CpuKernels}' expert mixing and retrieval backward: rows are
- * bulk-copied into {@code float[]} (a memcpy) and reduced with eight independent accumulators, and
- * row updates are plain {@code a[j] += w·b[j]} loops over float arrays, which the JIT turns into
- * SIMD code. The generic path reads every element through {@link Flat#get} as a double and cannot
+ * bulk-copied into {@code float[]} (a memcpy) and reduced by {@link Simd#dot} (Vector API when the
+ * JVM has it), and row updates are plain {@code a[j] += w·b[j]} loops over float arrays, which
+ * the JIT turns into SIMD code. The backward is expert-major ({@link #mixBackward}). The generic path reads every element through {@link Flat#get} as a double and cannot
  * be vectorised; it stays for float64 (gradient checks), where exactness matters more than speed.
  *
  * <p>Numerics: float32 accumulation, as PyTorch's CPU kernels do. Dots of d = 256 products differ
@@ -16,24 +16,9 @@ final class FloatMix {
 
     private FloatMix() {}
 
-    /** Σ a[j]·b[j] over the first n elements, eight chains so the adds do not wait on each other. */
+    /** Σ a[j]·b[j] over the first n elements ({@link Simd}: vector when the JVM allows). */
     static float dot(float[] a, float[] b, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int j = 0;
-        for (; j + 7 < n; j += 8) {
-            s0 += a[j] * b[j];
-            s1 += a[j + 1] * b[j + 1];
-            s2 += a[j + 2] * b[j + 2];
-            s3 += a[j + 3] * b[j + 3];
-            s4 += a[j + 4] * b[j + 4];
-            s5 += a[j + 5] * b[j + 5];
-            s6 += a[j + 6] * b[j + 6];
-            s7 += a[j + 7] * b[j + 7];
-        }
-        for (; j < n; j++) {
-            s0 += a[j] * b[j];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return Simd.dot(a, 0, b, 0, n);
     }
 
     /** y[j] += w·x[j] (vectorised by the JIT). */
@@ -72,71 +57,103 @@ final class FloatMix {
     }
 
     /**
-     * Pass 1 of {@link Kernels#mixBackward}, per token: dL/dgate, dL/d(u·x) and dx, reading expert
-     * rows in place; dPre and weight (gate·σ(a)) are kept for the per-expert pass.
+     * {@link Kernels#mixBackward} in one expert-major pass. For each touched expert e (pairs in
+     * ascending (token, slot) order): u[e], v[e], du[e], dv[e] are read once, and each of its pairs
+     * (t, slot) reads x[t] and dy[t] and computes
+     * <pre>
+     *   dyv = v[e]·dy[t],  dgate = dyv·σ(a),  da = dyv·gate·σ′(a)
+     *   du[e] += da·x[t],  dv[e] += gate·σ(a)·dy[t],  dx[t] += da·u[e]
+     * </pre>
+     * Why expert-major: the tables are far larger than the cache and each row read is a miss,
+     * while x, dy and dx (T·D floats each) stay cached. A token-major pass reads u[e] and v[e] once
+     * per pair (T·M times); this one once per touched expert — 32× fewer at N = 128², T·M = 2¹⁹.
+     * dx[t] receives from many experts, so each of the {@code dxParts.length} partitions
+     * (contiguous expert ranges balanced by pair count) sums into its own [T, D] buffer; the
+     * buffers are then added in partition order, so results do not depend on scheduling.
      */
-    static void mixBackwardTokens(Flat.F32 dy, int[] expertTM, Flat.F32 g, Flat.F32 u, Flat.F32 v,
-            ExpertActivation act, Flat.F32 pre, Flat.F32 dx, Flat.F32 dg, float[] dPre, float[] weight, int tokens,
-            int d, int m) {
-        CpuKernels.parallel(tokens, 2 * m * d, (from, to) -> {
+    static void mixBackward(int[] touched, int[] start, int[] fill, int[] order, Flat.F32 x, Flat.F32 dy,
+            float[] gate, float[] pre, ExpertActivation act, Flat.F32 u, Flat.F32 v, float[] dGate, Flat.F32 du,
+            Flat.F32 dv, float[][] dxParts, Flat.F32 dx, int tokens, int d, int m) {
+        int parts = dxParts.length;
+        int[] bounds = balancedBounds(touched, fill, parts);
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+            float[] acc = dxParts[p];
+            Arrays.fill(acc, 0);
+            float[] ue = new float[d];
+            float[] ve = new float[d];
+            float[] due = new float[d];
+            float[] dve = new float[d];
+            float[] xt = new float[d];
             float[] dyt = new float[d];
-            float[] dxt = new float[d];
-            float[] row = new float[d];
-            float[] gate = new float[m];
-            float[] preT = new float[m];
-            float[] dgT = new float[m];
-            for (int t = from; t < to; t++) {
-                dy.rowF(t * d, dyt);
-                g.rowF(t * m, gate);
-                pre.rowF(t * m, preT);
-                Arrays.fill(dxt, 0);
-                for (int slot = 0; slot < m; slot++) {
-                    int tm = t * m + slot;
-                    int e = expertTM[tm] * d;
-                    v.rowF(e, row);
-                    float dyv = dot(row, dyt, d);
-                    double a = preT[slot];
+            for (int i = bounds[p]; i < bounds[p + 1]; i++) {
+                int e = touched[i];
+                u.rowF(e * d, ue);
+                v.rowF(e * d, ve);
+                du.rowF(e * d, due);
+                dv.rowF(e * d, dve);
+                for (int q = start[e]; q < start[e] + fill[e]; q++) {
+                    int tm = order[q];
+                    int at = (tm / m) * d;
+                    x.rowF(at, xt);
+                    dy.rowF(at, dyt);
+                    float dyv = dot(ve, dyt, d);
+                    double a = pre[tm];
                     float f = (float) act.apply(a, false);
-                    dgT[slot] = dyv * f;
-                    weight[tm] = gate[slot] * f;
-                    float da = (float) (dyv * gate[slot] * act.derivative(a, false));
-                    dPre[tm] = da;
-                    u.rowF(e, row);
-                    axpy(da, row, dxt, d);
+                    dGate[tm] = dyv * f;
+                    float da = (float) (dyv * gate[tm] * act.derivative(a, false));
+                    axpy(da, xt, due, d);
+                    axpy(gate[tm] * f, dyt, dve, d);
+                    axpy(da, ue, acc, at, d);
                 }
-                dg.putRowF(t * m, dgT);
-                dx.putRowF(t * d, dxt);
+                du.putRowF(e * d, due);
+                dv.putRowF(e * d, dve);
+            }
+        });
+        CpuKernels.parallel(tokens, parts * d, (from, to) -> {
+            float[] row = new float[d];
+            for (int t = from; t < to; t++) {
+                System.arraycopy(dxParts[0], t * d, row, 0, d);
+                for (int p = 1; p < parts; p++) {
+                    add(dxParts[p], t * d, row, d);
+                }
+                dx.putRowF(t * d, row);
             }
         });
     }
 
-    /**
-     * Pass 2 of {@link Kernels#mixBackward}, per touched expert (one thread per row, pairs in
-     * ascending (token, slot) order, so the sums do not depend on scheduling):
-     * du[e] += Σ dPre·x[t], dv[e] += Σ weight·dy[t].
-     */
-    static void mixBackwardExperts(int[] touched, int[] start, int[] fill, int[] order, Flat.F32 x, Flat.F32 dy,
-            float[] dPre, float[] weight, Flat.F32 du, Flat.F32 dv, int d, int m, int pairs) {
-        CpuKernels.parallel(touched.length, 2 * d * Math.max(1, pairs / Math.max(1, touched.length)), (from, to) -> {
-            float[] gu = new float[d];
-            float[] gv = new float[d];
-            float[] row = new float[d];
-            for (int i = from; i < to; i++) {
-                int e = touched[i];
-                du.rowF(e * d, gu);
-                dv.rowF(e * d, gv);
-                for (int p = start[e]; p < start[e] + fill[e]; p++) {
-                    int tm = order[p];
-                    int at = (tm / m) * d;
-                    x.rowF(at, row);
-                    axpy(dPre[tm], row, gu, d);
-                    dy.rowF(at, row);
-                    axpy(weight[tm], row, gv, d);
-                }
-                du.putRowF(e * d, gu);
-                dv.putRowF(e * d, gv);
+    /** Splits touched[] into {@code parts} contiguous ranges holding about equal numbers of pairs. */
+    private static int[] balancedBounds(int[] touched, int[] fill, int parts) {
+        long pairs = 0;
+        for (int e : touched) {
+            pairs += fill[e];
+        }
+        int[] bounds = new int[parts + 1];
+        long seen = 0;
+        int p = 1;
+        for (int i = 0; i < touched.length && p < parts; i++) {
+            seen += fill[touched[i]];
+            while (p < parts && seen * parts >= pairs * p) {
+                bounds[p++] = i + 1;
             }
-        });
+        }
+        while (p <= parts) {
+            bounds[p++] = touched.length;
+        }
+        return bounds;
+    }
+
+    /** y[yOff + j] += w·x[j] for j < n. */
+    private static void axpy(float w, float[] x, float[] y, int yOff, int n) {
+        for (int j = 0; j < n; j++) {
+            y[yOff + j] += w * x[j];
+        }
+    }
+
+    /** y[j] += x[xOff + j] for j < n. */
+    private static void add(float[] x, int xOff, float[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += x[xOff + j];
+        }
     }
 
     /**

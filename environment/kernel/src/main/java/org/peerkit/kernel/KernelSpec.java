@@ -54,6 +54,8 @@ record KernelSpec(String name, String displayName, List<Path> classpath, Path st
         List<String> argv = new ArrayList<>();
         argv.add(javaExecutable);
         argv.add("-Djava.awt.headless=true");
+        // the Vector API for PEER's expert mixing (lib's tensor.Simd; scalar without it)
+        argv.add("--add-modules=jdk.incubator.vector");
         // JavaCPP (ND4J's off-heap allocator) defaults to the heap size; notebooks train models
         long gib = 1L << 30;
         long ram = Math.max(4 * gib, physicalBytes);

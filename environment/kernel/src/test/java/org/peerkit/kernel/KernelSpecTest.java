@@ -23,7 +23,7 @@ class KernelSpecTest {
         Map<String, Object> json = spec.json(Path.of("/k/peerkit-kernel.jar"), "/jdk/bin/java", 16L << 30);
         @SuppressWarnings("unchecked")
         List<String> argv = (List<String>) json.get("argv");
-        assertEquals(List.of("/jdk/bin/java", "-Djava.awt.headless=true",
+        assertEquals(List.of("/jdk/bin/java", "-Djava.awt.headless=true", "--add-modules=jdk.incubator.vector",
                 "-Dorg.bytedeco.javacpp.maxbytes=12g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16g", "-Xmx4g",
                 "-cp", "/k/peerkit-kernel.jar:/repo/lib/target/classes",
                 "org.peerkit.kernel.KernelMain", "run", "{connection_file}"), argv);

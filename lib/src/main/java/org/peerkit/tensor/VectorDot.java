@@ -1,0 +1,38 @@
+package org.peerkit.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Simd#dot} on the Vector API: two fused multiply-add accumulators of the machine's widest
+ * float vector, one lane reduction at the end. Loaded only when {@link Simd} found the module, so
+ * a JVM without it never touches these classes.
+ */
+final class VectorDot {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorDot() {}
+
+    static int bits() {
+        return S.vectorBitSize();
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int lanes = S.length();
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int j = 0;
+        for (; j + 2 * lanes <= n; j += 2 * lanes) {
+            acc0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), acc0);
+            acc1 = FloatVector.fromArray(S, a, aOff + j + lanes)
+                    .fma(FloatVector.fromArray(S, b, bOff + j + lanes), acc1);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            s += a[aOff + j] * b[bOff + j];
+        }
+        return s;
+    }
+}
