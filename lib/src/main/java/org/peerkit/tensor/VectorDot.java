@@ -1,12 +1,13 @@
 package org.peerkit.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Simd#dot} on the Vector API: two fused multiply-add accumulators of the machine's widest
- * float vector, one lane reduction at the end. Loaded only when {@link Simd} found the module, so
+ * {@link Simd} on the Vector API. The dot: two fused multiply-add accumulators of the machine's
+ * widest float vector, one lane reduction at the end; the scan: one compare per vector of scores. Loaded only when {@link Simd} found the module, so
  * a JVM without it never touches these classes.
  */
 final class VectorDot {
@@ -17,6 +18,21 @@ final class VectorDot {
 
     static int bits() {
         return S.vectorBitSize();
+    }
+
+    static int firstAbove(float[] s, int from, int n, float threshold) {
+        int lanes = S.length();
+        int i = from;
+        for (; i + lanes <= n; i += lanes) {
+            VectorMask<Float> above = FloatVector.fromArray(S, s, i).compare(VectorOperators.GT, threshold);
+            if (above.anyTrue()) {
+                return i + above.firstTrue();
+            }
+        }
+        while (i < n && !(s[i] > threshold)) {
+            i++;
+        }
+        return i;
     }
 
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {

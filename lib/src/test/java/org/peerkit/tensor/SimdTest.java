@@ -32,6 +32,25 @@ class SimdTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"0,0", "1,0", "15,3", "16,0", "17,16", "1024,0", "1024,700", "100,99"})
+    void firstAboveFindsTheFirstScoreOverTheThreshold(int n, int from) {
+        Random rnd = new Random(n + 7L * from);
+        float[] s = new float[n];
+        for (int trial = 0; trial < 50; trial++) {
+            for (int i = 0; i < n; i++) {
+                s[i] = (float) rnd.nextGaussian();
+            }
+            float threshold = (float) (rnd.nextGaussian() + trial % 4);
+            int expected = from;
+            while (expected < n && !(s[expected] > threshold)) {
+                expected++;
+            }
+            assertEquals(expected, Simd.scalarFirstAbove(s, from, n, threshold));
+            assertEquals(expected, Simd.firstAbove(s, from, n, threshold));
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void surefireRunsTheVectorPathAsTheLaunchersDo() {
         // the parent pom's argLine adds the module; without it PEER's mixing would silently run scalar
