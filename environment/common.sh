@@ -15,6 +15,9 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # OpenBLAS's own worker threads spin (sched_yield) after every GEMM before sleeping; 4 is the shortest
 # wait (2^4 cycles). Spinning workers held a core through PEER's top-k and the Java mixing (README)
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# glibc's malloc asks for transparent huge pages (the kernel's THP mode here is madvise): PEER reads
+# random 1 KB expert rows from GB-sized tables, and 4 KB pages made nearly every read a TLB miss (README)
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -44,6 +44,7 @@ public final class Doctor {
         add(lines, "omp threads", String.valueOf(env.getOrDefault("omp.threads", Nd4j.getEnvironment().maxThreads())));
         add(lines, "omp wait policy", ompWaitPolicy(System.getenv("OMP_WAIT_POLICY")));
         add(lines, "openblas thread timeout", openblasThreadTimeout(System.getenv("OPENBLAS_THREAD_TIMEOUT")));
+        add(lines, "huge pages", hugePages(System.getenv("GLIBC_TUNABLES"), thpMode()));
         if (kind == BackendKind.CUDA) {
             lines.addAll(CudaInfo.lines(env));
         }
@@ -85,6 +86,39 @@ public final class Doctor {
         }
         return (value == null ? "unset" : value) + " — export OPENBLAS_THREAD_TIMEOUT=4 before starting the JVM"
                 + " (OpenBLAS workers spin after each GEMM and slow the Java kernels; the environment/ launchers set it)";
+    }
+
+    /**
+     * Whether the expert tables can sit on transparent huge pages: PEER reads random 1 KB rows from
+     * GB-sized tables, and with 4 KB pages nearly every read misses the TLB (README, Benchmarks).
+     * In the kernel's {@code madvise} mode only memory that asks gets them, which glibc's malloc
+     * does with {@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1} (what the launchers set).
+     */
+    static String hugePages(String tunables, String thpMode) {
+        boolean asks = tunables != null && tunables.matches(".*glibc\\.malloc\\.hugetlb=1(:.*)?");
+        if ("always".equals(thpMode)) {
+            return "always (kernel THP mode)";
+        }
+        if ("never".equals(thpMode) || thpMode == null) {
+            return "off (kernel THP mode " + (thpMode == null ? "unknown" : "never") + ")";
+        }
+        if (asks) {
+            return "malloc asks for them (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, kernel THP mode " + thpMode + ")";
+        }
+        return "not asked for — export GLIBC_TUNABLES=glibc.malloc.hugetlb=1 before starting the JVM"
+                + " (kernel THP mode " + thpMode + "; the environment/ launchers set it)";
+    }
+
+    /** The selected mode in /sys/kernel/mm/transparent_hugepage/enabled, e.g. "madvise"; null if unreadable. */
+    private static String thpMode() {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            int a = s.indexOf('[');
+            int b = s.indexOf(']');
+            return a >= 0 && b > a ? s.substring(a + 1, b) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static void add(List<Map.Entry<String, String>> lines, String name, String value) {

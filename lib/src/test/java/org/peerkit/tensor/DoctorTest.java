@@ -31,6 +31,16 @@ class DoctorTest {
     }
 
     @Test
+    void hugePagesReportTheKernelModeAndTheMallocTunable() {
+        assertTrue(Doctor.hugePages("glibc.malloc.hugetlb=1", "madvise").startsWith("malloc asks for them"));
+        assertTrue(Doctor.hugePages("glibc.malloc.check=0:glibc.malloc.hugetlb=1", "madvise").startsWith("malloc asks"));
+        assertTrue(Doctor.hugePages(null, "madvise").startsWith("not asked for — export GLIBC_TUNABLES=glibc.malloc.hugetlb=1"));
+        assertTrue(Doctor.hugePages("glibc.malloc.hugetlb=0", "madvise").startsWith("not asked for"));
+        assertEquals("always (kernel THP mode)", Doctor.hugePages(null, "always"));
+        assertTrue(Doctor.hugePages("glibc.malloc.hugetlb=1", "never").startsWith("off"));
+    }
+
+    @Test
     void openblasThreadTimeoutOtherThanFourComesWithAdvice() {
         assertEquals("4", Doctor.openblasThreadTimeout("4"));
         assertTrue(Doctor.openblasThreadTimeout(null).startsWith("unset — export OPENBLAS_THREAD_TIMEOUT=4"));

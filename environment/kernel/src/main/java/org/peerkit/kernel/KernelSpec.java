@@ -79,18 +79,20 @@ record KernelSpec(String name, String displayName, List<Path> classpath, Path st
         Map<String, String> env = new LinkedHashMap<>();
         if (startup != null) env.put(KernelMain.STARTUP_ENV, startup.toString());
         // ND4J's OpenMP and OpenBLAS threads must sleep, not spin, between ops: PEERkit's Java kernels
-        // run on the same cores between ND4J calls, and spinning workers slowed them up to 8× (README)
-        new java.util.TreeMap<>(THREAD_WAIT_DEFAULTS).forEach((name, value) -> env.put(name, System.getenv().getOrDefault(name, value)));
+        // run on the same cores between ND4J calls, and spinning workers slowed them up to 8×; and
+        // malloc should hand the expert tables transparent huge pages (README)
+        new java.util.TreeMap<>(NATIVE_ENV_DEFAULTS).forEach((name, value) -> env.put(name, System.getenv().getOrDefault(name, value)));
         json.put("env", env);
         return json;
     }
 
     /**
-     * How BLAS worker threads wait between calls (the caller's value wins): OpenMP sleeps
-     * (PASSIVE), and OpenBLAS stops spinning after 2^4 cycles, the shortest timeout it allows.
+     * How the native libraries behave (the caller's value wins): BLAS worker threads sleep between
+     * calls (OpenMP PASSIVE; OpenBLAS stops spinning after 2^4 cycles, the shortest it allows), and
+     * glibc's malloc asks for transparent huge pages.
      */
-    static final Map<String, String> THREAD_WAIT_DEFAULTS = Map.of("OMP_WAIT_POLICY", "PASSIVE",
-            "OPENBLAS_THREAD_TIMEOUT", "4");
+    static final Map<String, String> NATIVE_ENV_DEFAULTS = Map.of("OMP_WAIT_POLICY", "PASSIVE",
+            "OPENBLAS_THREAD_TIMEOUT", "4", "GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
 
     /** Writes {@code dir/kernel.json} for this JVM's java and the jar this class came from. */
     Path writeTo(Path dir) throws IOException {

@@ -31,7 +31,8 @@ class KernelSpecTest {
         assertEquals("java", json.get("language"));
         assertEquals(Map.of(KernelMain.STARTUP_ENV, startup.toString(),
                 "OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"),
-                "OPENBLAS_THREAD_TIMEOUT", System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "4")), json.get("env"));
+                "OPENBLAS_THREAD_TIMEOUT", System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "4"),
+                "GLIBC_TUNABLES", System.getenv().getOrDefault("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1")), json.get("env"));
     }
 
     @Test
