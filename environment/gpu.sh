@@ -40,10 +40,10 @@ grep -E "Tests run:|FAIL|ERROR" "$out/tests.log" | tail -20
 if [ "$bench" -eq 1 ]; then
   cp="$PEERKIT_ROOT/lib/benchmarks/target/classes:$(cat "$PEERKIT_ROOT/lib/benchmarks/target/classpath.txt")"
   say "PEER benchmark, yardstick sizes (d_model 256, T = 4096)"
-  java -cp "$cp" org.openjdk.jmh.Main PeerBench -wi 2 -i 5 -f 1 -rf json -rff "$out/peer-yardstick.json" \
+  java --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main PeerBench -wi 2 -i 5 -f 1 -rf json -rff "$out/peer-yardstick.json" \
     | tee "$out/peer-yardstick.txt"
   say "PEER benchmark, paper scale (d_model 1024, N = 1024²)"
-  java -cp "$cp" org.openjdk.jmh.Main PeerBench -p side=1024 -p dModel=1024 -wi 2 -i 5 -f 1 \
+  java --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main PeerBench -p side=1024 -p dModel=1024 -wi 2 -i 5 -f 1 \
     -rf json -rff "$out/peer-paper.json" | tee "$out/peer-paper.txt"
 fi
 [ "$rc" -eq 0 ] || die "gpu tests failed (see $out/tests.log)"

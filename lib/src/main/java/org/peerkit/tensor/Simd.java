@@ -52,6 +52,18 @@ public final class Simd {
         return VECTOR ? VectorDot.firstAbove(s, from, n, threshold) : scalarFirstAbove(s, from, n, threshold);
     }
 
+    /** The largest of s[from, from + n), n ≥ 1 (scores are finite). */
+    static float max(float[] s, int from, int n) {
+        if (VECTOR) {
+            return VectorDot.max(s, from, n);
+        }
+        float m = s[from];
+        for (int i = from + 1; i < from + n; i++) {
+            m = Math.max(m, s[i]);
+        }
+        return m;
+    }
+
     static int scalarFirstAbove(float[] s, int from, int n, float threshold) {
         int i = from;
         while (i < n && !(s[i] > threshold)) {

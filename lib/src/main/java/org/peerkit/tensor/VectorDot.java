@@ -20,6 +20,23 @@ final class VectorDot {
         return S.vectorBitSize();
     }
 
+    static float max(float[] s, int from, int n) {
+        int lanes = S.length();
+        int i = from;
+        float m = Float.NEGATIVE_INFINITY;
+        if (n >= lanes) {
+            FloatVector acc = FloatVector.fromArray(S, s, i);
+            for (i += lanes; i + lanes <= from + n; i += lanes) {
+                acc = acc.max(FloatVector.fromArray(S, s, i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < from + n; i++) {
+            m = Math.max(m, s[i]);
+        }
+        return m;
+    }
+
     static int firstAbove(float[] s, int from, int n, float threshold) {
         int lanes = S.length();
         int i = from;
