@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# PEER against the PyTorch yardstick, alternating per N and never concurrently: the yardstick
+# (bench.py, in its own default environment) and then PeerBench (JMH, with the environment the
+# PEERkit launchers set). Ratios are only meaningful within one sitting.
+#
+#   lib/benchmarks/side-by-side.sh [OUT_DIR]        (after: mvn -B -q -pl lib/benchmarks -am package -DskipTests)
+#   SIDES="128 1024" WI=10 IT=10 YARDSTICK=../shared/yardstick PYTHON=/usr/bin/python3 lib/benchmarks/side-by-side.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+OUT="${1:-$ROOT/lib/benchmarks/target/side-by-side}"
+YARDSTICK="${YARDSTICK:-$ROOT/../shared/yardstick}"
+[[ -f "$YARDSTICK/bench.py" ]] || { echo "no bench.py in $YARDSTICK: set YARDSTICK" >&2; exit 1; }
+[[ -f "$ROOT/lib/benchmarks/target/classpath.txt" ]] \
+  || { echo "build first: mvn -B -q -pl lib/benchmarks -am package -DskipTests" >&2; exit 1; }
+CP="$ROOT/lib/benchmarks/target/classes:$(cat "$ROOT/lib/benchmarks/target/classpath.txt")"
+mkdir -p "$OUT"
+for s in ${SIDES:-128 256 512 1024}; do
+  echo "=== N=${s}² $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  (cd "$YARDSTICK" && env -u OMP_WAIT_POLICY -u OPENBLAS_THREAD_TIMEOUT -u GLIBC_TUNABLES "${PYTHON:-/usr/bin/python3}" bench.py \
+     --suite main --only "^peer_${s}sq_" --peer-sqrt "$s" --no-sgemm --wait-idle 0 --retries 0 \
+     --csv "$OUT/yardstick-$s.csv") > "$OUT/yardstick-$s.log" 2>&1
+  grep -A3 "final table" "$OUT/yardstick-$s.log" | tail -2
+  OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
+    java --add-modules=jdk.incubator.vector -cp "$CP" org.openjdk.jmh.Main PeerBench -p side="$s" \
+    -wi "${WI:-10}" -i "${IT:-10}" -f 1 -jvmArgsAppend "-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=16G" \
+    -rf json -rff "$OUT/peerbench-$s.json" > "$OUT/peerbench-$s.log" 2>&1
+  grep -E "^PeerBench|peak resident" "$OUT/peerbench-$s.log"
+  # medians, to compare with the yardstick's medians
+  python3 - "$OUT/peerbench-$s.json" <<'PY'
+import json, statistics, sys
+for b in json.load(open(sys.argv[1])):
+    raw = [x for it in b["primaryMetric"]["rawData"] for x in it]
+    print(f"  {b['benchmark'].rsplit('.', 1)[-1]}: median {statistics.median(raw):.1f} ms of {len(raw)}")
+PY
+done
+echo "=== done $(date +%T)"
