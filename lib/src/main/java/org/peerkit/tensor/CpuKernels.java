@@ -31,6 +31,12 @@ public final class CpuKernels implements Kernels {
      * N = 1024² (best of 25 retrievals 167–182 ms against 157–166 ms; medians within the noise).
      */
     private static final int GEMM_TOKENS = 128;
+    /**
+     * The float forward goes expert-major (each touched expert's u and v rows read once, not once
+     * per pair) when pairs outnumber experts this many times: N = 128² at T = 4096, h·k = 128
+     * (32 pairs per expert), not 256² (8).
+     */
+    static final int EXPERT_MAJOR_PAIRS = 16;
     /** Target multiply-adds per parallel task. */
     private static final int TASK_WORK = 1 << 16;
 
@@ -38,7 +44,6 @@ public final class CpuKernels implements Kernels {
     private INDArray q2Scratch;
     private INDArray s1Scratch;
     private INDArray s2Scratch;
-    private int[] bucketCount = new int[0];
     private float[][] dxParts = new float[0][];
 
     @Override
@@ -236,8 +241,13 @@ public final class CpuKernels implements Kernels {
         Flat pre = Flat.of(preActTM);
         Flat y = Flat.of(yTD);
         if (allFloat(x, g, u, v, pre, y)) {
-            FloatMix.mixForward((Flat.F32) x, expertTM, (Flat.F32) g, (Flat.F32) u, (Flat.F32) v, act,
-                    (Flat.F32) pre, (Flat.F32) y, tokens, d, m);
+            int experts = (int) uND.size(0);
+            if (expertTM.length >= EXPERT_MAJOR_PAIRS * experts) {
+                mixForwardByExpert(x, expertTM, g, u, v, act, pre, y, tokens, d, m, experts);
+            } else {
+                FloatMix.mixForward((Flat.F32) x, expertTM, (Flat.F32) g, (Flat.F32) u, (Flat.F32) v, act,
+                        (Flat.F32) pre, (Flat.F32) y, tokens, d, m);
+            }
             return;
         }
         boolean exact = !(x instanceof Flat.F32);
@@ -323,16 +333,12 @@ public final class CpuKernels implements Kernels {
         });
         // pass 2, per expert: bucket (token, slot) pairs by expert, then each touched row is summed
         // by one thread: du[e] += Σ dPre·x[t], dv[e] += Σ weight·dy[t]
-        int experts = (int) uND.size(0);
-        int[] start = bucketStarts(expertTM, experts);
-        int[] order = new int[expertTM.length];
-        int[] fill = new int[experts];
-        for (int tm = 0; tm < expertTM.length; tm++) {
-            int e = expertTM[tm];
-            order[start[e] + fill[e]++] = tm;
-        }
-        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
-        parallel(touched.length, 2 * d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
+        ExpertBuckets b = ExpertBuckets.of(expertTM, (int) uND.size(0));
+        int[] start = b.start();
+        int[] fill = b.count();
+        int[] order = b.order();
+        int[] touched = b.touched();
+        parallel(touched.length, 2 * d * b.pairsPerExpert(), (from, to) -> {
             double[] gu = new double[d];
             double[] gv = new double[d];
             double[] rowBuf = new double[d];
@@ -364,6 +370,16 @@ public final class CpuKernels implements Kernels {
         return touched;
     }
 
+    private void mixForwardByExpert(Flat x, int[] expertTM, Flat g, Flat u, Flat v, ExpertActivation act, Flat pre,
+            Flat y, int tokens, int d, int m, int experts) {
+        float[] gate = new float[expertTM.length];
+        float[] preAct = new float[expertTM.length];
+        ((Flat.F32) g).rowF(0, gate);
+        FloatMix.mixForwardByExpert(ExpertBuckets.of(expertTM, experts), (Flat.F32) x, gate, act, (Flat.F32) u,
+                (Flat.F32) v, preAct, dxParts(tokens * d), (Flat.F32) y, tokens, d, m);
+        ((Flat.F32) pre).putRowF(0, preAct);
+    }
+
     private int[] mixBackwardFloat(Flat dy, Flat x, int[] expertTM, Flat g, Flat u, Flat v, ExpertActivation act,
             Flat pre, Flat dx, Flat dg, Flat du, Flat dv, int tokens, int d, int m, int experts) {
         int pairs = expertTM.length;
@@ -372,22 +388,15 @@ public final class CpuKernels implements Kernels {
         float[] dGate = new float[pairs];
         ((Flat.F32) g).rowF(0, gate);
         ((Flat.F32) pre).rowF(0, preAct);
-        int[] start = bucketStarts(expertTM, experts);
-        int[] order = new int[pairs];
-        int[] fill = new int[experts];
-        for (int tm = 0; tm < pairs; tm++) {
-            int e = expertTM[tm];
-            order[start[e] + fill[e]++] = tm;
-        }
-        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
-        FloatMix.mixBackward(touched, start, fill, order, (Flat.F32) x, (Flat.F32) dy, gate, preAct, act,
+        ExpertBuckets b = ExpertBuckets.of(expertTM, experts);
+        FloatMix.mixBackward(b, (Flat.F32) x, (Flat.F32) dy, gate, preAct, act,
                 (Flat.F32) u, (Flat.F32) v, dGate, (Flat.F32) du, (Flat.F32) dv, dxParts(tokens * d), (Flat.F32) dx,
                 tokens, d, m);
         ((Flat.F32) dg).putRowF(0, dGate);
-        return touched;
+        return b.touched();
     }
 
-    /** One private [T, D] dx accumulator per core, kept between calls (4 MB each at T = 4096, D = 256). */
+    /** One private [T, D] accumulator (dx, or y in the forward) per core, kept between calls (4 MB each at T = 4096, D = 256). */
     private float[][] dxParts(int size) {
         int parts = Runtime.getRuntime().availableProcessors();
         if (dxParts.length != parts || dxParts[0].length != size) {
@@ -452,17 +461,13 @@ public final class CpuKernels implements Kernels {
                 }
             }
         });
-        int experts = (int) vND.size(0);
-        int[] start = bucketStarts(expertTM, experts);
-        int[] order = new int[expertTM.length];
-        int[] fill = new int[experts];
-        for (int tm = 0; tm < expertTM.length; tm++) {
-            int e = expertTM[tm];
-            order[start[e] + fill[e]++] = tm;
-        }
-        int[] touched = IntStream.range(0, experts).filter(e -> fill[e] > 0).toArray();
+        ExpertBuckets b = ExpertBuckets.of(expertTM, (int) vND.size(0));
+        int[] start = b.start();
+        int[] fill = b.count();
+        int[] order = b.order();
+        int[] touched = b.touched();
         Flat dv = Flat.of(dvND);
-        parallel(touched.length, d * Math.max(1, expertTM.length / Math.max(1, touched.length)), (from, to) -> {
+        parallel(touched.length, d * b.pairsPerExpert(), (from, to) -> {
             double[] gv = new double[d];
             for (int i = from; i < to; i++) {
                 int e = touched[i];
@@ -481,25 +486,6 @@ public final class CpuKernels implements Kernels {
             }
         });
         return touched;
-    }
-
-    /** Counting sort offsets: start[e] = number of pairs routed to experts before e. */
-    private int[] bucketStarts(int[] expertTM, int experts) {
-        if (bucketCount.length != experts) {
-            bucketCount = new int[experts];
-        }
-        int[] start = bucketCount;
-        Arrays.fill(start, 0);
-        for (int e : expertTM) {
-            start[e]++;
-        }
-        int sum = 0;
-        for (int e = 0; e < experts; e++) {
-            int c = start[e];
-            start[e] = sum;
-            sum += c;
-        }
-        return start;
     }
 
     /** Two accumulators: breaks the add dependency chain (the JIT does not vectorise FP reductions). */
