@@ -25,12 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class CpuKernels implements Kernels {
 
     /**
-     * Tokens per sub-score GEMM block: 128·8 heads·1,024 sub-keys = 4 MB of float scores per half,
-     * small enough to stay in the last-level cache between the GEMM (which first zeroes its output,
-     * OpenBLAS's beta pass) and the top-k that reads it. 512 (16 MB) measured slightly slower at
-     * N = 1024² (best of 25 retrievals 167–182 ms against 157–166 ms; medians within the noise).
+     * Sub-scores per GEMM block and half: 2²⁰ floats (4 MB), i.e. 128 tokens at h = 8 and
+     * √N = 1,024, or 1,024 tokens at √N = 128. Small enough to stay in the last-level cache between
+     * the GEMM (which first zeroes its output, OpenBLAS's beta pass) and the top-k that reads it;
+     * large enough that small √N does not pay a GEMM call and a parallel section per few tokens.
+     * At N = 1024², 512-token blocks (16 MB) measured slightly slower (best of 25 retrievals
+     * 167–182 ms against 157–166 ms; medians within the noise).
      */
-    private static final int GEMM_TOKENS = 128;
+    private static final int GEMM_BLOCK_SCORES = 1 << 20;
     /**
      * The float forward goes expert-major (each touched expert's u and v rows read once, not once
      * per pair) when pairs outnumber experts this many times: N = 128² at T = 4096, h·k = 128
@@ -53,8 +55,9 @@ public final class CpuKernels implements Kernels {
         int s = (int) keys1SQ2.size(0);
         Flat qf = Flat.of(qTHQ);
         Flat scores = Flat.of(out.scoresTHK());
-        for (int t0 = 0; t0 < tokens; t0 += GEMM_TOKENS) {
-            int rows = Math.min(GEMM_TOKENS, tokens - t0) * heads;
+        int blockTokens = Math.max(1, GEMM_BLOCK_SCORES / (heads * s));
+        for (int t0 = 0; t0 < tokens; t0 += blockTokens) {
+            int rows = Math.min(blockTokens, tokens - t0) * heads;
             ensureScratch(qTHQ.dataType(), rows, half, s);
             splitHalves(qf, t0 * heads, rows, half, Flat.of(q1Scratch), Flat.of(q2Scratch));
             Nd4j.gemm(q1Scratch, keys1SQ2, s1Scratch, false, true, 1.0, 0.0);
