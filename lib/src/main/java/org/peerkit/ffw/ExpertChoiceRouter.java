@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.Linear;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
+import org.peerkit.tensor.TopK;
 
 /**
  * Expert-choice router (Zhou et al. 2022), the PEER paper's MoE baseline (§3.1): p = softmax over
@@ -53,7 +54,7 @@ public final class ExpertChoiceRouter implements Router {
             for (int r = 0; r < t; r++) {
                 column[r] = pTE[r][ex];
             }
-            tokens[ex] = TopKRouter.topK(column, c);
+            tokens[ex] = TopK.indices(column, c);
             Arrays.sort(tokens[ex]);
             for (int i = 0; i < c; i++) {
                 gates[ex][i] = pTE[tokens[ex][i]][ex];

@@ -8,7 +8,7 @@ import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
 import org.peerkit.nn.Rng;
-import org.peerkit.nn.Vec;
+import org.peerkit.tensor.Vec;
 
 /**
  * Coarse mixture of experts: a {@link Router} assigns tokens to E expert MLPs ({@link DenseFfw},

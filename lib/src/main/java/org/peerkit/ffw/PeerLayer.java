@@ -9,7 +9,7 @@ import org.peerkit.nn.Linear;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
 import org.peerkit.nn.Rng;
-import org.peerkit.tensor.DefaultKernels;
+import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.Kernels;
 import org.peerkit.tensor.Retrieval;
 
@@ -51,7 +51,7 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
      * v N(0, 1/(H·K)) so the sum over the H·K active experts keeps unit scale.
      */
     public PeerLayer(String name, PeerConfig cfg, DataType dtype, Rng rng) {
-        this(name, cfg, dtype, rng, DefaultKernels.create());
+        this(name, cfg, dtype, rng, new CpuKernels());
     }
 
     public PeerLayer(String name, PeerConfig cfg, DataType dtype, Rng rng, Kernels kernels) {

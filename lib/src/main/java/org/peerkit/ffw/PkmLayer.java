@@ -11,7 +11,7 @@ import org.peerkit.nn.Linear;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
 import org.peerkit.nn.Rng;
-import org.peerkit.tensor.DefaultKernels;
+import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.Kernels;
 import org.peerkit.tensor.Retrieval;
 
@@ -49,7 +49,7 @@ public final class PkmLayer implements FeedForward, org.peerkit.nn.Buffered {
 
     /** Init as XLM: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), values N(0, 1/D). */
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng) {
-        this(name, cfg, dtype, rng, DefaultKernels.create());
+        this(name, cfg, dtype, rng, new CpuKernels());
     }
 
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng, Kernels kernels) {

@@ -6,10 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Module;
-import org.peerkit.nn.Parallel;
+import org.peerkit.tensor.Parallel;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
-import org.peerkit.nn.Vec;
+import org.peerkit.tensor.Vec;
 
 /**
  * BatchNorm over the query features (paper §3.3, following PKM): training mode normalises by the

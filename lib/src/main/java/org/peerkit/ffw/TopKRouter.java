@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.Linear;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
+import org.peerkit.tensor.TopK;
 
 /**
  * Token-choice router (Shazeer 2017, Switch, GShard): logits = x·W_r, p = softmax over the E
@@ -58,7 +59,7 @@ public final class TopKRouter implements Router {
         chosenTK = new int[t][];
         firstChoiceFraction = new double[e];
         for (int r = 0; r < t; r++) {
-            chosenTK[r] = topK(pTE[r], k);
+            chosenTK[r] = TopK.indices(pTE[r], k);
             firstChoiceFraction[chosenTK[r][0]] += 1.0 / t;
         }
         int capacity = (int) Math.min((long) t * k, (long) Math.ceil(cfg.capacityFactor() * t * k / e));
@@ -156,27 +157,5 @@ public final class TopKRouter implements Router {
         for (int ex : chosenTK[r]) {
             dLogits[ex] += pTE[r][ex] / sum * (dG[ex] - dot);
         }
-    }
-
-    /** Indices of the k largest entries, descending (ties: lower index first). */
-    static int[] topK(double[] p, int k) {
-        int[] idx = new int[k];
-        double[] val = new double[k];
-        Arrays.fill(val, Double.NEGATIVE_INFINITY);
-        Arrays.fill(idx, -1);
-        for (int j = 0; j < p.length; j++) {
-            if (idx[k - 1] >= 0 && p[j] <= val[k - 1]) {
-                continue;
-            }
-            int pos = k - 1;
-            while (pos > 0 && (idx[pos - 1] < 0 || val[pos - 1] < p[j])) {
-                val[pos] = val[pos - 1];
-                idx[pos] = idx[pos - 1];
-                pos--;
-            }
-            val[pos] = p[j];
-            idx[pos] = j;
-        }
-        return idx;
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.tensor.Vec;
 
 /**
  * Reuse of preallocated activation buffers: a buffer is allocated once per shape and reused while
@@ -22,11 +23,7 @@ public final class Buffers {
      * hold it constant across steady-state training steps.
      */
     public static long allocations() {
-        return ALLOCATIONS.get();
-    }
-
-    static void countAllocation() {
-        ALLOCATIONS.incrementAndGet();
+        return ALLOCATIONS.get() + Vec.copies();
     }
 
     /** {@code current} if it already has this dtype and shape, else a fresh c-order zero array. */

@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.peerkit.tensor.Parallel;
+import org.peerkit.tensor.Vec;
 
 /**
  * Causal multi-head self-attention (Vaswani et al. 2017) with one fused QKV projection.

@@ -3,6 +3,8 @@ package org.peerkit.nn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.peerkit.tensor.Parallel;
+import org.peerkit.tensor.Vec;
 
 /**
  * Mean softmax cross-entropy over the vocabulary: loss = mean_i (log Σ_v exp z_iv − z_i,target).

@@ -4,6 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.tensor.Vec;
 
 /**
  * A lookup table [V,D]: row ids[i] of the table becomes row i of the output [N,D]. Used for tokens

@@ -3,6 +3,8 @@ package org.peerkit.nn;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.peerkit.tensor.Parallel;
+import org.peerkit.tensor.Vec;
 
 /**
  * GELU, tanh approximation (Hendrycks & Gimpel 2016, as in GPT-2):

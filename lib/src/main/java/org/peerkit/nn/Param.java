@@ -3,6 +3,7 @@ package org.peerkit.nn;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.tensor.Vec;
 
 /**
  * A named trainable tensor with its gradient. Names are stable ("blocks.0.attn.qkv.weight"):

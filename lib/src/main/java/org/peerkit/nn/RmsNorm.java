@@ -4,6 +4,8 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.tensor.Parallel;
+import org.peerkit.tensor.Vec;
 
 /**
  * RMSNorm (Zhang & Sennrich 2019): y = x / sqrt(mean(x²) + eps) · g. Shapes: x, y [N,D], g [D].

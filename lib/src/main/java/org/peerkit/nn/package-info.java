@@ -7,7 +7,7 @@
  *
  * <p>Compute: every matrix product goes through {@link org.peerkit.nn.Gemm} into a preallocated
  * output (and is counted for FLOP checks); element-wise and row-wise work runs as fused Java passes
- * over the arrays' native memory ({@link org.peerkit.nn.Vec}, {@link org.peerkit.nn.Parallel}), with
+ * over the arrays' native memory ({@link org.peerkit.tensor.Vec}, {@link org.peerkit.tensor.Parallel}), with
  * ND4J used for exp, where it is faster than Java. Outputs are module-owned buffers reused across
  * steps ({@link org.peerkit.nn.Buffers}). The Java kernels read host memory: they assume the CPU
  * backend.

@@ -12,7 +12,7 @@ import org.peerkit.ffw.PeerLayer;
 import org.peerkit.nn.Gemm;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.Backend;
-import org.peerkit.tensor.DefaultKernels;
+import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.Kernels;
 import org.peerkit.tensor.Retrieval;
 import org.peerkit.tensor.Timing;
@@ -49,7 +49,7 @@ public record PeerStages(PeerConfig config, int tokens, List<Stage> stages) {
         INDArray pre = Nd4j.create(dt, tokens, m);
         INDArray y = Nd4j.create(dt, tokens, cfg.dModel());
         Retrieval r = Retrieval.allocate(Nd4j.create(dt, tokens, m));
-        Kernels kernels = DefaultKernels.create();
+        Kernels kernels = new CpuKernels();
         List<Stage> stages = new ArrayList<>();
         stages.add(stage("query projection", warmup, reps,
                 () -> Gemm.mm(x, layer.queryWeight().value(), q, false, false)));

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.Backend;
-import org.peerkit.tensor.DefaultKernels;
+import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.ExhaustiveRetrieval;
 import org.peerkit.tensor.Retrieval;
 
@@ -33,7 +33,7 @@ public record ProductKeyCheck(int numExperts, int k, int queries, int identical,
         INDArray k2 = rng.normal(DataType.DOUBLE, 1.0, side, dKey / 2);
         Retrieval pk = Retrieval.allocate(Nd4j.create(DataType.DOUBLE, tokens, (long) heads * k));
         Retrieval ex = Retrieval.allocate(Nd4j.create(DataType.DOUBLE, tokens, (long) heads * k));
-        DefaultKernels.create().retrieve(q, k1, k2, heads, k, pk);
+        new CpuKernels().retrieve(q, k1, k2, heads, k, pk);
         ExhaustiveRetrieval.retrieve(q, k1, k2, heads, k, ex);
         int identical = 0;
         double maxDiff = 0;

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.Backend;
-import org.peerkit.tensor.DefaultKernels;
+import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.ExhaustiveRetrieval;
 import org.peerkit.tensor.Kernels;
 import org.peerkit.tensor.Retrieval;
@@ -103,7 +103,7 @@ public record RetrievalScaling(int tokens, int heads, int k, int dKey, int warmu
                  INDArray k1 = rng.normal(DataType.FLOAT, 1.0, side, dKey / 2);
                  INDArray k2 = rng.normal(DataType.FLOAT, 1.0, side, dKey / 2)) {
                 Retrieval r = Retrieval.allocate(Nd4j.create(DataType.FLOAT, tokens, (long) heads * k));
-                Kernels kernels = DefaultKernels.create();
+                Kernels kernels = new CpuKernels();
                 if (!warm) { // let the JIT compile both paths first, or the first N is timed interpreted
                     Timing.timeBatched(warmup, 1, JIT_WARMUP_SECONDS, () -> kernels.retrieve(q, k1, k2, heads, k, r));
                     Timing.timeBatched(0, 1, JIT_WARMUP_SECONDS, () -> ExhaustiveRetrieval.retrieve(q, k1, k2, heads, k, r));

@@ -49,7 +49,6 @@ public final class Doctor {
             lines.addAll(CudaInfo.lines(env));
         }
         add(lines, "simd", Simd.describe());
-        add(lines, "kernels", DefaultKernels.choice() + " (" + DefaultKernels.ENV + ")");
         add(lines, "default dtype", String.valueOf(Nd4j.dataType()));
         add(lines, "off-heap max", gib(Pointer.maxBytes()) + " (org.bytedeco.javacpp.maxbytes)");
         add(lines, "physical max", gib(Pointer.maxPhysicalBytes()) + " (org.bytedeco.javacpp.maxphysicalbytes)");

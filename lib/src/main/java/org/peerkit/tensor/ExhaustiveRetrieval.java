@@ -1,8 +1,10 @@
 package org.peerkit.tensor;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The baseline product keys avoid (paper §2, Eq. 3): score the query against every one of the
@@ -36,7 +38,7 @@ public final class ExhaustiveRetrieval {
         }
         if (out.scoresTHK().size(0) != tokens || out.scoresTHK().size(1) != (long) heads * k) {
             throw new IllegalArgumentException("exhaustive retrieval: scores buffer is "
-                    + java.util.Arrays.toString(out.scoresTHK().shape()) + ", need [" + tokens + ", " + heads * k + "]");
+                    + Arrays.toString(out.scoresTHK().shape()) + ", need [" + tokens + ", " + heads * k + "]");
         }
         int rows = tokens * heads;
         INDArray queries = qTHQ.reshape('c', rows, q); // [T·H, Q]: head-major layout makes this a view
@@ -48,13 +50,12 @@ public final class ExhaustiveRetrieval {
              INDArray scores = Nd4j.create(qTHQ.dataType(), rows, (long) blockRows * s)) {
             for (int i0 = 0; i0 < s; i0 += blockRows) {
                 int br = Math.min(blockRows, s - i0);
-                INDArray b = br == blockRows ? block : block.get(
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) br * s),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all());
-                fillBlock(keys1SQ2, keys2SQ2, i0, br, s, half, Flat.of(block));
+                INDArray b = br == blockRows ? block : block.get(NDArrayIndex.interval(0, (long) br * s),
+                        NDArrayIndex.all());
+                fillBlock(keys1SQ2, keys2SQ2, i0, br, s, half, Vec.of(block));
                 INDArray sc = br == blockRows ? scores : Nd4j.create(qTHQ.dataType(), rows, (long) br * s);
                 Nd4j.gemm(queries, b, sc, false, true, 1.0, 0.0);
-                Flat f = Flat.of(sc);
+                Vec f = Vec.of(sc);
                 int width = br * s;
                 int base = i0 * s;
                 IntStream.range(0, rows).parallel().forEach(r -> filled[r] = merge(f, r * width, width, base,
@@ -64,7 +65,7 @@ public final class ExhaustiveRetrieval {
                 }
             }
         }
-        Flat outScores = Flat.of(out.scoresTHK());
+        Vec outScores = Vec.of(out.scoresTHK());
         for (int r = 0; r < rows; r++) {
             for (int slot = 0; slot < k; slot++) {
                 int at = r * k + slot;
@@ -78,9 +79,9 @@ public final class ExhaustiveRetrieval {
     }
 
     /** block[(i − i0)·S + j] = [c_i ; c′_j] for i in [i0, i0+br). */
-    private static void fillBlock(INDArray keys1, INDArray keys2, int i0, int br, int s, int half, Flat block) {
-        Flat k1 = Flat.of(keys1);
-        Flat k2 = Flat.of(keys2);
+    private static void fillBlock(INDArray keys1, INDArray keys2, int i0, int br, int s, int half, Vec block) {
+        Vec k1 = Vec.of(keys1);
+        Vec k2 = Vec.of(keys2);
         IntStream.range(0, br * s).parallel().forEach(r -> {
             int i = i0 + r / s;
             int j = r % s;
@@ -92,7 +93,7 @@ public final class ExhaustiveRetrieval {
     }
 
     /** Sorted insertion of scores[from, from+width) (expert ids base + offset) into a running top-k. */
-    private static int merge(Flat scores, int from, int width, int base, double[] val, int[] idx, int filled) {
+    private static int merge(Vec scores, int from, int width, int base, double[] val, int[] idx, int filled) {
         int k = val.length;
         for (int c = 0; c < width; c++) {
             filled = TopK.offer(scores.get(from + c), base + c, k, val, idx, filled);

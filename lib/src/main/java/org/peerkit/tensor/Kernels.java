@@ -3,12 +3,23 @@ package org.peerkit.tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The PEER/PKM hot path (paper §2, Alg. 1), forward and backward, behind one interface so a plain
- * Java CPU implementation and an ND4J-ops implementation can be swapped and held equal by tests.
+ * The PEER/PKM hot path (paper §2, Alg. 1), forward and backward, behind one interface.
+ * {@link CpuKernels} implements it with each kernel written once per precision that matters:
+ * <ul>
+ *   <li><b>the exact reference</b>, {@link ExactKernels}: double accumulation, element by element;
+ *       what the layers run on DOUBLE arrays, and so what every finite-difference gradient check
+ *       and the PEER reference test hold to; it also serves FLOAT arrays for the cheap kernels
+ *       (softmax, the PKM value bag);</li>
+ *   <li><b>the float fast path</b>, {@link FloatKernels} and the float branch of
+ *       {@link ProductKeyRow}: float32 accumulation over bulk-copied rows, SIMD where the JVM has
+ *       the Vector API; what training runs. Tests hold it to the exact reference within float
+ *       round-off.</li>
+ * </ul>
  *
- * <p>Letters: T tokens, D model width, H heads, K experts per head, M = H·K (expert slots per
- * token), Q = d_key (query width per head), S = √N sub-keys per half, N experts. All float arrays
- * are dense c-order FLOAT or DOUBLE; integer index arrays are Java {@code int[]}.
+ * <p>Letters (the dictionary is in {@code org.peerkit.nn}'s package doc): T tokens, D model width,
+ * H heads, K experts per head, M = H·K (expert slots per token), Q = d_key (query width per
+ * head), S = √N sub-keys per half, N experts. All float arrays are dense c-order FLOAT or DOUBLE;
+ * integer index arrays are Java {@code int[]}.
  *
  * <p>No implementation may build a T·M·D tensor (the gathered expert rows): expert rows are read
  * in place from the tables.

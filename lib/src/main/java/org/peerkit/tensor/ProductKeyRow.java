@@ -53,7 +53,7 @@ final class ProductKeyRow {
      * Selects row {@code row} of the [rows, S] sub-score blocks {@code s1}, {@code s2} and writes
      * its k slots at flat position {@code r0} of {@code out} (scores, row, column, expert).
      */
-    void select(Flat s1, Flat s2, int row, Retrieval out, Flat scores, int r0) {
+    void select(Vec s1, Vec s2, int row, Retrieval out, Vec scores, int r0) {
         half(s1, row * s, v1, i1);
         half(s2, row * s, v2, i2);
         int nc = candidates();
@@ -66,7 +66,7 @@ final class ProductKeyRow {
             out.colTHK()[r0 + slot] = colKey;
             out.expertTHK()[r0 + slot] = rowKey * s + colKey;
         }
-        if (scores instanceof Flat.F32 f) {
+        if (scores instanceof Vec.F32 f) {
             for (int slot = 0; slot < k; slot++) {
                 outF[slot] = (float) topV[slot];
             }
@@ -79,8 +79,8 @@ final class ProductKeyRow {
     }
 
     /** Top k′ of one half-row at {@code at}, values widened to double into {@code v}. */
-    private void half(Flat sub, int at, double[] v, int[] idx) {
-        if (sub instanceof Flat.F32 f) {
+    private void half(Vec sub, int at, double[] v, int[] idx) {
+        if (sub instanceof Vec.F32 f) {
             f.rowF(at, subF);
             TopK.select(subF, s, kh, topF, idx, keys);
             for (int a = 0; a < kh; a++) {

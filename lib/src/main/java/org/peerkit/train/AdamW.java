@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.peerkit.nn.Parallel;
+import org.peerkit.tensor.Parallel;
 import org.peerkit.nn.Param;
-import org.peerkit.nn.Vec;
+import org.peerkit.tensor.Vec;
 
 /**
  * Dense AdamW with decoupled weight decay, as PyTorch's {@code AdamW}:

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.peerkit.nn.Param;
-import org.peerkit.nn.Vec;
+import org.peerkit.tensor.Vec;
 
 /** Global-norm gradient clipping (Pascanu et al. 2013), as {@code clip_grad_norm_}. */
 public final class GradClip {

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.peerkit.nn.Parallel;
+import org.peerkit.tensor.Parallel;
 import org.peerkit.nn.Param;
-import org.peerkit.nn.Vec;
+import org.peerkit.tensor.Vec;
 
 /**
  * AdamW for expert tables (PEER's u and v, PKM values: [N, D] with only the routed rows

@@ -1,7 +1,6 @@
 package org.peerkit.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -43,14 +42,5 @@ class CudaInfoTest {
     @Test
     void noDeviceInformationIsSaidPlainly() {
         assertTrue(CudaInfo.lines(new Properties()).get(0).getValue().startsWith("none reported"));
-    }
-
-    @Test
-    void kernelsChoiceDefaultsToPlainJavaOnTheCpuBackendAndRejectsUnknownNames() {
-        assertEquals(DefaultKernels.Choice.CPU, DefaultKernels.choice());
-        assertTrue(DefaultKernels.create() instanceof CpuKernels);
-        var e = assertThrows(IllegalArgumentException.class, () -> DefaultKernels.parse("gpu"));
-        assertTrue(e.getMessage().contains("PEERKIT_KERNELS=gpu") && e.getMessage().contains("'nd4j'"), e.getMessage());
-        assertEquals(DefaultKernels.Choice.ND4J, DefaultKernels.parse("ND4J"));
     }
 }

@@ -31,8 +31,8 @@ class ExpertMajorMixTest {
         new CpuKernels().mixForward(x, expertTM, gates, u, v, ExpertActivation.GELU, preA, yA);
         INDArray preB = Nd4j.zeros(DataType.FLOAT, tokens, m);
         INDArray yB = Nd4j.zeros(DataType.FLOAT, tokens, d);
-        FloatMix.mixForward((Flat.F32) Flat.of(x), expertTM, (Flat.F32) Flat.of(gates), (Flat.F32) Flat.of(u),
-                (Flat.F32) Flat.of(v), ExpertActivation.GELU, (Flat.F32) Flat.of(preB), (Flat.F32) Flat.of(yB),
+        FloatKernels.mixForward((Vec.F32) Vec.of(x), expertTM, (Vec.F32) Vec.of(gates), (Vec.F32) Vec.of(u),
+                (Vec.F32) Vec.of(v), ExpertActivation.GELU, (Vec.F32) Vec.of(preB), (Vec.F32) Vec.of(yB),
                 tokens, d, m);
         assertArrayEquals(preB.data().asFloat(), preA.data().asFloat(), 1e-5f);
         assertArrayEquals(yB.data().asFloat(), yA.data().asFloat(), 1e-4f);

@@ -7,67 +7,46 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
 
-/** The plain-Java and the ND4J-ops kernels compute the same PEER and value-bag passes. */
+/**
+ * The float fast path computes what the exact (double) reference does, within float round-off:
+ * a PEER layer built from the same seed runs once in FLOAT and once in DOUBLE (the path the
+ * gradient checks test), on the same inputs.
+ */
 class KernelsAgreementTest {
 
     @ParameterizedTest
-    @CsvSource({"GELU,true,300", "RELU,false,37"})
-    void peerLayerAgrees(ExpertActivation act, boolean bn, int tokens) {
-        PeerConfig cfg = new PeerConfig(12, 256, 3, 5, 8, act, bn);
-        PeerLayer cpu = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(5), new CpuKernels());
-        PeerLayer nd4j = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(5), new Nd4jKernels());
+    @CsvSource({"GELU,true,300,64", "RELU,false,37,256", "GELU,false,2100,16"})
+    void floatFastPathAgreesWithExactReference(ExpertActivation act, boolean bn, int tokens, int experts) {
+        PeerConfig cfg = new PeerConfig(12, experts, 3, 4, 8, act, bn);
+        PeerLayer exact = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(5));
+        PeerLayer fast = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(5));
+        for (int i = 0; i < exact.params().size(); i++) {
+            fast.params().get(i).value().assign(exact.params().get(i).value());
+        }
         Rng rng = new Rng(6);
         INDArray x = rng.normal(DataType.DOUBLE, 1, tokens, 12);
         INDArray dy = rng.normal(DataType.DOUBLE, 1, tokens, 12);
-        close("y", cpu.forward(x), nd4j.forward(x));
-        assertArrayEquals(cpu.routing().expertTHK(), nd4j.routing().expertTHK());
-        close("dx", cpu.backward(dy), nd4j.backward(dy));
-        assertArrayEquals(cpu.touchedRows(), nd4j.touchedRows());
-        for (int i = 0; i < cpu.params().size(); i++) {
-            Param p = cpu.params().get(i);
-            close(p.name(), p.grad(), nd4j.params().get(i).grad());
+        INDArray yExact = exact.forward(x);
+        INDArray yFast = fast.forward(x.castTo(DataType.FLOAT));
+        assertArrayEquals(exact.routing().expertTHK(), fast.routing().expertTHK(),
+                "the float scores choose the same experts (random data has no near-ties at this size)");
+        close("y", yFast, yExact);
+        close("dx", fast.backward(dy.castTo(DataType.FLOAT)), exact.backward(dy));
+        assertArrayEquals(exact.touchedRows(), fast.touchedRows());
+        for (int i = 0; i < exact.params().size(); i++) {
+            Param p = exact.params().get(i);
+            close(p.name(), fast.params().get(i).grad(), p.grad());
         }
     }
 
-    @ParameterizedTest
-    @CsvSource({"300", "5"})
-    void valueBagAgrees(int tokens) {
-        Rng rng = new Rng(tokens);
-        int m = 6;
-        INDArray v = rng.normal(DataType.DOUBLE, 1, 40, 7);
-        INDArray gates = rng.normal(DataType.DOUBLE, 1, tokens, m);
-        INDArray dy = rng.normal(DataType.DOUBLE, 1, tokens, 7);
-        int[] experts = new int[tokens * m];
-        for (int i = 0; i < experts.length; i++) {
-            experts[i] = rng.nextInt(40);
-        }
-        Kernels[] ks = {new CpuKernels(), new Nd4jKernels()};
-        INDArray[] y = new INDArray[2];
-        INDArray[] dg = new INDArray[2];
-        INDArray[] dv = new INDArray[2];
-        int[][] touched = new int[2][];
-        for (int i = 0; i < 2; i++) {
-            y[i] = Nd4j.zeros(DataType.DOUBLE, tokens, 7);
-            dg[i] = Nd4j.zeros(DataType.DOUBLE, tokens, m);
-            dv[i] = Nd4j.zeros(DataType.DOUBLE, 40, 7);
-            ks[i].bagForward(experts, gates, v, y[i]);
-            touched[i] = ks[i].bagBackward(dy, experts, gates, v, dg[i], dv[i]);
-        }
-        close("y", y[0], y[1]);
-        close("dGates", dg[0], dg[1]);
-        close("dv", dv[0], dv[1]);
-        assertArrayEquals(touched[0], touched[1]);
-    }
-
-    private static void close(String what, INDArray a, INDArray b) {
-        double diff = a.sub(b).norm2Number().doubleValue();
-        double norm = b.norm2Number().doubleValue();
-        assertTrue(diff <= 1e-12 * Math.max(norm, 1e-30), what + ": ‖cpu − nd4j‖ = " + diff + " vs ‖nd4j‖ " + norm);
+    private static void close(String what, INDArray fast, INDArray exact) {
+        double diff = fast.castTo(DataType.DOUBLE).sub(exact).norm2Number().doubleValue();
+        double norm = exact.norm2Number().doubleValue();
+        assertTrue(diff <= 1e-5 * Math.max(norm, 1e-30), what + ": ‖float − double‖ = " + diff + " vs ‖double‖ " + norm);
     }
 }

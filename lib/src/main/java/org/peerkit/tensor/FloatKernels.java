@@ -3,18 +3,22 @@ package org.peerkit.tensor;
 import java.util.Arrays;
 
 /**
- * The float32 fast path of {@link CpuKernels}' expert mixing and retrieval backward: rows are
- * bulk-copied into {@code float[]} (a memcpy) and reduced by {@link Simd#dot} (Vector API when the
- * JVM has it), and row updates are plain {@code a[j] += w·b[j]} loops over float arrays, which
- * the JIT turns into SIMD code. The backward is expert-major ({@link #mixBackward}). The generic path reads every element through {@link Flat#get} as a double and cannot
- * be vectorised; it stays for float64 (gradient checks), where exactness matters more than speed.
+ * The float32 fast path of {@link Kernels} (expert mixing and the retrieval backward; the
+ * retrieval's top-k has its float path in {@link ProductKeyRow}): rows are bulk-copied into
+ * {@code float[]} (a memcpy) and reduced by {@link Simd#dot} (Vector API when the JVM has it),
+ * and row updates are plain {@code a[j] += w·b[j]} loops over float arrays, which the JIT turns
+ * into SIMD code. The backward is expert-major ({@link #mixBackward}); the forward is token-major,
+ * or expert-major when pairs outnumber experts ({@link #mixForwardByExpert}). The exact reference,
+ * {@link ExactKernels}, reads every element through {@link Vec#get} as a double and cannot be
+ * vectorised; it serves float64 (gradient checks), where exactness matters more than speed.
  *
  * <p>Numerics: float32 accumulation, as PyTorch's CPU kernels do. Dots of d = 256 products differ
  * from the double-accumulated path by ~1e-7 relative, far inside the float tests' 1e-5.
  */
-final class FloatMix {
+final class FloatKernels {
 
-    private FloatMix() {}
+    private FloatKernels() {
+    }
 
     /** Σ a[j]·b[j] over the first n elements ({@link Simd}: vector when the JVM allows). */
     static float dot(float[] a, float[] b, int n) {
@@ -29,9 +33,9 @@ final class FloatMix {
     }
 
     /** See {@link Kernels#mixForward}; all arrays float32. */
-    static void mixForward(Flat.F32 x, int[] expertTM, Flat.F32 g, Flat.F32 u, Flat.F32 v, ExpertActivation act,
-            Flat.F32 pre, Flat.F32 y, int tokens, int d, int m) {
-        CpuKernels.parallel(tokens, 2 * m * d, (from, to) -> {
+    static void mixForward(Vec.F32 x, int[] expertTM, Vec.F32 g, Vec.F32 u, Vec.F32 v, ExpertActivation act,
+            Vec.F32 pre, Vec.F32 y, int tokens, int d, int m) {
+        Parallel.rows(tokens, 2 * m * d, (from, to) -> {
             float[] xt = new float[d];
             float[] yt = new float[d];
             float[] row = new float[d];
@@ -71,16 +75,16 @@ final class FloatMix {
      * (contiguous expert ranges balanced by pair count) sums into its own [T, D] buffer; the
      * buffers are then added in partition order, so results do not depend on scheduling.
      */
-    static void mixBackward(ExpertBuckets b, Flat.F32 x, Flat.F32 dy,
-            float[] gate, float[] pre, ExpertActivation act, Flat.F32 u, Flat.F32 v, float[] dGate, Flat.F32 du,
-            Flat.F32 dv, float[][] dxParts, Flat.F32 dx, int tokens, int d, int m) {
+    static void mixBackward(ExpertBuckets b, Vec.F32 x, Vec.F32 dy,
+            float[] gate, float[] pre, ExpertActivation act, Vec.F32 u, Vec.F32 v, float[] dGate, Vec.F32 du,
+            Vec.F32 dv, float[][] dxParts, Vec.F32 dx, int tokens, int d, int m) {
         int parts = dxParts.length;
         int[] touched = b.touched();
         int[] start = b.start();
         int[] fill = b.count();
         int[] order = b.order();
         int[] bounds = balancedBounds(touched, fill, parts);
-        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+        Parallel.partitions(parts, p -> {
             float[] acc = dxParts[p];
             Arrays.fill(acc, 0);
             float[] ue = new float[d];
@@ -126,12 +130,12 @@ final class FloatMix {
      * At N = 128², T = 4096, h·k = 128 (32 pairs per expert) this replaces 2¹⁹ pairs' two row
      * reads each with 2¹⁴ experts' two.
      */
-    static void mixForwardByExpert(ExpertBuckets b, Flat.F32 x, float[] gate, ExpertActivation act, Flat.F32 u,
-            Flat.F32 v, float[] pre, float[][] yParts, Flat.F32 y, int tokens, int d, int m) {
+    static void mixForwardByExpert(ExpertBuckets b, Vec.F32 x, float[] gate, ExpertActivation act, Vec.F32 u,
+            Vec.F32 v, float[] pre, float[][] yParts, Vec.F32 y, int tokens, int d, int m) {
         int parts = yParts.length;
         int[] touched = b.touched();
         int[] bounds = balancedBounds(touched, b.count(), parts);
-        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+        Parallel.partitions(parts, p -> {
             float[] acc = yParts[p];
             Arrays.fill(acc, 0);
             float[] ue = new float[d];
@@ -155,8 +159,8 @@ final class FloatMix {
     }
 
     /** out[t] = Σ_p parts[p][t], rows added in partition order (deterministic). */
-    private static void sumParts(float[][] parts, Flat.F32 out, int tokens, int d) {
-        CpuKernels.parallel(tokens, parts.length * d, (from, to) -> {
+    private static void sumParts(float[][] parts, Vec.F32 out, int tokens, int d) {
+        Parallel.rows(tokens, parts.length * d, (from, to) -> {
             float[] row = new float[d];
             for (int t = from; t < to; t++) {
                 System.arraycopy(parts[0], t * d, row, 0, d);
@@ -208,11 +212,11 @@ final class FloatMix {
      * slot, and the sub-key gradients summed per fixed token partition in float, then added in
      * partition order (deterministic).
      */
-    static void retrieveBackward(Flat.F32 ds, Flat.F32 qf, Flat.F32 k1, Flat.F32 k2, Flat.F32 dq, int[] rowTHK,
-            int[] colTHK, int tokens, int heads, int k, int q, int s, float[][] g1, float[][] g2) {
+    static void retrieveBackward(Vec.F32 ds, Vec.F32 qf, Vec.F32 k1, Vec.F32 k2, Vec.F32 dq, int[] rowTHK,
+            int[] colTHK, int tokens, int heads, int k, int q, float[][] g1, float[][] g2) {
         int half = q / 2;
         int parts = g1.length;
-        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+        Parallel.partitions(parts, p -> {
             int from = (int) ((long) tokens * p / parts);
             int to = (int) ((long) tokens * (p + 1) / parts);
             float[] key1 = new float[half];
