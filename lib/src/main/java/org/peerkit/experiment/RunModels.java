@@ -9,7 +9,6 @@ import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
 import org.peerkit.model.DecoderLm;
-import org.peerkit.tensor.ExpertActivation;
 import org.peerkit.model.FfwFactory;
 
 /**
@@ -37,7 +36,7 @@ public final class RunModels {
         }
         if (ffw instanceof FfwSpec.Peer p) {
             return (name, block, cfg, rng) -> new PeerLayer(name, new PeerConfig(cfg.dModel(), p.experts(), p.heads(),
-                    p.topK(), p.keyDim(), ExpertActivation.valueOf(cfg.activation().name()), p.queryBatchNorm()),
+                    p.topK(), p.keyDim(), cfg.activation(), p.queryBatchNorm()),
                     cfg.precision().dataType(), rng);
         }
         if (ffw instanceof FfwSpec.Pkm p) {

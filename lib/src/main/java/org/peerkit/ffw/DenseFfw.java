@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.nn.Activation;
+import org.peerkit.nn.Gelu;
 import org.peerkit.nn.Linear;
 import org.peerkit.nn.Module;
 import org.peerkit.nn.Param;
+import org.peerkit.nn.Relu;
 import org.peerkit.nn.Rng;
+import org.peerkit.tensor.Activation;
 
 /**
  * The transformer's dense MLP: y = act(x·W₁ + b₁)·W₂ + b₂. Shapes: N tokens, D model width,
@@ -27,7 +29,7 @@ public final class DenseFfw implements FeedForward {
     public DenseFfw(String name, int dModel, int hidden, Activation activation, boolean bias, double std,
             double downStd, DataType dtype, Rng rng) {
         this.up = new Linear(name + ".up", dModel, hidden, bias, std, dtype, rng);
-        this.act = activation.create(name + ".act");
+        this.act = activation == Activation.GELU ? new Gelu(name + ".act") : new Relu(name + ".act");
         this.down = new Linear(name + ".down", hidden, dModel, bias, downStd, dtype, rng);
     }
 

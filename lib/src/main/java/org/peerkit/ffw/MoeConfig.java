@@ -1,6 +1,6 @@
 package org.peerkit.ffw;
 
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 
 /**
  * Coarse mixture of experts: E expert MLPs d_model → d_hidden → d_model and a router.

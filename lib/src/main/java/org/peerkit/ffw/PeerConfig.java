@@ -1,6 +1,6 @@
 package org.peerkit.ffw;
 
-import org.peerkit.tensor.ExpertActivation;
+import org.peerkit.tensor.Activation;
 
 /**
  * Shape of a PEER layer (paper §2; defaults from §3.1: N = 1024², h = 8, k = 16; d_key = 128 and
@@ -14,7 +14,7 @@ import org.peerkit.tensor.ExpertActivation;
  * @param activation σ of the single-neuron experts (Eq. 6)
  * @param queryBatchNorm BatchNorm on the query network output (§3.3)
  */
-public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey, ExpertActivation activation,
+public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey, Activation activation,
         boolean queryBatchNorm) {
 
     public PeerConfig {
@@ -33,7 +33,7 @@ public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey,
 
     /** Paper defaults at the yardstick width: d_model 256, N = 1024², h = 8, k = 16, d_key 128, GELU, BN on. */
     public static PeerConfig defaults() {
-        return new PeerConfig(256, 1024 * 1024, 8, 16, 128, ExpertActivation.GELU, true);
+        return new PeerConfig(256, 1024 * 1024, 8, 16, 128, Activation.GELU, true);
     }
 
     public PeerConfig withNumExperts(int n) {

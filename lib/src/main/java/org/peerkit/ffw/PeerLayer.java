@@ -2,52 +2,48 @@ package org.peerkit.ffw;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.peerkit.nn.Buffered;
 import org.peerkit.nn.Buffers;
-import org.peerkit.nn.Linear;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.Kernels;
-import org.peerkit.tensor.Retrieval;
 
 /**
- * PEER, Parameter Efficient Expert Retrieval (He 2024, paper.md §1): h query networks (one Linear
+ * PEER, Parameter Efficient Expert Retrieval (He 2024, paper §2): h query networks (one Linear
  * producing h·d_key features), optional query BatchNorm, product-key top-k with sub-keys shared by
- * all heads, softmax over each head's k scores, and N single-neuron experts σ(uᵢᵀx)·vᵢ shared by
- * all heads. Conventions (query layout, half split, expert index i·√N + j, exact-erf GELU) follow
- * the yardstick (yardstick/peer_ref.py) so {@code reference/peer_small.json} checks it.
+ * all heads, softmax over each head's k scores ({@link ProductKeyQuery}), and N single-neuron
+ * experts σ(uᵢᵀx)·vᵢ shared by all heads. Conventions (query layout, half split, expert index
+ * i·√N + j, exact-erf GELU) follow the PyTorch reference whose fixed-seed outputs
+ * {@code lib/src/test/resources/yardstick/peer_small.json} holds (lib/README.md, the PEER reference).
  *
- * <p>Letters: T tokens, D = d_model, H heads, K experts per head, M = H·K, Q = d_key, S = √N.
+ * <p>Letters as in the {@code ffw} package doc: T tokens, D = d_model, H heads, K experts per
+ * head, M = H·K, Q = d_key, S = √N.
  */
-public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
+public final class PeerLayer implements FeedForward, Buffered {
 
     private final String name;
     private final PeerConfig cfg;
-    private final Linear query;
-    private final QueryBatchNorm bn;
-    private final Param keys1;
-    private final Param keys2;
+    private final ProductKeyQuery router;
     private final Param u;
     private final Param v;
     private final Kernels kernels;
     private final PassGuard guard;
     private INDArray xTD;
-    private INDArray qTHQ;
-    private Retrieval retrieval;
-    private INDArray gatesTM;
     private INDArray preTM;
     private INDArray yTD;
     private INDArray dGatesTM;
-    private INDArray dScoresTM;
-    private INDArray dqTHQ;
     private INDArray dxTD;
     private int[] touchedRows = new int[0];
 
     /**
-     * Initialisation as the yardstick: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), u N(0, 1/D),
+     * Initialisation as the reference: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), u N(0, 1/D),
      * v N(0, 1/(H·K)) so the sum over the H·K active experts keeps unit scale.
      */
     public PeerLayer(String name, PeerConfig cfg, DataType dtype, Rng rng) {
@@ -57,14 +53,7 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
     public PeerLayer(String name, PeerConfig cfg, DataType dtype, Rng rng, Kernels kernels) {
         this.name = name;
         this.cfg = cfg;
-        int half = cfg.dKey() / 2;
-        this.query = new Linear(name + ".query", cfg.dModel(), cfg.heads() * cfg.dKey(), false,
-                1 / Math.sqrt(cfg.dModel()), dtype, rng);
-        this.bn = cfg.queryBatchNorm() ? new QueryBatchNorm(name + ".query_bn", cfg.heads() * cfg.dKey(), dtype) : null;
-        this.keys1 = new Param(name + ".sub_keys1", Param.Kind.WEIGHT, rng.normal(dtype, 1 / Math.sqrt(half),
-                cfg.subKeys(), half));
-        this.keys2 = new Param(name + ".sub_keys2", Param.Kind.WEIGHT, rng.normal(dtype, 1 / Math.sqrt(half),
-                cfg.subKeys(), half));
+        this.router = new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels);
         this.u = new Param(name + ".u", Param.Kind.EMBEDDING, rng.normal(dtype, 1 / Math.sqrt(cfg.dModel()),
                 cfg.numExperts(), cfg.dModel()));
         this.v = new Param(name + ".v", Param.Kind.EMBEDDING, rng.normal(dtype,
@@ -75,41 +64,51 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
         this.guard = new PassGuard(name);
     }
 
+    /** PEER's product keys: no query bias, sub-keys shared by all heads. */
+    private static ProductKeyQuery.Shape shape(PeerConfig cfg) {
+        return new ProductKeyQuery.Shape(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey(), true, false,
+                cfg.queryBatchNorm());
+    }
+
+    /**
+     * The analytic FLOPs per token of a PEER layer, the one formula {@code FfwSpec.Peer} and
+     * {@link #forwardFlopsPerToken} use: the query GEMM, the sub-key scores and H·K experts of
+     * 4·D FLOPs each (u·x, then g·σ·v).
+     */
+    public static long forwardFlopsPerToken(long dModel, long subKeys, long heads, long k, long dKey) {
+        return 2 * dModel * heads * dKey + 2 * heads * subKeys * dKey + 4 * heads * k * dModel;
+    }
+
     public PeerConfig config() {
         return cfg;
     }
 
     /** Training mode (default) uses batch statistics in the query BN; evaluation its running ones. */
     public void setTraining(boolean training) {
-        if (bn != null) {
-            bn.setTraining(training);
-        }
+        router.setTraining(training);
     }
 
     @Override
     public List<Param> params() {
-        List<Param> ps = new ArrayList<>(query.params());
-        if (bn != null) {
-            ps.addAll(bn.params());
-        }
-        ps.addAll(List.of(keys1, keys2, u, v));
+        List<Param> ps = new ArrayList<>(router.params());
+        ps.addAll(List.of(u, v));
         return ps;
     }
 
     public Param queryWeight() {
-        return query.weight();
+        return router.query().weight();
     }
 
     public QueryBatchNorm queryBatchNorm() {
-        return bn;
+        return router.batchNorm();
     }
 
     public Param subKeys1() {
-        return keys1;
+        return router.keys1();
     }
 
     public Param subKeys2() {
-        return keys2;
+        return router.keys2();
     }
 
     public Param u() {
@@ -126,20 +125,11 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
         Buffers.requireCols(name, x, cfg.dModel());
         xTD = x;
         int t = (int) x.size(0);
-        int m = cfg.heads() * cfg.k();
         DataType dt = u.value().dataType();
-        INDArray q = query.forward(x);
-        qTHQ = bn == null ? q : bn.forward(q);
-        INDArray scores = Buffers.ensure(retrieval == null ? null : retrieval.scoresTHK(), dt, t, m);
-        if (retrieval == null || retrieval.scoresTHK() != scores) {
-            retrieval = Retrieval.allocate(scores);
-        }
-        kernels.retrieve(qTHQ, keys1.value(), keys2.value(), cfg.heads(), cfg.k(), retrieval);
-        gatesTM = Buffers.ensure(gatesTM, dt, t, m);
-        kernels.softmaxGroups(scores, cfg.k(), gatesTM);
-        preTM = Buffers.ensure(preTM, dt, t, m);
+        INDArray gatesTM = router.forward(x);
+        preTM = Buffers.ensure(preTM, dt, t, cfg.heads() * cfg.k());
         yTD = Buffers.ensure(yTD, dt, t, cfg.dModel());
-        kernels.mixForward(x, retrieval.expertTHK(), gatesTM, u.value(), v.value(), cfg.activation(), preTM, yTD);
+        kernels.mixForward(x, router.expertTM(), gatesTM, u.value(), v.value(), cfg.activation(), preTM, yTD);
         guard.forwardDone();
         return yTD;
     }
@@ -148,22 +138,14 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
     public INDArray backward(INDArray dy) {
         guard.beginBackward();
         int t = (int) dy.size(0);
-        int m = cfg.heads() * cfg.k();
         DataType dt = u.value().dataType();
         dxTD = Buffers.ensure(dxTD, dt, t, cfg.dModel());
-        dGatesTM = Buffers.ensure(dGatesTM, dt, t, m);
-        touchedRows = kernels.mixBackward(dy, xTD, retrieval.expertTHK(), gatesTM, u.value(), v.value(),
+        dGatesTM = Buffers.ensure(dGatesTM, dt, t, cfg.heads() * cfg.k());
+        touchedRows = kernels.mixBackward(dy, xTD, router.expertTM(), router.gatesTM(), u.value(), v.value(),
                 cfg.activation(), preTM, dxTD, dGatesTM, u.grad(), v.grad());
         u.markRows(touchedRows);
         v.markRows(touchedRows);
-        dScoresTM = Buffers.ensure(dScoresTM, dt, t, m);
-        kernels.softmaxGroupsBackward(gatesTM, dGatesTM, cfg.k(), dScoresTM);
-        dqTHQ = Buffers.ensure(dqTHQ, dt, t, (long) cfg.heads() * cfg.dKey());
-        dqTHQ.assign(0);
-        kernels.retrieveBackward(dScoresTM, qTHQ, keys1.value(), keys2.value(), cfg.heads(), retrieval, dqTHQ,
-                keys1.grad(), keys2.grad());
-        INDArray dq = bn == null ? dqTHQ : bn.backward(dqTHQ);
-        dxTD.addi(query.backward(dq));
+        dxTD.addi(router.backward(dGatesTM));
         return dxTD;
     }
 
@@ -179,21 +161,11 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
             throw new IllegalArgumentException(name + ": grow to newSide=" + newSide + " must be ≥ current √N = " + n);
         }
         PeerLayer g = new PeerLayer(name, cfg.withNumExperts(newSide * newSide), u.value().dataType(), rng, kernels);
-        g.query.weight().value().assign(query.weight().value());
-        if (bn != null) {
-            g.bn.gamma().value().assign(bn.gamma().value());
-            g.bn.beta().value().assign(bn.beta().value());
-            System.arraycopy(bn.runningMean(), 0, g.bn.runningMean(), 0, bn.runningMean().length);
-            System.arraycopy(bn.runningVar(), 0, g.bn.runningVar(), 0, bn.runningVar().length);
-        }
-        org.nd4j.linalg.indexing.INDArrayIndex first = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n);
-        org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
-        g.keys1.value().get(first, all).assign(keys1.value());
-        g.keys2.value().get(first, all).assign(keys2.value());
+        router.copyInto(g.router);
+        INDArrayIndex all = NDArrayIndex.all();
         for (int i = 0; i < n; i++) {
-            org.nd4j.linalg.indexing.INDArrayIndex from = org.nd4j.linalg.indexing.NDArrayIndex.interval(i * n, i * n + n);
-            org.nd4j.linalg.indexing.INDArrayIndex to = org.nd4j.linalg.indexing.NDArrayIndex.interval(i * newSide,
-                    i * newSide + n);
+            INDArrayIndex from = NDArrayIndex.interval(i * n, i * n + n);
+            INDArrayIndex to = NDArrayIndex.interval(i * newSide, i * newSide + n);
             g.u.value().get(to, all).assign(u.value().get(from, all));
             g.v.value().get(to, all).assign(v.value().get(from, all));
         }
@@ -207,21 +179,21 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
 
     /** The last forward's choices (copies): expert index and gate per token, head and slot. */
     public RoutingRecord routing() {
-        if (retrieval == null) {
+        if (router.gatesTM() == null) {
             throw new IllegalStateException(name + ": no forward yet, so no routing to report");
         }
-        return new RoutingRecord(cfg.numExperts(), cfg.heads(), cfg.k(), retrieval.expertTHK().clone(),
-                gatesTM.dup().data().asDouble());
+        return new RoutingRecord(cfg.numExperts(), cfg.heads(), cfg.k(), router.expertTM().clone(),
+                router.gatesTM().dup().data().asDouble());
     }
 
     /** The last forward's router scores [T, H·K] before the softmax (module-owned). */
     public INDArray scores() {
-        return retrieval.scoresTHK();
+        return router.scoresTM();
     }
 
     /** The last forward's gates [T, H·K] (module-owned). */
     public INDArray gates() {
-        return gatesTM;
+        return router.gatesTM();
     }
 
     /** The last forward's u·x per slot [T, H·K] (module-owned). */
@@ -231,7 +203,7 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
 
     /** The last forward's queries after BN [T, H·Q] (module-owned). */
     public INDArray queries() {
-        return qTHQ;
+        return router.queriesTHQ();
     }
 
     @Override
@@ -242,21 +214,17 @@ public final class PeerLayer implements FeedForward, org.peerkit.nn.Buffered {
     /** Query network (+ BN) and the H·K experts a token uses; sub-keys are counted as shared. */
     @Override
     public long activeParams() {
-        long q = (long) cfg.dModel() * cfg.heads() * cfg.dKey() + (bn == null ? 0 : 2L * cfg.heads() * cfg.dKey());
-        return q + 2L * cfg.heads() * cfg.k() * cfg.dModel();
+        return shape(cfg).activeParams() + 2L * cfg.heads() * cfg.k() * cfg.dModel();
     }
 
-    /** Query GEMM, sub-key scores (2 halves × S keys × Q/2 per head) and the H·K dot + axpy. */
     @Override
     public long forwardFlopsPerToken() {
-        long h = cfg.heads();
-        return 2L * cfg.dModel() * h * cfg.dKey() + 2L * h * cfg.subKeys() * cfg.dKey()
-                + 4L * h * cfg.k() * cfg.dModel();
+        return forwardFlopsPerToken(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey());
     }
 
     /** The query BatchNorm's running statistics (none without BN). */
     @Override
-    public java.util.Map<String, double[]> buffers() {
-        return bn == null ? java.util.Map.of() : bn.buffers();
+    public Map<String, double[]> buffers() {
+        return router.buffers();
     }
 }

@@ -70,6 +70,14 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
         return m;
     }
 
+    /** Copies scale, shift and running statistics from {@code other} (same width). */
+    void copyFrom(QueryBatchNorm other) {
+        gamma.value().assign(other.gamma.value());
+        beta.value().assign(other.beta.value());
+        System.arraycopy(other.runningMean(), 0, runningMean(), 0, runningMean().length);
+        System.arraycopy(other.runningVar(), 0, runningVar(), 0, runningVar().length);
+    }
+
     public double[] runningMean() {
         return runningMean;
     }

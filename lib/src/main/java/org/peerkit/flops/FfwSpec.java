@@ -2,6 +2,8 @@ package org.peerkit.flops;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.peerkit.ffw.PeerLayer;
+import org.peerkit.ffw.PkmLayer;
 
 /**
  * The FFW kind of a run with its own settings, one record per kind; in JSON the kind is the
@@ -118,7 +120,7 @@ public sealed interface FfwSpec {
             long query = d * heads * keyDim + (queryBatchNorm ? 2L : 1L) * heads * keyDim;
             long keys = (long) heads * sqrt(memories) * keyDim;
             long values = (long) memories * d;
-            long flops = 2 * d * heads * keyDim + 2L * heads * sqrt(memories) * keyDim + 2L * heads * topK * d;
+            long flops = PkmLayer.forwardFlopsPerToken(d, sqrt(memories), heads, topK, keyDim);
             return new LayerCount(name, query + keys + values, query + (long) heads * topK * d, flops);
         }
     }
@@ -153,7 +155,7 @@ public sealed interface FfwSpec {
             long query = d * heads * keyDim + (queryBatchNorm ? 2L * heads * keyDim : 0);
             long keys = (long) sqrt(experts) * keyDim;
             long expertParams = 2L * experts * d;
-            long flops = 2 * d * heads * keyDim + 2L * heads * sqrt(experts) * keyDim + 4L * heads * topK * d;
+            long flops = PeerLayer.forwardFlopsPerToken(d, sqrt(experts), heads, topK, keyDim);
             // sub-keys are shared by every token, not counted as active (as PeerLayer.activeParams)
             return new LayerCount(name, query + keys + expertParams, query + 2L * heads * topK * d, flops);
         }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.peerkit.model.LmConfig;
 import org.peerkit.model.Positions;
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.nn.NormKind;
 
 /**

@@ -1,6 +1,6 @@
 package org.peerkit.model;
 
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.nn.NormKind;
 
 /**

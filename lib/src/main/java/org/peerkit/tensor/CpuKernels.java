@@ -157,7 +157,7 @@ public final class CpuKernels implements Kernels {
 
     @Override
     public void mixForward(INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
-            ExpertActivation act, INDArray preActTM, INDArray yTD) {
+            Activation act, INDArray preActTM, INDArray yTD) {
         int d = (int) xTD.size(1);
         int m = (int) gatesTM.size(1);
         int experts = (int) uND.size(0);
@@ -185,7 +185,7 @@ public final class CpuKernels implements Kernels {
 
     @Override
     public int[] mixBackward(INDArray dyTD, INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND,
-            INDArray vND, ExpertActivation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM,
+            INDArray vND, Activation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM,
             INDArray duND, INDArray dvND) {
         int d = (int) xTD.size(1);
         int m = (int) gatesTM.size(1);

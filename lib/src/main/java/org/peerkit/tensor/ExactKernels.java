@@ -80,7 +80,7 @@ final class ExactKernels {
     }
 
     /** {@link Kernels#mixForward}, token-major: each token reads its M expert rows in place. */
-    static void mixForward(Vec x, int[] expertTM, Vec g, Vec u, Vec v, ExpertActivation act, Vec pre, Vec y,
+    static void mixForward(Vec x, int[] expertTM, Vec g, Vec u, Vec v, Activation act, Vec pre, Vec y,
             int d, int m) {
         int tokens = expertTM.length / m;
         Parallel.rows(tokens, 2 * m * d, (from, to) -> {
@@ -115,7 +115,7 @@ final class ExactKernels {
      * {@link Kernels#mixBackward} in two passes: per token (dgate, dL/d(u·x), dx), then per expert
      * (du[e] += Σ dPre·x[t], dv[e] += Σ gate·σ(a)·dy[t]).
      */
-    static int[] mixBackward(Vec dy, Vec x, int[] expertTM, Vec g, Vec u, Vec v, ExpertActivation act, Vec pre,
+    static int[] mixBackward(Vec dy, Vec x, int[] expertTM, Vec g, Vec u, Vec v, Activation act, Vec pre,
             Vec dx, Vec dg, Vec du, Vec dv, int d, int m, int experts) {
         double[] dPre = new double[expertTM.length];
         double[] weight = new double[expertTM.length];
@@ -127,7 +127,7 @@ final class ExactKernels {
     }
 
     /** Pass 1 of {@link #mixBackward}: dgate, dPre = dL/d(u·x), weight = gate·σ(a) and dx, per token. */
-    private static void mixBackwardTokens(Vec dy, int[] expertTM, Vec g, Vec u, Vec v, ExpertActivation act,
+    private static void mixBackwardTokens(Vec dy, int[] expertTM, Vec g, Vec u, Vec v, Activation act,
             Vec pre, Vec dx, Vec dg, int d, int m, double[] dPre, double[] weight) {
         int tokens = expertTM.length / m;
         Parallel.rows(tokens, 2 * m * d, (from, to) -> {

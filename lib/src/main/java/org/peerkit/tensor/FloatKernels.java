@@ -33,7 +33,7 @@ final class FloatKernels {
     }
 
     /** See {@link Kernels#mixForward}; all arrays float32. */
-    static void mixForward(Vec.F32 x, int[] expertTM, Vec.F32 g, Vec.F32 u, Vec.F32 v, ExpertActivation act,
+    static void mixForward(Vec.F32 x, int[] expertTM, Vec.F32 g, Vec.F32 u, Vec.F32 v, Activation act,
             Vec.F32 pre, Vec.F32 y, int tokens, int d, int m) {
         Parallel.rows(tokens, 2 * m * d, (from, to) -> {
             float[] xt = new float[d];
@@ -76,7 +76,7 @@ final class FloatKernels {
      * buffers are then added in partition order, so results do not depend on scheduling.
      */
     static void mixBackward(ExpertBuckets b, Vec.F32 x, Vec.F32 dy,
-            float[] gate, float[] pre, ExpertActivation act, Vec.F32 u, Vec.F32 v, float[] dGate, Vec.F32 du,
+            float[] gate, float[] pre, Activation act, Vec.F32 u, Vec.F32 v, float[] dGate, Vec.F32 du,
             Vec.F32 dv, float[][] dxParts, Vec.F32 dx, int tokens, int d, int m) {
         int parts = dxParts.length;
         int[] touched = b.touched();
@@ -130,7 +130,7 @@ final class FloatKernels {
      * At N = 128², T = 4096, h·k = 128 (32 pairs per expert) this replaces 2¹⁹ pairs' two row
      * reads each with 2¹⁴ experts' two.
      */
-    static void mixForwardByExpert(ExpertBuckets b, Vec.F32 x, float[] gate, ExpertActivation act, Vec.F32 u,
+    static void mixForwardByExpert(ExpertBuckets b, Vec.F32 x, float[] gate, Activation act, Vec.F32 u,
             Vec.F32 v, float[] pre, float[][] yParts, Vec.F32 y, int tokens, int d, int m) {
         int parts = yParts.length;
         int[] touched = b.touched();

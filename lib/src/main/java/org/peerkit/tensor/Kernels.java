@@ -59,14 +59,14 @@ public interface Kernels {
      * @param yTD      [T, D] overwritten
      */
     void mixForward(INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
-            ExpertActivation act, INDArray preActTM, INDArray yTD);
+            Activation act, INDArray preActTM, INDArray yTD);
 
     /**
      * Backward of {@link #mixForward}: overwrites dx and dGates, accumulates into du and dv only
      * on the rows that were used, and returns those rows (ascending) for a row-sparse optimiser.
      */
     int[] mixBackward(INDArray dyTD, INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
-            ExpertActivation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM, INDArray duND,
+            Activation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM, INDArray duND,
             INDArray dvND);
 
     /**

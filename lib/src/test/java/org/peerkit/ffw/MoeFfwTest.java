@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.GradCheck;
 import org.peerkit.nn.Param;

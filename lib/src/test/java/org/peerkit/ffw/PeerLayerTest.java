@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.GradCheck;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
-import org.peerkit.tensor.ExpertActivation;
+import org.peerkit.tensor.Activation;
 
 /** PEER: finite-difference gradients (double), bad configs, bad input, routing record. */
 class PeerLayerTest {
@@ -21,7 +21,7 @@ class PeerLayerTest {
 
     @ParameterizedTest
     @CsvSource({"GELU,true", "GELU,false", "RELU,true"})
-    void gradientsMatchFiniteDifferences(ExpertActivation act, boolean bn) {
+    void gradientsMatchFiniteDifferences(Activation act, boolean bn) {
         PeerConfig cfg = new PeerConfig(6, 16, 2, 3, 4, act, bn);
         PeerLayer layer = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(3));
         Rng rng = new Rng(5);
@@ -44,7 +44,7 @@ class PeerLayerTest {
 
     @Test
     void badConfigsNameFieldValueAndRule() {
-        ExpertActivation g = ExpertActivation.GELU;
+        Activation g = Activation.GELU;
         assertMessage("numExperts=1000 is not a perfect square", () -> new PeerConfig(8, 1000, 8, 16, 128, g, true));
         assertMessage("dKey=127 must be even", () -> new PeerConfig(8, 1024, 8, 16, 127, g, true));
         assertMessage("k=300 exceeds numExperts=256", () -> new PeerConfig(8, 256, 8, 300, 128, g, true));
@@ -55,7 +55,7 @@ class PeerLayerTest {
 
     @Test
     void inputOfWrongWidthIsRejected() {
-        PeerLayer layer = new PeerLayer("blocks.1.ffw", new PeerConfig(8, 16, 2, 2, 4, ExpertActivation.GELU, true),
+        PeerLayer layer = new PeerLayer("blocks.1.ffw", new PeerConfig(8, 16, 2, 2, 4, Activation.GELU, true),
                 DataType.FLOAT, new Rng(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> layer.forward(new Rng(2).normal(DataType.FLOAT, 1, 4, 9)));
@@ -64,7 +64,7 @@ class PeerLayerTest {
 
     @Test
     void routingRecordFeedsTableTwoMetrics() {
-        PeerConfig cfg = new PeerConfig(8, 64, 2, 4, 4, ExpertActivation.GELU, true);
+        PeerConfig cfg = new PeerConfig(8, 64, 2, 4, 4, Activation.GELU, true);
         PeerLayer layer = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
         layer.forward(new Rng(2).normal(DataType.FLOAT, 1, 50, 8));
         RoutingRecord r = layer.routing();
@@ -102,7 +102,7 @@ class PeerLayerTest {
 
     @Test
     void growKeepsOldExpertsBitIdentical() {
-        PeerConfig cfg = new PeerConfig(5, 9, 2, 2, 4, ExpertActivation.GELU, true);
+        PeerConfig cfg = new PeerConfig(5, 9, 2, 2, 4, Activation.GELU, true);
         PeerLayer small = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
         PeerLayer big = small.grow(5, new Rng(9));
         assertEquals(25, big.config().numExperts());
@@ -120,7 +120,7 @@ class PeerLayerTest {
 
     @Test
     void evaluationModeUsesRunningStatistics() {
-        PeerLayer layer = new PeerLayer("peer", new PeerConfig(6, 16, 2, 2, 4, ExpertActivation.GELU, true),
+        PeerLayer layer = new PeerLayer("peer", new PeerConfig(6, 16, 2, 2, 4, Activation.GELU, true),
                 DataType.DOUBLE, new Rng(1));
         INDArray one = new Rng(2).normal(DataType.DOUBLE, 1, 1, 6);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.forward(one));
@@ -134,6 +134,18 @@ class PeerLayerTest {
             double expect = (raw.getDouble(0, f) - bn.runningMean()[f]) / Math.sqrt(bn.runningVar()[f] + 1e-5);
             assertEquals(expect, layer.queries().getDouble(0, f), 1e-12);
         }
+    }
+
+    @Test
+    void paperScaleCountsFollowTheOneFormula() {
+        PeerLayer layer = new PeerLayer("peer", PeerConfig.defaults().withNumExperts(32 * 32).withDModel(16),
+                DataType.FLOAT, new Rng(1));
+        // query 2·D·H·Q + sub-key scores 2·H·S·Q + experts 4·H·K·D, at D 16, S 32, H 8, K 16, Q 128
+        long expected = 2L * 16 * 8 * 128 + 2L * 8 * 32 * 128 + 4L * 8 * 16 * 16;
+        assertEquals(expected, layer.forwardFlopsPerToken());
+        assertEquals(expected, PeerLayer.forwardFlopsPerToken(16, 32, 8, 16, 128));
+        // query weight D·H·Q and BN 2·H·Q, plus the H·K experts' u and v rows
+        assertEquals(16L * 8 * 128 + 2L * 8 * 128 + 2L * 8 * 16 * 16, layer.activeParams());
     }
 
     private static void assertMessage(String expected, Runnable r) {

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.nn.Rng;
-import org.peerkit.tensor.ExpertActivation;
+import org.peerkit.tensor.Activation;
 
 /**
  * PEER against the PyTorch yardstick's fixed-seed float64 reference (yardstick/make_reference.py,
@@ -45,7 +45,7 @@ class PeerReferenceTest {
         int k = sizes.get("top_k").asInt();
         boolean bnOn = cfgNode.get("query_bn").asBoolean();
         PeerConfig cfg = new PeerConfig(sizes.get("d_model").asInt(), sizes.get("N").asInt(), heads, k,
-                sizes.get("d_key").asInt(), ExpertActivation.valueOf(cfgNode.get("act").asText().toUpperCase()), bnOn);
+                sizes.get("d_key").asInt(), Activation.valueOf(cfgNode.get("act").asText().toUpperCase()), bnOn);
         PeerLayer layer = new PeerLayer("peer", cfg, dtype, new Rng(7));
         layer.queryWeight().value().assign(input("W_q", dtype).transpose());
         layer.subKeys1().value().assign(input("sub_keys1", dtype));

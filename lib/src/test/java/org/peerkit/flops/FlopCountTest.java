@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
 import org.peerkit.model.Positions;
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.nn.Gemm;
 import org.peerkit.nn.NormKind;
 import org.peerkit.nn.Rng;

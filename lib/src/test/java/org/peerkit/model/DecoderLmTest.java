@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.nn.CausalSelfAttention;
 import org.peerkit.nn.GradCheck;
 import org.peerkit.nn.NormKind;

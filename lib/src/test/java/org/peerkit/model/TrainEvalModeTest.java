@@ -15,7 +15,7 @@ import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
 import org.peerkit.ffw.QueryBatchNorm;
-import org.peerkit.tensor.ExpertActivation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.train.SyntheticBatches;
 import org.peerkit.train.TrainConfig;
 import org.peerkit.train.Trainer;
@@ -26,7 +26,7 @@ class TrainEvalModeTest {
     /** PEER in block 0, PKM in block 1, both with query BN. */
     private static DecoderLm lm() {
         FfwFactory ffw = (name, block, cfg, rng) -> block == 0
-                ? new PeerLayer(name, new PeerConfig(cfg.dModel(), 64, 2, 4, 8, ExpertActivation.GELU, true),
+                ? new PeerLayer(name, new PeerConfig(cfg.dModel(), 64, 2, 4, 8, Activation.GELU, true),
                         cfg.precision().dataType(), rng)
                 : new PkmLayer(name, new PkmConfig(cfg.dModel(), 64, 2, 4, 8, false, true),
                         cfg.precision().dataType(), rng);

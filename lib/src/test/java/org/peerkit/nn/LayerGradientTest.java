@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.DenseFfw;
+import org.peerkit.tensor.Activation;
 
 /**
  * Every layer's backward against central finite differences in double precision, through the

@@ -10,15 +10,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.peerkit.ffw.DenseFfw;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
-import org.peerkit.nn.Activation;
+import org.peerkit.tensor.Activation;
 import org.peerkit.nn.Rng;
-import org.peerkit.tensor.ExpertActivation;
 import tech.tablesaw.api.Table;
 
 /** Structure of throughput, stage and memory reports (rows, columns, units), never a speed. */
 class FfwThroughputTest {
 
-    private static final PeerConfig CFG = new PeerConfig(16, 64, 2, 4, 8, ExpertActivation.GELU, true);
+    private static final PeerConfig CFG = new PeerConfig(16, 64, 2, 4, 8, Activation.GELU, true);
 
     @Test
     void throughputOfDenseAndPeerWithTableAndChart() {

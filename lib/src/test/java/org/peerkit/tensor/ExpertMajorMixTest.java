@@ -28,11 +28,11 @@ class ExpertMajorMixTest {
         }
         INDArray preA = Nd4j.zeros(DataType.FLOAT, tokens, m);
         INDArray yA = Nd4j.zeros(DataType.FLOAT, tokens, d);
-        new CpuKernels().mixForward(x, expertTM, gates, u, v, ExpertActivation.GELU, preA, yA);
+        new CpuKernels().mixForward(x, expertTM, gates, u, v, Activation.GELU, preA, yA);
         INDArray preB = Nd4j.zeros(DataType.FLOAT, tokens, m);
         INDArray yB = Nd4j.zeros(DataType.FLOAT, tokens, d);
         FloatKernels.mixForward((Vec.F32) Vec.of(x), expertTM, (Vec.F32) Vec.of(gates), (Vec.F32) Vec.of(u),
-                (Vec.F32) Vec.of(v), ExpertActivation.GELU, (Vec.F32) Vec.of(preB), (Vec.F32) Vec.of(yB),
+                (Vec.F32) Vec.of(v), Activation.GELU, (Vec.F32) Vec.of(preB), (Vec.F32) Vec.of(yB),
                 tokens, d, m);
         assertArrayEquals(preB.data().asFloat(), preA.data().asFloat(), 1e-5f);
         assertArrayEquals(yB.data().asFloat(), yA.data().asFloat(), 1e-4f);

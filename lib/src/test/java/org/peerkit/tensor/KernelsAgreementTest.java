@@ -21,7 +21,7 @@ class KernelsAgreementTest {
 
     @ParameterizedTest
     @CsvSource({"GELU,true,300,64", "RELU,false,37,256", "GELU,false,2100,16"})
-    void floatFastPathAgreesWithExactReference(ExpertActivation act, boolean bn, int tokens, int experts) {
+    void floatFastPathAgreesWithExactReference(Activation act, boolean bn, int tokens, int experts) {
         PeerConfig cfg = new PeerConfig(12, experts, 3, 4, 8, act, bn);
         PeerLayer exact = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(5));
         PeerLayer fast = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(5));

@@ -13,7 +13,7 @@ import org.peerkit.ffw.PeerLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
-import org.peerkit.tensor.ExpertActivation;
+import org.peerkit.tensor.Activation;
 
 /**
  * Query BatchNorm running statistics are state, not parameters: evaluation mode uses them, so a
@@ -23,7 +23,7 @@ class CheckpointBuffersTest {
 
     private static DecoderLm peerLm(long seed) {
         FfwFactory peer = (name, block, cfg, rng) -> new PeerLayer(name,
-                new PeerConfig(cfg.dModel(), 8 * 8, 2, 4, 16, ExpertActivation.GELU, true), cfg.precision().dataType(), rng);
+                new PeerConfig(cfg.dModel(), 8 * 8, 2, 4, 16, Activation.GELU, true), cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32), FfwFactory.middle(peer), seed);
     }
 

@@ -22,7 +22,7 @@ import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
 import org.peerkit.nn.Param;
-import org.peerkit.tensor.ExpertActivation;
+import org.peerkit.tensor.Activation;
 
 /**
  * Row-sparse expert-table gradients and the lazy AdamW update in the training loop
@@ -33,7 +33,7 @@ class SparseExpertUpdatesTest {
 
     private static DecoderLm lm(int side, int heads, int k) {
         FfwFactory peer = (name, block, cfg, rng) -> new PeerLayer(name,
-                new PeerConfig(cfg.dModel(), side * side, heads, k, 8, ExpertActivation.GELU, true),
+                new PeerConfig(cfg.dModel(), side * side, heads, k, 8, Activation.GELU, true),
                 cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32).withShape(16, 2, 2, 32), FfwFactory.middle(peer), 3);
     }

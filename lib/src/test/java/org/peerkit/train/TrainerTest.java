@@ -149,7 +149,7 @@ class TrainerTest {
     @Test
     void steadyStateStepsAllocateNoNewArrays() {
         LmConfig cfg = LmConfig.tiny(64).withOptions(org.peerkit.model.Positions.ROTARY, org.peerkit.nn.NormKind.LAYER,
-                org.peerkit.nn.Activation.GELU, false, true);
+                org.peerkit.tensor.Activation.GELU, false, true);
         Trainer t = new Trainer(new DecoderLm(cfg, 1), new SyntheticBatches(2, 16, 64, 1), config(6, 2, 1e-3));
         t.trainStep();
         t.trainStep();

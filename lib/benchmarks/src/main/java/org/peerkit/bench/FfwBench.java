@@ -27,8 +27,8 @@ import org.peerkit.ffw.MoeConfig;
 import org.peerkit.ffw.MoeFfw;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
-import org.peerkit.nn.Activation;
 import org.peerkit.nn.Rng;
+import org.peerkit.tensor.Activation;
 
 /**
  * The baselines beside {@link PeerBench} (issue 6 item 7), forward and forward+backward at the

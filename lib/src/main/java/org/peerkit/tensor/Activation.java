@@ -9,7 +9,7 @@ import org.apache.commons.math3.special.Erf;
  * path uses Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7, about float32's own resolution), which is
  * ~20× cheaper — commons-math's series dominated the float forward otherwise.
  */
-public enum ExpertActivation {
+public enum Activation {
     GELU {
         @Override
         public double apply(double a, boolean exact) {
