@@ -56,12 +56,12 @@ public final class DenseFfw implements FeedForward {
     }
 
     @Override
-    public INDArray forward(INDArray xND) {
-        return down.forward(act.forward(up.forward(xND)));
+    public INDArray forward(INDArray xTxD) {
+        return down.forward(act.forward(up.forward(xTxD)));
     }
 
     @Override
-    public INDArray backward(INDArray dyND) {
-        return up.backward(act.backward(down.backward(dyND)));
+    public INDArray backward(INDArray dyTxD) {
+        return up.backward(act.backward(down.backward(dyTxD)));
     }
 }

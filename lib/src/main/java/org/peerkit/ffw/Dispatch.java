@@ -1,7 +1,7 @@
 package org.peerkit.ffw;
 
 /**
- * A router's decision for T tokens and E experts: expert e processes tokens {@code tokens[e]}
+ * A router's decision for T tokens and N experts: expert e processes tokens {@code tokens[e]}
  * with gates {@code gates[e]} (same order). {@code capacity} bounds every expert's token count
  * (token choice: ⌈cf·T·k/E⌉, expert choice: ⌈cf·T/E⌉), so dispatch buffers can have a fixed shape.
  * {@code dropped} counts token-choice assignments over capacity (or, for expert choice, tokens no

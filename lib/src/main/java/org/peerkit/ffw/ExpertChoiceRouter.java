@@ -24,8 +24,8 @@ public final class ExpertChoiceRouter implements Router {
 
     private final MoeConfig cfg;
     private final Linear gate;
-    private double[][] pTE;
-    private INDArray xTD;
+    private double[][] pTxN;
+    private INDArray xTxD;
     private Dispatch last;
 
     public ExpertChoiceRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
@@ -41,10 +41,10 @@ public final class ExpertChoiceRouter implements Router {
 
     @Override
     public Dispatch route(INDArray x) {
-        xTD = x;
+        xTxD = x;
         int t = (int) x.size(0);
         int e = cfg.numExperts();
-        pTE = RouterMath.softmaxRows(gate.forward(x), new double[t]);
+        pTxN = RouterMath.softmaxRows(gate.forward(x), new double[t]);
         int c = (int) Math.min(t, Math.ceil(cfg.capacityFactor() * t / e));
         int[][] tokens = new int[e][];
         double[][] gates = new double[e][c];
@@ -52,12 +52,12 @@ public final class ExpertChoiceRouter implements Router {
         double[] column = new double[t];
         for (int ex = 0; ex < e; ex++) {
             for (int r = 0; r < t; r++) {
-                column[r] = pTE[r][ex];
+                column[r] = pTxN[r][ex];
             }
             tokens[ex] = TopK.indices(column, c);
             Arrays.sort(tokens[ex]);
             for (int i = 0; i < c; i++) {
-                gates[ex][i] = pTE[tokens[ex][i]][ex];
+                gates[ex][i] = pTxN[tokens[ex][i]][ex];
                 served[tokens[ex][i]] = true;
             }
         }
@@ -71,14 +71,14 @@ public final class ExpertChoiceRouter implements Router {
 
     @Override
     public INDArray backward(double[][] dGates) {
-        int t = pTE.length;
+        int t = pTxN.length;
         int e = cfg.numExperts();
         double[][] dp = RouterMath.perTokenGateGrads(last, dGates, t, e);
         double[][] dLogits = new double[t][e];
         for (int r = 0; r < t; r++) {
-            RouterMath.addSoftmaxBackward(pTE[r], dp[r], dLogits[r]);
+            RouterMath.addSoftmaxBackward(pTxN[r], dp[r], dLogits[r]);
         }
-        return gate.backward(RouterMath.toArray(dLogits, xTD));
+        return gate.backward(RouterMath.toArray(dLogits, xTxD));
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.peerkit.tensor.Vec;
  * tokens get no expert (y[t] = 0 from that slot). The router's auxiliary loss is reported by
  * {@link #auxLoss()} and its gradient is added in backward.
  *
- * <p>Letters: T tokens, D width, E experts, C an expert's capacity, n ≤ C its tokens this step.
+ * <p>Letters as in the package doc: T tokens, D width, N experts, C an expert's capacity, n ≤ C its tokens this step.
  * Each expert runs on a fixed [C, D] buffer: its n tokens' rows, then zero rows — the
  * fixed-capacity dispatch of GShard and Switch. Fixed shapes let every buffer (the gathered
  * inputs here, the experts' activations in {@link DenseFfw}) be allocated once, where a [n, D]
@@ -35,11 +35,11 @@ public final class MoeFfw implements FeedForward {
     private final PassGuard guard;
     private Dispatch dispatch;
     private INDArray[] expertOut;
-    private INDArray[] inCD;   // per expert: gathered input rows, zero padded to capacity
-    private INDArray[] dyCD;   // per expert: gate-weighted output gradient, zero padded
-    private INDArray xTD;
-    private INDArray yTD;
-    private INDArray dxTD;
+    private INDArray[] inCxD;   // per expert: gathered input rows, zero padded to capacity
+    private INDArray[] dyCxD;   // per expert: gate-weighted output gradient, zero padded
+    private INDArray xTxD;
+    private INDArray yTxD;
+    private INDArray dxTxD;
 
     public MoeFfw(String name, MoeConfig cfg, DataType dtype, Rng rng) {
         this.name = name;
@@ -78,39 +78,39 @@ public final class MoeFfw implements FeedForward {
     @Override
     public INDArray forward(INDArray x) {
         Buffers.requireCols(name, x, cfg.dModel());
-        xTD = x;
+        xTxD = x;
         dispatch = router.route(x);
         int e = cfg.numExperts();
         allocate(x.dataType(), dispatch.capacity());
-        yTD = Buffers.ensure(yTD, x.dataType(), x.size(0), cfg.dModel());
-        yTD.assign(0);
+        yTxD = Buffers.ensure(yTxD, x.dataType(), x.size(0), cfg.dModel());
+        yTxD.assign(0);
         Vec xs = Vec.read(x);
-        Vec y = Vec.of(yTD);
+        Vec y = Vec.of(yTxD);
         for (int ex = 0; ex < e; ex++) {
             int[] tok = dispatch.tokens()[ex];
             if (tok.length == 0) {
                 expertOut[ex] = null;
                 continue;
             }
-            gatherRows(xs, tok, Vec.of(inCD[ex]));
-            expertOut[ex] = experts.get(ex).forward(inCD[ex]);
+            gatherRows(xs, tok, Vec.of(inCxD[ex]));
+            expertOut[ex] = experts.get(ex).forward(inCxD[ex]);
             addRows(Vec.read(expertOut[ex]), tok, dispatch.gates()[ex], y);
         }
         guard.forwardDone();
-        return yTD;
+        return yTxD;
     }
 
     /** Per-expert [C, D] buffers, reallocated only when the capacity (a function of T) changes. */
     private void allocate(DataType dt, int capacity) {
         int e = cfg.numExperts();
-        if (inCD == null) {
-            inCD = new INDArray[e];
-            dyCD = new INDArray[e];
+        if (inCxD == null) {
+            inCxD = new INDArray[e];
+            dyCxD = new INDArray[e];
             expertOut = new INDArray[e];
         }
         for (int ex = 0; ex < e; ex++) {
-            inCD[ex] = Buffers.ensure(inCD[ex], dt, capacity, cfg.dModel());
-            dyCD[ex] = Buffers.ensure(dyCD[ex], dt, capacity, cfg.dModel());
+            inCxD[ex] = Buffers.ensure(inCxD[ex], dt, capacity, cfg.dModel());
+            dyCxD[ex] = Buffers.ensure(dyCxD[ex], dt, capacity, cfg.dModel());
         }
     }
 
@@ -131,10 +131,10 @@ public final class MoeFfw implements FeedForward {
     public INDArray backward(INDArray dy) {
         guard.beginBackward();
         int d = cfg.dModel();
-        dxTD = Buffers.ensure(dxTD, dy.dataType(), dy.size(0), d);
-        dxTD.assign(0);
+        dxTxD = Buffers.ensure(dxTxD, dy.dataType(), dy.size(0), d);
+        dxTxD.assign(0);
         Vec dyv = Vec.read(dy);
-        Vec dx = Vec.of(dxTD);
+        Vec dx = Vec.of(dxTxD);
         double[][] dGates = new double[cfg.numExperts()][];
         for (int e = 0; e < cfg.numExperts(); e++) {
             int[] tok = dispatch.tokens()[e];
@@ -145,7 +145,7 @@ public final class MoeFfw implements FeedForward {
             }
             // dL/dgate = dy[t]·MLP(x[t]); the expert sees dy[t]·gate, and zero on its padding rows
             Vec ye = Vec.read(expertOut[e]);
-            Vec ds = Vec.of(dyCD[e]);
+            Vec ds = Vec.of(dyCxD[e]);
             for (int i = 0; i < tok.length; i++) {
                 double dot = 0;
                 for (int j = 0; j < d; j++) {
@@ -156,10 +156,10 @@ public final class MoeFfw implements FeedForward {
                 dGates[e][i] = dot;
             }
             ds.zero(tok.length * d, padRows(tok.length) * d);
-            addRows(Vec.read(experts.get(e).backward(dyCD[e])), tok, null, dx);
+            addRows(Vec.read(experts.get(e).backward(dyCxD[e])), tok, null, dx);
         }
-        dxTD.addi(router.backward(dGates));
-        return dxTD;
+        dxTxD.addi(router.backward(dGates));
+        return dxTxD;
     }
 
     /** into[tok[i]] += w[i]·rows[i] (w null: weight 1). */

@@ -35,11 +35,11 @@ public final class PeerLayer implements FeedForward, Buffered {
     private final Param v;
     private final Kernels kernels;
     private final PassGuard guard;
-    private INDArray xTD;
-    private INDArray preTM;
-    private INDArray yTD;
-    private INDArray dGatesTM;
-    private INDArray dxTD;
+    private INDArray xTxD;
+    private INDArray preTxM;
+    private INDArray yTxD;
+    private INDArray dGatesTxM;
+    private INDArray dxTxD;
     private int[] touchedRows = new int[0];
 
     /**
@@ -123,15 +123,15 @@ public final class PeerLayer implements FeedForward, Buffered {
     @Override
     public INDArray forward(INDArray x) {
         Buffers.requireCols(name, x, cfg.dModel());
-        xTD = x;
+        xTxD = x;
         int t = (int) x.size(0);
         DataType dt = u.value().dataType();
-        INDArray gatesTM = router.forward(x);
-        preTM = Buffers.ensure(preTM, dt, t, cfg.heads() * cfg.k());
-        yTD = Buffers.ensure(yTD, dt, t, cfg.dModel());
-        kernels.mixForward(x, router.expertTM(), gatesTM, u.value(), v.value(), cfg.activation(), preTM, yTD);
+        INDArray gatesTxM = router.forward(x);
+        preTxM = Buffers.ensure(preTxM, dt, t, cfg.heads() * cfg.k());
+        yTxD = Buffers.ensure(yTxD, dt, t, cfg.dModel());
+        kernels.mixForward(x, router.expertTM(), gatesTxM, u.value(), v.value(), cfg.activation(), preTxM, yTxD);
         guard.forwardDone();
-        return yTD;
+        return yTxD;
     }
 
     @Override
@@ -139,14 +139,14 @@ public final class PeerLayer implements FeedForward, Buffered {
         guard.beginBackward();
         int t = (int) dy.size(0);
         DataType dt = u.value().dataType();
-        dxTD = Buffers.ensure(dxTD, dt, t, cfg.dModel());
-        dGatesTM = Buffers.ensure(dGatesTM, dt, t, cfg.heads() * cfg.k());
-        touchedRows = kernels.mixBackward(dy, xTD, router.expertTM(), router.gatesTM(), u.value(), v.value(),
-                cfg.activation(), preTM, dxTD, dGatesTM, u.grad(), v.grad());
+        dxTxD = Buffers.ensure(dxTxD, dt, t, cfg.dModel());
+        dGatesTxM = Buffers.ensure(dGatesTxM, dt, t, cfg.heads() * cfg.k());
+        touchedRows = kernels.mixBackward(dy, xTxD, router.expertTM(), router.gatesTxM(), u.value(), v.value(),
+                cfg.activation(), preTxM, dxTxD, dGatesTxM, u.grad(), v.grad());
         u.markRows(touchedRows);
         v.markRows(touchedRows);
-        dxTD.addi(router.backward(dGatesTM));
-        return dxTD;
+        dxTxD.addi(router.backward(dGatesTxM));
+        return dxTxD;
     }
 
     /**
@@ -179,31 +179,31 @@ public final class PeerLayer implements FeedForward, Buffered {
 
     /** The last forward's choices (copies): expert index and gate per token, head and slot. */
     public RoutingRecord routing() {
-        if (router.gatesTM() == null) {
+        if (router.gatesTxM() == null) {
             throw new IllegalStateException(name + ": no forward yet, so no routing to report");
         }
         return new RoutingRecord(cfg.numExperts(), cfg.heads(), cfg.k(), router.expertTM().clone(),
-                router.gatesTM().dup().data().asDouble());
+                router.gatesTxM().dup().data().asDouble());
     }
 
     /** The last forward's router scores [T, H·K] before the softmax (module-owned). */
     public INDArray scores() {
-        return router.scoresTM();
+        return router.scoresTxM();
     }
 
     /** The last forward's gates [T, H·K] (module-owned). */
     public INDArray gates() {
-        return router.gatesTM();
+        return router.gatesTxM();
     }
 
     /** The last forward's u·x per slot [T, H·K] (module-owned). */
     public INDArray preActivations() {
-        return preTM;
+        return preTxM;
     }
 
     /** The last forward's queries after BN [T, H·Q] (module-owned). */
     public INDArray queries() {
-        return router.queriesTHQ();
+        return router.queriesTxHQ();
     }
 
     @Override

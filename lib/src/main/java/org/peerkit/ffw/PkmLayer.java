@@ -31,8 +31,8 @@ public final class PkmLayer implements FeedForward, Buffered {
     private final Param values;
     private final Kernels kernels;
     private final PassGuard guard;
-    private INDArray yTD;
-    private INDArray dGatesTM;
+    private INDArray yTxD;
+    private INDArray dGatesTxM;
     private int[] touchedRows = new int[0];
 
     /** Init as XLM: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), values N(0, 1/D). */
@@ -94,11 +94,11 @@ public final class PkmLayer implements FeedForward, Buffered {
         Buffers.requireCols(name, x, cfg.dModel());
         int t = (int) x.size(0);
         DataType dt = values.value().dataType();
-        INDArray gatesTM = router.forward(x);
-        yTD = Buffers.ensure(yTD, dt, t, cfg.dModel());
-        kernels.bagForward(router.expertTM(), gatesTM, values.value(), yTD);
+        INDArray gatesTxM = router.forward(x);
+        yTxD = Buffers.ensure(yTxD, dt, t, cfg.dModel());
+        kernels.bagForward(router.expertTM(), gatesTxM, values.value(), yTxD);
         guard.forwardDone();
-        return yTD;
+        return yTxD;
     }
 
     @Override
@@ -106,11 +106,11 @@ public final class PkmLayer implements FeedForward, Buffered {
         guard.beginBackward();
         int t = (int) dy.size(0);
         DataType dt = values.value().dataType();
-        dGatesTM = Buffers.ensure(dGatesTM, dt, t, cfg.heads() * cfg.k());
-        touchedRows = kernels.bagBackward(dy, router.expertTM(), router.gatesTM(), values.value(), dGatesTM,
+        dGatesTxM = Buffers.ensure(dGatesTxM, dt, t, cfg.heads() * cfg.k());
+        touchedRows = kernels.bagBackward(dy, router.expertTM(), router.gatesTxM(), values.value(), dGatesTxM,
                 values.grad());
         values.markRows(touchedRows);
-        return router.backward(dGatesTM);
+        return router.backward(dGatesTxM);
     }
 
     /** Value rows the last backward touched (ascending), for {@code SparseRowAdamW}. */
@@ -119,11 +119,11 @@ public final class PkmLayer implements FeedForward, Buffered {
     }
 
     public RoutingRecord routing() {
-        if (router.gatesTM() == null) {
+        if (router.gatesTxM() == null) {
             throw new IllegalStateException(name + ": no forward yet, so no routing to report");
         }
         return new RoutingRecord(cfg.numValues(), cfg.heads(), cfg.k(), router.expertTM().clone(),
-                router.gatesTM().dup().data().asDouble());
+                router.gatesTxM().dup().data().asDouble());
     }
 
     @Override

@@ -62,13 +62,13 @@ final class ProductKeyQuery {
     private final Param keys2;
     private final Kernels kernels;
     private final Retrieval[] perHead;
-    private INDArray[] qHeadTQ;
-    private INDArray qTHQ;
-    private INDArray scoresTM;
+    private INDArray[] qHeadTxQ;
+    private INDArray qTxHQ;
+    private INDArray scoresTxM;
     private int[] expertTM;
-    private INDArray gatesTM;
-    private INDArray dScoresTM;
-    private INDArray dqTHQ;
+    private INDArray gatesTxM;
+    private INDArray dScoresTxM;
+    private INDArray dqTxHQ;
 
     /** Init: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), drawn in that order. */
     ProductKeyQuery(String name, Shape shape, DataType dtype, Rng rng, Kernels kernels) {
@@ -110,8 +110,8 @@ final class ProductKeyQuery {
         int t = (int) x.size(0);
         DataType dt = keys1.value().dataType();
         INDArray q = query.forward(x);
-        qTHQ = bn == null ? q : bn.forward(q);
-        scoresTM = Buffers.ensure(scoresTM, dt, t, shape.slots());
+        qTxHQ = bn == null ? q : bn.forward(q);
+        scoresTxM = Buffers.ensure(scoresTxM, dt, t, shape.slots());
         if (expertTM == null || expertTM.length != t * shape.slots()) {
             expertTM = new int[t * shape.slots()];
         }
@@ -120,17 +120,17 @@ final class ProductKeyQuery {
         } else {
             retrievePerHead(t, dt);
         }
-        gatesTM = Buffers.ensure(gatesTM, dt, t, shape.slots());
-        kernels.softmaxGroups(scoresTM, shape.k(), gatesTM);
-        return gatesTM;
+        gatesTxM = Buffers.ensure(gatesTxM, dt, t, shape.slots());
+        kernels.softmaxGroups(scoresTxM, shape.k(), gatesTxM);
+        return gatesTxM;
     }
 
     /** One retrieval over all heads on the shared sub-keys. */
     private void retrieveShared() {
-        if (perHead[0] == null || perHead[0].scoresTHK() != scoresTM) {
-            perHead[0] = Retrieval.allocate(scoresTM);
+        if (perHead[0] == null || perHead[0].scoresTxHK() != scoresTxM) {
+            perHead[0] = Retrieval.allocate(scoresTxM);
         }
-        kernels.retrieve(qTHQ, keys1.value(), keys2.value(), shape.heads(), shape.k(), perHead[0]);
+        kernels.retrieve(qTxHQ, keys1.value(), keys2.value(), shape.heads(), shape.k(), perHead[0]);
         System.arraycopy(perHead[0].expertTHK(), 0, expertTM, 0, expertTM.length);
     }
 
@@ -138,20 +138,20 @@ final class ProductKeyQuery {
     private void retrievePerHead(int t, DataType dt) {
         int k = shape.k();
         int h = shape.heads();
-        if (qHeadTQ == null || qHeadTQ[0].size(0) != t || qHeadTQ[0].dataType() != dt) {
-            qHeadTQ = new INDArray[h];
+        if (qHeadTxQ == null || qHeadTxQ[0].size(0) != t || qHeadTxQ[0].dataType() != dt) {
+            qHeadTxQ = new INDArray[h];
         }
         for (int head = 0; head < h; head++) {
-            qHeadTQ[head] = Buffers.ensure(qHeadTQ[head], dt, t, shape.dKey());
-            qHeadTQ[head].assign(qTHQ.get(NDArrayIndex.all(), cols(head, shape.dKey())));
-            INDArray s = perHead[head] == null ? null : perHead[head].scoresTHK();
+            qHeadTxQ[head] = Buffers.ensure(qHeadTxQ[head], dt, t, shape.dKey());
+            qHeadTxQ[head].assign(qTxHQ.get(NDArrayIndex.all(), cols(head, shape.dKey())));
+            INDArray s = perHead[head] == null ? null : perHead[head].scoresTxHK();
             INDArray ensured = Buffers.ensure(s, dt, t, k);
             if (ensured != s) {
                 perHead[head] = Retrieval.allocate(ensured);
             }
-            kernels.retrieve(qHeadTQ[head], keyRows(keys1.value(), head), keyRows(keys2.value(), head), 1, k,
+            kernels.retrieve(qHeadTxQ[head], keyRows(keys1.value(), head), keyRows(keys2.value(), head), 1, k,
                     perHead[head]);
-            scoresTM.get(NDArrayIndex.all(), cols(head, k)).assign(perHead[head].scoresTHK());
+            scoresTxM.get(NDArrayIndex.all(), cols(head, k)).assign(perHead[head].scoresTxHK());
             int[] e = perHead[head].expertTHK();
             for (int tok = 0; tok < t; tok++) {
                 System.arraycopy(e, tok * k, expertTM, (tok * h + head) * k, k);
@@ -160,31 +160,31 @@ final class ProductKeyQuery {
     }
 
     /** Backward of {@link #forward} from dL/dgates [T, M]: accumulates the query's and keys' gradients, returns dx. */
-    INDArray backward(INDArray dGatesTM) {
-        int t = (int) dGatesTM.size(0);
+    INDArray backward(INDArray dGatesTxM) {
+        int t = (int) dGatesTxM.size(0);
         DataType dt = keys1.value().dataType();
-        dScoresTM = Buffers.ensure(dScoresTM, dt, t, shape.slots());
-        kernels.softmaxGroupsBackward(gatesTM, dGatesTM, shape.k(), dScoresTM);
-        dqTHQ = Buffers.ensure(dqTHQ, dt, t, (long) shape.heads() * shape.dKey());
-        dqTHQ.assign(0);
+        dScoresTxM = Buffers.ensure(dScoresTxM, dt, t, shape.slots());
+        kernels.softmaxGroupsBackward(gatesTxM, dGatesTxM, shape.k(), dScoresTxM);
+        dqTxHQ = Buffers.ensure(dqTxHQ, dt, t, (long) shape.heads() * shape.dKey());
+        dqTxHQ.assign(0);
         if (shape.sharedKeys()) {
-            kernels.retrieveBackward(dScoresTM, qTHQ, keys1.value(), keys2.value(), shape.heads(), perHead[0], dqTHQ,
+            kernels.retrieveBackward(dScoresTxM, qTxHQ, keys1.value(), keys2.value(), shape.heads(), perHead[0], dqTxHQ,
                     keys1.grad(), keys2.grad());
         } else {
             retrieveBackwardPerHead();
         }
-        INDArray dq = bn == null ? dqTHQ : bn.backward(dqTHQ);
+        INDArray dq = bn == null ? dqTxHQ : bn.backward(dqTxHQ);
         return query.backward(dq);
     }
 
     private void retrieveBackwardPerHead() {
         for (int head = 0; head < shape.heads(); head++) {
-            INDArray dsHead = dScoresTM.get(NDArrayIndex.all(), cols(head, shape.k())).dup('c');
-            INDArray dqHead = qHeadTQ[head].ulike();
-            kernels.retrieveBackward(dsHead, qHeadTQ[head], keyRows(keys1.value(), head),
+            INDArray dsHead = dScoresTxM.get(NDArrayIndex.all(), cols(head, shape.k())).dup('c');
+            INDArray dqHead = qHeadTxQ[head].ulike();
+            kernels.retrieveBackward(dsHead, qHeadTxQ[head], keyRows(keys1.value(), head),
                     keyRows(keys2.value(), head), 1, perHead[head], dqHead, keyRows(keys1.grad(), head),
                     keyRows(keys2.grad(), head));
-            dqTHQ.get(NDArrayIndex.all(), cols(head, shape.dKey())).assign(dqHead);
+            dqTxHQ.get(NDArrayIndex.all(), cols(head, shape.dKey())).assign(dqHead);
         }
     }
 
@@ -217,18 +217,18 @@ final class ProductKeyQuery {
     }
 
     /** The last forward's router scores [T, M] before the softmax (module-owned). */
-    INDArray scoresTM() {
-        return scoresTM;
+    INDArray scoresTxM() {
+        return scoresTxM;
     }
 
     /** The last forward's gates [T, M] (module-owned), or null before the first forward. */
-    INDArray gatesTM() {
-        return gatesTM;
+    INDArray gatesTxM() {
+        return gatesTxM;
     }
 
     /** The last forward's queries after BN [T, H·Q] (module-owned). */
-    INDArray queriesTHQ() {
-        return qTHQ;
+    INDArray queriesTxHQ() {
+        return qTxHQ;
     }
 
     Linear query() {

@@ -30,9 +30,9 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
     private final PassGuard guard;
     private boolean training = true;
     private boolean lastWasTraining;
-    private INDArray xHatTF;
-    private INDArray yTF;
-    private INDArray dxTF;
+    private INDArray xHatTxHQ;
+    private INDArray yTxHQ;
+    private INDArray dxTxHQ;
     private double[] invStd;
 
     public QueryBatchNorm(String name, int features, DataType dtype) {
@@ -110,11 +110,11 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
             throw new IllegalArgumentException(name + ": batch norm in training mode needs at least 2 tokens, got "
                     + t + " (call setTraining(false) to use the running statistics)");
         }
-        xHatTF = Buffers.ensure(xHatTF, x.dataType(), t, f);
-        yTF = Buffers.ensure(yTF, x.dataType(), t, f);
+        xHatTxHQ = Buffers.ensure(xHatTxHQ, x.dataType(), t, f);
+        yTxHQ = Buffers.ensure(yTxHQ, x.dataType(), t, f);
         Vec xs = Vec.read(x);
-        Vec xh = Vec.of(xHatTF);
-        Vec y = Vec.of(yTF);
+        Vec xh = Vec.of(xHatTxHQ);
+        Vec y = Vec.of(yTxHQ);
         Vec g = Vec.of(gamma.value());
         Vec b = Vec.of(beta.value());
         boolean train = training;
@@ -169,7 +169,7 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
         });
         lastWasTraining = train;
         guard.forwardDone();
-        return yTF;
+        return yTxHQ;
     }
 
     @Override
@@ -177,10 +177,10 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
         guard.beginBackward();
         int f = runningMean.length;
         int t = (int) dy.size(0);
-        dxTF = Buffers.ensure(dxTF, dy.dataType(), t, f);
+        dxTxHQ = Buffers.ensure(dxTxHQ, dy.dataType(), t, f);
         Vec d = Vec.read(dy);
-        Vec xh = Vec.of(xHatTF);
-        Vec dx = Vec.of(dxTF);
+        Vec xh = Vec.of(xHatTxHQ);
+        Vec dx = Vec.of(dxTxHQ);
         Vec g = Vec.of(gamma.value());
         Vec dg = Vec.of(gamma.grad());
         Vec db = Vec.of(beta.grad());
@@ -215,6 +215,6 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
                 }
             }
         });
-        return dxTF;
+        return dxTxHQ;
     }
 }

@@ -11,7 +11,7 @@ import org.peerkit.nn.Parameterized;
  */
 public interface Router extends Parameterized {
 
-    Dispatch route(INDArray xTD);
+    Dispatch route(INDArray xTxD);
 
     INDArray backward(double[][] dGates);
 

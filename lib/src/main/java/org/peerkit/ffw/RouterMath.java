@@ -2,7 +2,7 @@ package org.peerkit.ffw;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Row softmax and its backward over [T, E] router logits, in double (E is small). */
+/** Row softmax and its backward over [T, N] router logits, in double (N is small). */
 final class RouterMath {
 
     private RouterMath() {
@@ -13,20 +13,20 @@ final class RouterMath {
      * the layout both routers' softmax backward needs. A token served twice by one expert adds up.
      */
     static double[][] perTokenGateGrads(Dispatch dispatch, double[][] dGates, int tokens, int experts) {
-        double[][] dTE = new double[tokens][experts];
+        double[][] dTxN = new double[tokens][experts];
         for (int ex = 0; ex < experts; ex++) {
             for (int i = 0; i < dispatch.tokens()[ex].length; i++) {
-                dTE[dispatch.tokens()[ex][i]][ex] += dGates[ex][i];
+                dTxN[dispatch.tokens()[ex][i]][ex] += dGates[ex][i];
             }
         }
-        return dTE;
+        return dTxN;
     }
 
     /** p[t] = softmax(logits[t]); lse[t] = log Σ exp(logits[t]). */
-    static double[][] softmaxRows(INDArray logitsTE, double[] lse) {
-        int t = (int) logitsTE.size(0);
-        int e = (int) logitsTE.size(1);
-        double[] flat = logitsTE.dup('c').data().asDouble();
+    static double[][] softmaxRows(INDArray logitsTxN, double[] lse) {
+        int t = (int) logitsTxN.size(0);
+        int e = (int) logitsTxN.size(1);
+        double[] flat = logitsTxN.dup('c').data().asDouble();
         double[][] p = new double[t][e];
         for (int r = 0; r < t; r++) {
             double max = Double.NEGATIVE_INFINITY;

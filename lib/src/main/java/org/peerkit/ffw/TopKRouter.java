@@ -19,17 +19,17 @@ import org.peerkit.tensor.TopK;
  *
  * <p>Auxiliary loss: Switch load balancing α·E·Σₑ fₑ·Pₑ (fₑ fraction of tokens whose first choice
  * is e, Pₑ mean router probability; fₑ is treated as a constant) plus the ST-MoE router z-loss
- * β·mean_t (log Σₑ exp logits)². Letters: T tokens, D width, E experts.
+ * β·mean_t (log Σₑ exp logits)². Letters: T tokens, D width, N experts.
  */
 public final class TopKRouter implements Router {
 
     private final MoeConfig cfg;
     private final Linear gate;
-    private double[][] pTE;
+    private double[][] pTxN;
     private double[] lse;
-    private int[][] chosenTK;
+    private int[][] chosenTxK;
     private double[] firstChoiceFraction;
-    private INDArray xTD;
+    private INDArray xTxD;
     private double aux;
     private Dispatch last;
 
@@ -50,17 +50,17 @@ public final class TopKRouter implements Router {
 
     @Override
     public Dispatch route(INDArray x) {
-        xTD = x;
+        xTxD = x;
         int t = (int) x.size(0);
         int e = cfg.numExperts();
         int k = cfg.topK();
         lse = new double[t];
-        pTE = RouterMath.softmaxRows(gate.forward(x), lse);
-        chosenTK = new int[t][];
+        pTxN = RouterMath.softmaxRows(gate.forward(x), lse);
+        chosenTxK = new int[t][];
         firstChoiceFraction = new double[e];
         for (int r = 0; r < t; r++) {
-            chosenTK[r] = TopK.indices(pTE[r], k);
-            firstChoiceFraction[chosenTK[r][0]] += 1.0 / t;
+            chosenTxK[r] = TopK.indices(pTxN[r], k);
+            firstChoiceFraction[chosenTxK[r][0]] += 1.0 / t;
         }
         int capacity = (int) Math.min((long) t * k, (long) Math.ceil(cfg.capacityFactor() * t * k / e));
         int[][] tokens = new int[e][capacity];
@@ -69,7 +69,7 @@ public final class TopKRouter implements Router {
         int dropped = 0;
         for (int choice = 0; choice < k; choice++) {
             for (int r = 0; r < t; r++) {
-                int ex = chosenTK[r][choice];
+                int ex = chosenTxK[r][choice];
                 if (fill[ex] == capacity) {
                     dropped++;
                     continue;
@@ -88,13 +88,13 @@ public final class TopKRouter implements Router {
     }
 
     private double gateOf(int r, int choice) {
-        double p = pTE[r][chosenTK[r][choice]];
+        double p = pTxN[r][chosenTxK[r][choice]];
         if (cfg.topK() == 1) {
             return p;
         }
         double sum = 0;
-        for (int ex : chosenTK[r]) {
-            sum += pTE[r][ex];
+        for (int ex : chosenTxK[r]) {
+            sum += pTxN[r][ex];
         }
         return p / sum;
     }
@@ -105,7 +105,7 @@ public final class TopKRouter implements Router {
         for (int ex = 0; ex < e; ex++) {
             double mean = 0;
             for (int r = 0; r < t; r++) {
-                mean += pTE[r][ex] / t;
+                mean += pTxN[r][ex] / t;
             }
             lb += firstChoiceFraction[ex] * mean;
         }
@@ -123,39 +123,39 @@ public final class TopKRouter implements Router {
 
     @Override
     public INDArray backward(double[][] dGates) {
-        int t = pTE.length;
+        int t = pTxN.length;
         int e = cfg.numExperts();
         double[][] dG = RouterMath.perTokenGateGrads(last, dGates, t, e);
         double[][] dLogits = new double[t][e];
         double[] dp = new double[e];
         for (int r = 0; r < t; r++) {
             if (cfg.topK() == 1) {
-                RouterMath.addSoftmaxBackward(pTE[r], dG[r], dLogits[r]);
+                RouterMath.addSoftmaxBackward(pTxN[r], dG[r], dLogits[r]);
             } else {
                 addRenormalisedBackward(r, dG[r], dLogits[r]);
             }
             // load balancing: ∂/∂p[t,e] = α·E·fₑ/T; z-loss: ∂/∂logit = β·2·lse·p/T
             for (int ex = 0; ex < e; ex++) {
                 dp[ex] = cfg.loadBalanceWeight() * e * firstChoiceFraction[ex] / t;
-                dLogits[r][ex] += cfg.zLossWeight() * 2 * lse[r] * pTE[r][ex] / t;
+                dLogits[r][ex] += cfg.zLossWeight() * 2 * lse[r] * pTxN[r][ex] / t;
             }
-            RouterMath.addSoftmaxBackward(pTE[r], dp, dLogits[r]);
+            RouterMath.addSoftmaxBackward(pTxN[r], dp, dLogits[r]);
         }
-        return gate.backward(RouterMath.toArray(dLogits, xTD));
+        return gate.backward(RouterMath.toArray(dLogits, xTxD));
     }
 
     /** Gates over the kept set S are softmax(logits_S): dlogit_j = g_j (dg_j − Σ_S g·dg), j ∈ S. */
     private void addRenormalisedBackward(int r, double[] dG, double[] dLogits) {
         double sum = 0;
-        for (int ex : chosenTK[r]) {
-            sum += pTE[r][ex];
+        for (int ex : chosenTxK[r]) {
+            sum += pTxN[r][ex];
         }
         double dot = 0;
-        for (int ex : chosenTK[r]) {
-            dot += pTE[r][ex] / sum * dG[ex];
+        for (int ex : chosenTxK[r]) {
+            dot += pTxN[r][ex] / sum * dG[ex];
         }
-        for (int ex : chosenTK[r]) {
-            dLogits[ex] += pTE[r][ex] / sum * (dG[ex] - dot);
+        for (int ex : chosenTxK[r]) {
+            dLogits[ex] += pTxN[r][ex] / sum * (dG[ex] - dot);
         }
     }
 }

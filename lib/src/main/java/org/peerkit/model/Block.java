@@ -14,7 +14,7 @@ import org.peerkit.nn.Rotary;
 
 /**
  * A pre-norm transformer block (GPT-2 / the paper's backbone): x + attn(norm₁(x)), then
- * + ffw(norm₂(·)). Shapes: B batch, T positions, D width, N = B·T; input and output [B,T,D].
+ * + ffw(norm₂(·)). Shapes: B sequences, L positions, D width, T = B·L tokens; input and output [B, L, D].
  */
 public final class Block implements Module {
 
@@ -23,11 +23,11 @@ public final class Block implements Module {
     private final Module norm2;
     private final FeedForward ffw;
     private final PassGuard guard;
-    private INDArray midND;
-    private INDArray outND;
-    private INDArray dMidND;
-    private INDArray dxND;
-    private long[] shapeBTD;
+    private INDArray midTxD;
+    private INDArray outTxD;
+    private INDArray dMidTxD;
+    private INDArray dxTxD;
+    private long[] shapeBxLxD;
 
     public Block(int index, LmConfig cfg, FfwFactory ffwFactory, Rng rng) {
         String p = "blocks." + index;
@@ -65,31 +65,31 @@ public final class Block implements Module {
     }
 
     @Override
-    public INDArray forward(INDArray xBTD) {
-        shapeBTD = xBTD.shape();
-        long n = shapeBTD[0] * shapeBTD[1];
-        long d = shapeBTD[2];
-        INDArray xND = xBTD.reshape(n, d);
-        midND = Buffers.ensure(midND, xBTD.dataType(), n, d);
-        outND = Buffers.ensure(outND, xBTD.dataType(), n, d);
-        INDArray attnBTD = attn.forward(norm1.forward(xND).reshape(shapeBTD));
-        xND.add(attnBTD.reshape(n, d), midND);                      // one op: add into the buffer
-        midND.add(ffw.forward(norm2.forward(midND)), outND);
+    public INDArray forward(INDArray xBxLxD) {
+        shapeBxLxD = xBxLxD.shape();
+        long n = shapeBxLxD[0] * shapeBxLxD[1];
+        long d = shapeBxLxD[2];
+        INDArray xTxD = xBxLxD.reshape(n, d);
+        midTxD = Buffers.ensure(midTxD, xBxLxD.dataType(), n, d);
+        outTxD = Buffers.ensure(outTxD, xBxLxD.dataType(), n, d);
+        INDArray attnBxLxD = attn.forward(norm1.forward(xTxD).reshape(shapeBxLxD));
+        xTxD.add(attnBxLxD.reshape(n, d), midTxD);                      // one op: add into the buffer
+        midTxD.add(ffw.forward(norm2.forward(midTxD)), outTxD);
         guard.forwardDone();
-        return outND.reshape(shapeBTD);
+        return outTxD.reshape(shapeBxLxD);
     }
 
     @Override
     public INDArray backward(INDArray dyBTD) {
         guard.beginBackward();
-        long n = shapeBTD[0] * shapeBTD[1];
-        long d = shapeBTD[2];
-        INDArray dyND = dyBTD.reshape(n, d);
-        dMidND = Buffers.ensure(dMidND, dyBTD.dataType(), n, d);
-        dxND = Buffers.ensure(dxND, dyBTD.dataType(), n, d);
-        dyND.add(norm2.backward(ffw.backward(dyND)), dMidND);
-        INDArray dAttnND = attn.backward(dMidND.reshape(shapeBTD)).reshape(n, d);
-        dMidND.add(norm1.backward(dAttnND), dxND);
-        return dxND.reshape(shapeBTD);
+        long n = shapeBxLxD[0] * shapeBxLxD[1];
+        long d = shapeBxLxD[2];
+        INDArray dyTxD = dyBTD.reshape(n, d);
+        dMidTxD = Buffers.ensure(dMidTxD, dyBTD.dataType(), n, d);
+        dxTxD = Buffers.ensure(dxTxD, dyBTD.dataType(), n, d);
+        dyTxD.add(norm2.backward(ffw.backward(dyTxD)), dMidTxD);
+        INDArray dAttnTxD = attn.backward(dMidTxD.reshape(shapeBxLxD)).reshape(n, d);
+        dMidTxD.add(norm1.backward(dAttnTxD), dxTxD);
+        return dxTxD.reshape(shapeBxLxD);
     }
 }

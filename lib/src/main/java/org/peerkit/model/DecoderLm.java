@@ -16,9 +16,9 @@ import org.peerkit.nn.Rng;
 
 /**
  * A decoder-only transformer LM: token embedding (+ learned positions) → pre-norm blocks → final
- * norm → head → softmax cross-entropy. Shapes: B batch, T positions (≤ context), D width,
- * V vocabulary, N = B·T; windows [B,T+1] of token ids, inputs are positions [0,T) and targets
- * [1,T+1).
+ * norm → head → softmax cross-entropy. Shapes: B sequences, L positions (≤ context), D width,
+ * V vocabulary, T = B·L tokens; windows [B, L+1] of token ids, inputs are positions [0, L) and targets
+ * [1, L+1).
  *
  * <p>Weights are drawn from one {@link Rng} in the fixed order of construction, so a seed fixes the
  * model exactly.
@@ -37,7 +37,7 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
     private int batch;
     private int seq;
     private int[] posIds;
-    private INDArray hND;
+    private INDArray hTxD;
     private boolean training = true;
 
     /** A model with a dense FFW in every block. */
@@ -161,13 +161,13 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
     }
 
     /**
-     * Logits [B·T, V] for B sequences of T tokens (row-major ids). Owned by the model: valid until the
+     * Logits [B·L, V] for B sequences of L tokens (row-major ids). Owned by the model: valid until the
      * next forward.
      */
-    public INDArray logits(int[] tokensBT, int batch) {
-        int t = tokensBT.length / batch;
-        if (t * batch != tokensBT.length) {
-            throw new IllegalArgumentException(tokensBT.length + " tokens do not split into " + batch + " sequences");
+    public INDArray logits(int[] tokensBxL, int batch) {
+        int t = tokensBxL.length / batch;
+        if (t * batch != tokensBxL.length) {
+            throw new IllegalArgumentException(tokensBxL.length + " tokens do not split into " + batch + " sequences");
         }
         if (t > cfg.contextLength()) {
             throw new IllegalArgumentException("sequence length " + t + " exceeds the model's context length "
@@ -175,13 +175,13 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
         }
         this.batch = batch;
         this.seq = t;
-        INDArray xND = tokens.forward(tokensBT);
+        INDArray xTxD = tokens.forward(tokensBxL);
         if (positions != null) {
-            hND = Buffers.ensure(hND, xND.dataType(), xND.shape());
-            xND.add(positions.forward(positionIds(batch, t)), hND);
-            xND = hND;
+            hTxD = Buffers.ensure(hTxD, xTxD.dataType(), xTxD.shape());
+            xTxD.add(positions.forward(positionIds(batch, t)), hTxD);
+            xTxD = hTxD;
         }
-        INDArray h = xND.reshape(batch, t, cfg.dModel());
+        INDArray h = xTxD.reshape(batch, t, cfg.dModel());
         for (Block b : blocks) {
             h = b.forward(h);
         }
@@ -196,10 +196,10 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
         for (int i = blocks.size() - 1; i >= 0; i--) {
             dh = blocks.get(i).backward(dh);
         }
-        INDArray dxND = dh.reshape((long) batch * seq, cfg.dModel());
-        tokens.backward(dxND);
+        INDArray dxTxD = dh.reshape((long) batch * seq, cfg.dModel());
+        tokens.backward(dxTxD);
         if (positions != null) {
-            positions.backward(dxND);
+            positions.backward(dxTxD);
         }
     }
 

@@ -9,8 +9,8 @@ import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
 
 /**
- * Logits from the final hidden states. Shapes: N tokens, D width, V vocabulary; h [N,D],
- * logits [N,V]. Untied: its own W [D,V]. Tied: the token table E [V,D], logits = h·Eᵀ, and the
+ * Logits from the final hidden states. Shapes: T tokens, D width, V vocabulary; h [T, D],
+ * logits [T, V]. Untied: its own W [D,V]. Tied: the token table E [V,D], logits = h·Eᵀ, and the
  * gradient is added to E's (the table appears once in {@link #params()} of the model).
  */
 public final class LmHead implements Module {
@@ -18,9 +18,9 @@ public final class LmHead implements Module {
     private final Param weight;
     private final boolean tied;
     private final PassGuard guard = new PassGuard("head");
-    private INDArray hND;
-    private INDArray logitsNV;
-    private INDArray dhND;
+    private INDArray hTxD;
+    private INDArray logitsTxV;
+    private INDArray dhTxD;
 
     /** @param weight [D,V] own weight, or the [V,D] token table when {@code tied} */
     public LmHead(Param weight, boolean tied) {
@@ -43,25 +43,25 @@ public final class LmHead implements Module {
     }
 
     @Override
-    public INDArray forward(INDArray hND) {
-        Buffers.requireCols("head", hND, dim());
-        this.hND = hND;
-        logitsNV = Buffers.ensure(logitsNV, hND.dataType(), hND.size(0), vocab());
-        Gemm.mm(hND, weight.value(), logitsNV, false, tied);
+    public INDArray forward(INDArray hTxD) {
+        Buffers.requireCols("head", hTxD, dim());
+        this.hTxD = hTxD;
+        logitsTxV = Buffers.ensure(logitsTxV, hTxD.dataType(), hTxD.size(0), vocab());
+        Gemm.mm(hTxD, weight.value(), logitsTxV, false, tied);
         guard.forwardDone();
-        return logitsNV;
+        return logitsTxV;
     }
 
     @Override
-    public INDArray backward(INDArray dLogitsNV) {
+    public INDArray backward(INDArray dLogitsTxV) {
         guard.beginBackward();
         if (tied) {
-            Gemm.mm(dLogitsNV, hND, weight.grad(), true, false, 1.0, 1.0);  // dE[V,D] += dzᵀ·h
+            Gemm.mm(dLogitsTxV, hTxD, weight.grad(), true, false, 1.0, 1.0);  // dE[V,D] += dzᵀ·h
         } else {
-            Gemm.mm(hND, dLogitsNV, weight.grad(), true, false, 1.0, 1.0);  // dW[D,V] += hᵀ·dz
+            Gemm.mm(hTxD, dLogitsTxV, weight.grad(), true, false, 1.0, 1.0);  // dW[D,V] += hᵀ·dz
         }
-        dhND = Buffers.ensure(dhND, hND.dataType(), hND.size(0), dim());
-        Gemm.mm(dLogitsNV, weight.value(), dhND, false, !tied);
-        return dhND;
+        dhTxD = Buffers.ensure(dhTxD, hTxD.dataType(), hTxD.size(0), dim());
+        Gemm.mm(dLogitsTxV, weight.value(), dhTxD, false, !tied);
+        return dhTxD;
     }
 }

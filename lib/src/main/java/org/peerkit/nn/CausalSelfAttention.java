@@ -13,11 +13,12 @@ import org.peerkit.tensor.Vec;
 /**
  * Causal multi-head self-attention (Vaswani et al. 2017) with one fused QKV projection.
  *
- * <p>Shapes: B batch, T positions, D model width, H heads, E = D/H head width, N = B·T tokens,
- * G = B·H (batched heads). Input and output are [B,T,D]; q, k, v stay in the fused projection's
- * token-major output [N,3D] = [B,T,3,H,E], and each head's products read and write their [T,E]
+ * <p>Shapes (letters as in the package doc): B sequences, L positions, D model width, H heads,
+ * A = D/H head width, T = B·L tokens, G = B·H (batched heads). Input and output are [B, L, D]; q, k,
+ * v stay in the fused projection's token-major output [T, 3D] = [B, L, 3, H, A], and each head's
+ * products read and write their [L, A]
  * blocks there in place ({@link GroupedGemm}, one BLAS call per head, no head-major copies); scores
- * and probabilities are [G,T,T].
+ * and probabilities are [G, L, L].
  *
  * <p>The score GEMMs compute the full T×T products (the usual FLOP convention, see
  * {@code org.peerkit.flops}); the causal mask is applied inside the fused softmax, which never reads
@@ -33,13 +34,13 @@ public final class CausalSelfAttention implements Module {
     private final PassGuard guard;
     private int batch;
     private int seq;
-    private INDArray qkvN3D;
-    private INDArray probsGTT;
-    private INDArray yND;
-    private INDArray dProbsGTT;
-    private INDArray dqkvN3D;
-    private INDArray outBTD;
-    private INDArray dxBTD;
+    private INDArray qkvTx3D;
+    private INDArray probsGxLxL;
+    private INDArray yTxD;
+    private INDArray dProbsGxLxL;
+    private INDArray dqkvTx3D;
+    private INDArray outBxLxD;
+    private INDArray dxBxLxD;
 
     /**
      * @param rotary rotary positions applied to q and k, or null (learned positions live outside)
@@ -67,30 +68,30 @@ public final class CausalSelfAttention implements Module {
     }
 
     @Override
-    public INDArray forward(INDArray xBTD) {
-        if (xBTD.rank() != 3 || xBTD.size(2) != qkv.in()) {
+    public INDArray forward(INDArray xBxLxD) {
+        if (xBxLxD.rank() != 3 || xBxLxD.size(2) != qkv.in()) {
             throw new IllegalArgumentException(name + ": expected input [B, T, " + qkv.in() + "], got "
-                    + Arrays.toString(xBTD.shape()));
+                    + Arrays.toString(xBxLxD.shape()));
         }
-        allocate((int) xBTD.size(0), (int) xBTD.size(1), xBTD.dataType());
+        allocate((int) xBxLxD.size(0), (int) xBxLxD.size(1), xBxLxD.dataType());
         int d = qkv.in();
-        qkvN3D = qkv.forward(xBTD.reshape(batch * (long) seq, d));
+        qkvTx3D = qkv.forward(xBxLxD.reshape(batch * (long) seq, d));
         if (rotary != null) {
             // in place in the projection's output (Linear's backward needs its input, not its output)
-            rotary.rotate(headsView(qkvN3D, 0));
-            rotary.rotate(headsView(qkvN3D, 1));
+            rotary.rotate(headsView(qkvTx3D, 0));
+            rotary.rotate(headsView(qkvTx3D, 1));
         }
         // raw scores S = q·kᵀ per (batch row, head), softmaxed in place
-        GroupedGemm.mm(batch, heads, seq, seq, headDim(), part(qkvN3D, 0), false, part(qkvN3D, 1), true,
-                probs(probsGTT));
-        causalSoftmax(probsGTT, 1.0 / Math.sqrt(headDim()));
-        // y = P·v, written token-major [N, D] for the output projection
-        GroupedGemm.mm(batch, heads, seq, headDim(), seq, probs(probsGTT), false, part(qkvN3D, 2), false,
-                tokens(yND, d, 0));
-        INDArray out = proj.forward(yND);
+        GroupedGemm.mm(batch, heads, seq, seq, headDim(), part(qkvTx3D, 0), false, part(qkvTx3D, 1), true,
+                probs(probsGxLxL));
+        causalSoftmax(probsGxLxL, 1.0 / Math.sqrt(headDim()));
+        // y = P·v, written token-major [T, D] for the output projection
+        GroupedGemm.mm(batch, heads, seq, headDim(), seq, probs(probsGxLxL), false, part(qkvTx3D, 2), false,
+                tokens(yTxD, d, 0));
+        INDArray out = proj.forward(yTxD);
         guard.forwardDone();
-        outBTD = out.reshape(batch, seq, d);
-        return outBTD;
+        outBxLxD = out.reshape(batch, seq, d);
+        return outBxLxD;
     }
 
     @Override
@@ -98,48 +99,48 @@ public final class CausalSelfAttention implements Module {
         guard.beginBackward();
         int d = qkv.in();
         int e = headDim();
-        INDArray dyND = proj.backward(dyBTD.reshape(batch * (long) seq, d));
-        GroupedGemm.Blocks dY = tokens(dyND, d, 0);
+        INDArray dyTxD = proj.backward(dyBTD.reshape(batch * (long) seq, d));
+        GroupedGemm.Blocks dY = tokens(dyTxD, d, 0);
         // dP = dY·vᵀ ; dv = Pᵀ·dY
-        GroupedGemm.mm(batch, heads, seq, seq, e, dY, false, part(qkvN3D, 2), true, probs(dProbsGTT));
-        GroupedGemm.mm(batch, heads, seq, e, seq, probs(probsGTT), true, dY, false, part(dqkvN3D, 2));
-        INDArray dScoresGTT = dProbsGTT;
-        causalSoftmaxBackward(probsGTT, dScoresGTT, 1.0 / Math.sqrt(headDim()));
+        GroupedGemm.mm(batch, heads, seq, seq, e, dY, false, part(qkvTx3D, 2), true, probs(dProbsGxLxL));
+        GroupedGemm.mm(batch, heads, seq, e, seq, probs(probsGxLxL), true, dY, false, part(dqkvTx3D, 2));
+        INDArray dScoresGxLxL = dProbsGxLxL;
+        causalSoftmaxBackward(probsGxLxL, dScoresGxLxL, 1.0 / Math.sqrt(headDim()));
         // dq = dS·k ; dk = dSᵀ·q  (q, k as rotated in the forward)
-        GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGTT), false, part(qkvN3D, 1), false,
-                part(dqkvN3D, 0));
-        GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGTT), true, part(qkvN3D, 0), false,
-                part(dqkvN3D, 1));
+        GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGxLxL), false, part(qkvTx3D, 1), false,
+                part(dqkvTx3D, 0));
+        GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGxLxL), true, part(qkvTx3D, 0), false,
+                part(dqkvTx3D, 1));
         if (rotary != null) {
-            rotary.unrotate(headsView(dqkvN3D, 0));
-            rotary.unrotate(headsView(dqkvN3D, 1));
+            rotary.unrotate(headsView(dqkvTx3D, 0));
+            rotary.unrotate(headsView(dqkvTx3D, 1));
         }
-        INDArray dxND = qkv.backward(dqkvN3D);
-        dxBTD = dxND.reshape(batch, seq, d);
-        return dxBTD;
+        INDArray dxTxD = qkv.backward(dqkvTx3D);
+        dxBxLxD = dxTxD.reshape(batch, seq, d);
+        return dxBxLxD;
     }
 
     private int headDim() {
         return qkv.in() / heads;
     }
 
-    /** Part {@code which} (0 q, 1 k, 2 v) of the fused [N,3D] = [B,T,3,H,E] layout, per (b, h) a [T,E] block. */
+    /** Part {@code which} (0 q, 1 k, 2 v) of the fused [T, 3D] = [B, L, 3, H, A] layout, per (b, h) a [L, A] block. */
     private GroupedGemm.Blocks part(INDArray n3d, int which) {
         return tokens(n3d, 3 * qkv.in(), which * qkv.in());
     }
 
-    /** Per (b, h) the [T,E] block of a token-major [N, rowWidth] array, this part's columns at colOffset. */
+    /** Per (b, h) the [L, A] block of a token-major [T, rowWidth] array, this part's columns at colOffset. */
     private GroupedGemm.Blocks tokens(INDArray tokens, int rowWidth, int colOffset) {
         return new GroupedGemm.Blocks(tokens, colOffset, rowWidth, (long) seq * rowWidth, headDim());
     }
 
-    /** Per (b, h) the [T,T] block of [B·H,T,T]. */
+    /** Per (b, h) the [L, L] block of [B·H, L, L]. */
     private GroupedGemm.Blocks probs(INDArray gtt) {
         long tt = (long) seq * seq;
         return new GroupedGemm.Blocks(gtt, 0, seq, heads * tt, tt);
     }
 
-    /** Part {@code which} of the fused [N,3D] array as a strided [B,H,T,E] view (for the rotary). */
+    /** Part {@code which} of the fused [T, 3D] array as a strided [B, H, L, A] view (for the rotary). */
     private INDArray headsView(INDArray n3d, int which) {
         return n3d.reshape(batch, seq, 3, heads, headDim())
                 .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which), NDArrayIndex.all(),
@@ -151,21 +152,21 @@ public final class CausalSelfAttention implements Module {
         batch = b;
         seq = t;
         long g = (long) b * heads;
-        probsGTT = Buffers.ensure(probsGTT, dt, g, t, t);
-        dProbsGTT = Buffers.ensure(dProbsGTT, dt, g, t, t);
-        yND = Buffers.ensure(yND, dt, (long) b * t, qkv.in());
-        dqkvN3D = Buffers.ensure(dqkvN3D, dt, (long) b * t, 3L * qkv.in());
+        probsGxLxL = Buffers.ensure(probsGxLxL, dt, g, t, t);
+        dProbsGxLxL = Buffers.ensure(dProbsGxLxL, dt, g, t, t);
+        yTxD = Buffers.ensure(yTxD, dt, (long) b * t, qkv.in());
+        dqkvTx3D = Buffers.ensure(dqkvTx3D, dt, (long) b * t, 3L * qkv.in());
     }
 
     /**
-     * In place over rows of [G,T,T]: p_ij = softmax_j(scale·s_ij) over j ≤ i, and 0 for j > i (the
+     * In place over rows of [G, L, L]: p_ij = softmax_j(scale·s_ij) over j ≤ i, and 0 for j > i (the
      * causal mask: the upper triangle is set to −∞ before exp). Numerically stable (row maximum
      * subtracted). Two Java passes around one ND4J exp, instead of scale, mask-add and softmax ops.
      */
-    private static void causalSoftmax(INDArray sGTT, double scale) {
-        int t = (int) sGTT.size(2);
-        int rows = (int) (sGTT.size(0) * t);
-        Vec s = Vec.of(sGTT);
+    private static void causalSoftmax(INDArray sGxLxL, double scale) {
+        int t = (int) sGxLxL.size(2);
+        int rows = (int) (sGxLxL.size(0) * t);
+        Vec s = Vec.of(sGxLxL);
         // pass 1 (Java): scale·s − row max on and below the diagonal, −∞ above
         Parallel.rows(rows, t, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -185,7 +186,7 @@ public final class CausalSelfAttention implements Module {
             }
         });
         // exp as one ND4J op: faster than Java's Math.exp (nd4j.md §3.6); exp(−∞) = 0 is the mask
-        Transforms.exp(sGTT, false);
+        Transforms.exp(sGxLxL, false);
         // pass 2 (Java): normalise
         Parallel.rows(rows, t, (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -204,11 +205,11 @@ public final class CausalSelfAttention implements Module {
     }
 
     /** In place: dS_ij = scale·P_ij·(dP_ij − Σ_k dP_ik·P_ik) for j ≤ i, 0 above the diagonal. */
-    private static void causalSoftmaxBackward(INDArray pGTT, INDArray dGTT, double scale) {
-        int t = (int) pGTT.size(2);
-        Vec p = Vec.of(pGTT);
-        Vec d = Vec.of(dGTT);
-        Parallel.rows((int) (pGTT.size(0) * t), t, (from, to) -> {
+    private static void causalSoftmaxBackward(INDArray pGxLxL, INDArray dGxLxL, double scale) {
+        int t = (int) pGxLxL.size(2);
+        Vec p = Vec.of(pGxLxL);
+        Vec d = Vec.of(dGxLxL);
+        Parallel.rows((int) (pGxLxL.size(0) * t), t, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int i = r % t;
                 int o = r * t;

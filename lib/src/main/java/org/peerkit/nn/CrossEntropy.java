@@ -8,23 +8,23 @@ import org.peerkit.tensor.Vec;
 
 /**
  * Mean softmax cross-entropy over the vocabulary: loss = mean_i (log Σ_v exp z_iv − z_i,target).
- * Shapes: N tokens, V vocabulary; logits [N,V], targets [N].
+ * Shapes: T tokens, V vocabulary; logits [T, V], targets [T].
  *
  * <p>Numerically stable: the row maximum is subtracted before exp, and the loss is taken from the
  * log-sum-exp rather than from log(softmax), so no probability underflows into log(0). The exp over
- * [N,V] is one ND4J op (faster than Java's {@code Math.exp}); the row passes around it are Java, and
+ * [T, V] is one ND4J op (faster than Java's {@code Math.exp}); the row passes around it are Java, and
  * the forward leaves softmax − onehot in place so the backward is a single scaling.
  */
 public final class CrossEntropy {
 
     private final PassGuard guard = new PassGuard("cross-entropy");
-    private INDArray gradNV;
+    private INDArray gradTxV;
     private double[] rowLoss;
 
     /** Mean loss over the N rows; keeps the softmax for {@link #backward(double)}. */
-    public double forward(INDArray logitsNV, int[] targets) {
-        int n = (int) logitsNV.size(0);
-        int v = (int) logitsNV.size(1);
+    public double forward(INDArray logitsTxV, int[] targets) {
+        int n = (int) logitsTxV.size(0);
+        int v = (int) logitsTxV.size(1);
         if (targets.length != n) {
             throw new IllegalArgumentException("cross-entropy: " + targets.length + " targets for " + n
                     + " rows of logits");
@@ -35,13 +35,13 @@ public final class CrossEntropy {
                         + " is outside the vocabulary [0, " + v + ")");
             }
         }
-        DataType dt = logitsNV.dataType();
-        gradNV = Buffers.ensure(gradNV, dt, n, v);
+        DataType dt = logitsTxV.dataType();
+        gradTxV = Buffers.ensure(gradTxV, dt, n, v);
         if (rowLoss == null || rowLoss.length != n) {
             rowLoss = new double[n];
         }
-        Vec z = Vec.read(logitsNV);
-        Vec p = Vec.of(gradNV);
+        Vec z = Vec.read(logitsTxV);
+        Vec p = Vec.of(gradTxV);
         double[] loss = rowLoss;
         // p = z − max_row ; loss_i starts as −(z_target − max)
         Parallel.rows(n, v, (from, to) -> {
@@ -57,7 +57,7 @@ public final class CrossEntropy {
                 loss[r] = -p.get(o + targets[r]);
             }
         });
-        Transforms.exp(gradNV, false);
+        Transforms.exp(gradTxV, false);
         Parallel.rows(n, v, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = r * v;
@@ -87,6 +87,6 @@ public final class CrossEntropy {
      */
     public INDArray backward(double scale) {
         guard.beginBackward();
-        return gradNV.muli(scale / gradNV.size(0));
+        return gradTxV.muli(scale / gradTxV.size(0));
     }
 }

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.tensor.Vec;
 
 /**
- * A lookup table [V,D]: row ids[i] of the table becomes row i of the output [N,D]. Used for tokens
+ * A lookup table [V,D]: row ids[i] of the table becomes row i of the output [T, D]. Used for tokens
  * (V = vocabulary) and for learned positions (V = context length).
  *
  * <p>The backward is a plain Java scatter-add over the raw buffers rather than ND4J's
@@ -21,7 +21,7 @@ public final class Embedding implements Parameterized {
     private final Param table;
     private final PassGuard guard;
     private int[] ids;
-    private INDArray outND;
+    private INDArray outTxD;
 
     /**
      * @param what what an id indexes, for error messages ("vocabulary", "context")
@@ -61,16 +61,16 @@ public final class Embedding implements Parameterized {
             }
         }
         this.ids = ids.clone();
-        outND = Buffers.ensure(outND, table.value().dataType(), ids.length, dim());
-        Nd4j.pullRows(table.value(), outND, 1, this.ids);
+        outTxD = Buffers.ensure(outTxD, table.value().dataType(), ids.length, dim());
+        Nd4j.pullRows(table.value(), outTxD, 1, this.ids);
         guard.forwardDone();
-        return outND;
+        return outTxD;
     }
 
     /** Adds dy's rows into the table gradient at the forward's ids. */
-    public void backward(INDArray dyND) {
+    public void backward(INDArray dyTxD) {
         guard.beginBackward();
-        Vec dy = Vec.read(dyND);
+        Vec dy = Vec.read(dyTxD);
         Vec g = Vec.of(table.grad());
         int d = dim();
         for (int i = 0; i < ids.length; i++) {  // sequential: repeated ids add in a fixed order

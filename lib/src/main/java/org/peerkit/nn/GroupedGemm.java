@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (i, j) in [0,n1)×[0,n2), C_ij = op(A_ij)·op(B_ij), where each X_ij is a row-major matrix inside
  * X's buffer starting at element {@code off + i·s1 + j·s2} with leading dimension {@code ld}.
  *
- * <p>Why: per-head attention products ([T,E]·[E,T] for every batch row and head) through ND4J's
+ * <p>Why: per-head attention products ([L, A]·[A, L] for every sequence and head) through ND4J's
  * rank-3 {@code matmul} op run in libnd4j's own loops, several times slower than BLAS at these
  * shapes, and need head-major copies of q, k, v. Here each head is read straight out of the fused
  * QKV projection (leading dimension 3·D) and written straight into the token-major output, and each

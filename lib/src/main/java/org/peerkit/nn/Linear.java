@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * y = x·W (+ b). Shapes: N tokens, I inputs, O outputs; x [N,I], W [I,O], b [O], y [N,O].
+ * y = x·W (+ b). Shapes: T tokens, I inputs, O outputs; x [T, I], W [I, O], b [O], y [T, O].
  * W is stored input-major so the forward is one untransposed GEMM.
  */
 public final class Linear implements Module {
@@ -16,10 +16,10 @@ public final class Linear implements Module {
     private final Param weight;
     private final Param bias;
     private final PassGuard guard;
-    private INDArray xNI;
-    private INDArray yNO;
-    private INDArray dxNI;
-    private INDArray onesN;
+    private INDArray xTxI;
+    private INDArray yTxO;
+    private INDArray dxTxI;
+    private INDArray onesT;
 
     /** A layer with N(0, std²) weights and (optionally) zero bias. */
     public Linear(String name, int in, int out, boolean withBias, double std, DataType dtype, Rng rng) {
@@ -53,29 +53,29 @@ public final class Linear implements Module {
     @Override
     public INDArray forward(INDArray x) {
         Buffers.requireCols(name, x, in());
-        xNI = x;
+        xTxI = x;
         INDArray w = weight.value();
-        yNO = Buffers.ensure(yNO, w.dataType(), x.size(0), out());
-        Gemm.mm(x, w, yNO, false, false);
+        yTxO = Buffers.ensure(yTxO, w.dataType(), x.size(0), out());
+        Gemm.mm(x, w, yTxO, false, false);
         if (bias != null) {
-            yNO.addiRowVector(bias.value());
+            yTxO.addiRowVector(bias.value());
         }
         guard.forwardDone();
-        return yNO;
+        return yTxO;
     }
 
     @Override
-    public INDArray backward(INDArray dyNO) {
+    public INDArray backward(INDArray dyTxO) {
         guard.beginBackward();
         INDArray w = weight.value();
-        Gemm.mm(xNI, dyNO, weight.grad(), true, false, 1.0, 1.0);
+        Gemm.mm(xTxI, dyTxO, weight.grad(), true, false, 1.0, 1.0);
         if (bias != null) {
-            onesN = ones(onesN, w.dataType(), xNI.size(0));
-            Gemm.addColumnSums(onesN, dyNO, bias.grad().reshape(1, out()));
+            onesT = ones(onesT, w.dataType(), xTxI.size(0));
+            Gemm.addColumnSums(onesT, dyTxO, bias.grad().reshape(1, out()));
         }
-        dxNI = Buffers.ensure(dxNI, w.dataType(), xNI.size(0), in());
-        Gemm.mm(dyNO, w, dxNI, false, true);
-        return dxNI;
+        dxTxI = Buffers.ensure(dxTxI, w.dataType(), xTxI.size(0), in());
+        Gemm.mm(dyTxO, w, dxTxI, false, true);
+        return dxTxI;
     }
 
     /** A ones vector [n] for column sums, reused while n and dtype stay the same. */

@@ -8,8 +8,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Relu implements Module {
 
     private final PassGuard guard;
-    private INDArray yNF;
-    private INDArray dxNF;
+    private INDArray yTxF;
+    private INDArray dxTxF;
 
     public Relu(String name) {
         this.guard = new PassGuard(name);
@@ -21,21 +21,21 @@ public final class Relu implements Module {
     }
 
     @Override
-    public INDArray forward(INDArray xNF) {
-        yNF = Buffers.ensure(yNF, xNF.dataType(), xNF.shape());
-        yNF.assign(xNF);
-        Transforms.relu(yNF, false);
+    public INDArray forward(INDArray xTxF) {
+        yTxF = Buffers.ensure(yTxF, xTxF.dataType(), xTxF.shape());
+        yTxF.assign(xTxF);
+        Transforms.relu(yTxF, false);
         guard.forwardDone();
-        return yNF;
+        return yTxF;
     }
 
     @Override
     public INDArray backward(INDArray dy) {
         guard.beginBackward();
-        dxNF = Buffers.ensure(dxNF, dy.dataType(), dy.shape());
-        dxNF.assign(yNF);
-        Transforms.sign(dxNF, false);
-        dxNF.muli(dy);
-        return dxNF;
+        dxTxF = Buffers.ensure(dxTxF, dy.dataType(), dy.shape());
+        dxTxF.assign(yTxF);
+        Transforms.sign(dxTxF, false);
+        dxTxF.muli(dy);
+        return dxTxF;
     }
 }

@@ -8,9 +8,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Rotary position embedding (RoPE, Su et al. 2021), "rotate-half" layout as in GPT-NeoX: with the
- * head vector split into halves (x₁, x₂), position t rotates each pair (x₁ᵢ, x₂ᵢ) by angle
- * t·θᵢ, θᵢ = base^(−2i/E). Shapes: B batch, H heads, T positions, E head dim, E/2 = P pairs;
- * x [B,H,T,E], cos and sin tables [T,P].
+ * head vector split into halves (x₁, x₂), position l rotates each pair (x₁ᵢ, x₂ᵢ) by angle
+ * l·θᵢ, θᵢ = base^(−2i/A). Shapes: B sequences, H heads, L positions, A head width, A/2 = P
+ * pairs; x [B, H, L, A], cos and sin tables [L, P].
  *
  * <p>The rotation is linear and orthogonal, so the backward is the same rotation with −sin and
  * needs nothing from the forward.
@@ -19,12 +19,12 @@ public final class Rotary {
 
     private final int headDim;
     private final double base;
-    private INDArray cosTP;
-    private INDArray sinTP;
-    private INDArray negSinTP;
-    private INDArray aBHTP;
-    private INDArray bBHTP;
-    private INDArray tmpBHTP;
+    private INDArray cosLxP;
+    private INDArray sinLxP;
+    private INDArray negSinLxP;
+    private INDArray aBxHxLxP;
+    private INDArray bBxHxLxP;
+    private INDArray tmpBxHxLxP;
 
     public Rotary(int headDim, double base) {
         if (headDim % 2 != 0) {
@@ -34,14 +34,14 @@ public final class Rotary {
         this.base = base;
     }
 
-    /** Rotates x [B,H,T,E] in place by its positions (forward). */
-    public void rotate(INDArray xBHTE) {
-        apply(xBHTE, false);
+    /** Rotates x [B, H, L, A] in place by its positions (forward). */
+    public void rotate(INDArray xBxHxLxA) {
+        apply(xBxHxLxA, false);
     }
 
-    /** Applies the inverse rotation to a gradient [B,H,T,E] in place (backward). */
-    public void unrotate(INDArray dBHTE) {
-        apply(dBHTE, true);
+    /** Applies the inverse rotation to a gradient [B, H, L, A] in place (backward). */
+    public void unrotate(INDArray dBxHxLxA) {
+        apply(dBxHxLxA, true);
     }
 
     private void apply(INDArray x, boolean inverse) {
@@ -50,32 +50,32 @@ public final class Rotary {
         int t = (int) x.size(2);
         int p = headDim / 2;
         tables(t, x.dataType());
-        aBHTP = Buffers.ensure(aBHTP, x.dataType(), b, h, t, p);
-        bBHTP = Buffers.ensure(bBHTP, x.dataType(), b, h, t, p);
-        tmpBHTP = Buffers.ensure(tmpBHTP, x.dataType(), b, h, t, p);
+        aBxHxLxP = Buffers.ensure(aBxHxLxP, x.dataType(), b, h, t, p);
+        bBxHxLxP = Buffers.ensure(bBxHxLxP, x.dataType(), b, h, t, p);
+        tmpBxHxLxP = Buffers.ensure(tmpBxHxLxP, x.dataType(), b, h, t, p);
         INDArray x1 = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, p));
         INDArray x2 = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.interval(p, headDim));
-        INDArray sin = inverse ? negSinTP : sinTP;
-        aBHTP.assign(x1);
-        bBHTP.assign(x2);
+        INDArray sin = inverse ? negSinLxP : sinLxP;
+        aBxHxLxP.assign(x1);
+        bBxHxLxP.assign(x2);
         // x₁' = x₁·cos − x₂·sin ; x₂' = x₂·cos + x₁·sin
-        mul(aBHTP, cosTP, tmpBHTP);
-        x1.assign(tmpBHTP);
-        mul(bBHTP, sin, tmpBHTP);
-        x1.subi(tmpBHTP);
-        mul(bBHTP, cosTP, tmpBHTP);
-        x2.assign(tmpBHTP);
-        mul(aBHTP, sin, tmpBHTP);
-        x2.addi(tmpBHTP);
+        mul(aBxHxLxP, cosLxP, tmpBxHxLxP);
+        x1.assign(tmpBxHxLxP);
+        mul(bBxHxLxP, sin, tmpBxHxLxP);
+        x1.subi(tmpBxHxLxP);
+        mul(bBxHxLxP, cosLxP, tmpBxHxLxP);
+        x2.assign(tmpBxHxLxP);
+        mul(aBxHxLxP, sin, tmpBxHxLxP);
+        x2.addi(tmpBxHxLxP);
     }
 
-    private static void mul(INDArray xBHTP, INDArray tableTP, INDArray outBHTP) {
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(xBHTP, tableTP, outBHTP, 2, 3));
+    private static void mul(INDArray xBxHxLxP, INDArray tableLxP, INDArray outBxHxLxP) {
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(xBxHxLxP, tableLxP, outBxHxLxP, 2, 3));
     }
 
     private void tables(int t, DataType dtype) {
-        if (cosTP != null && cosTP.size(0) == t && cosTP.dataType() == dtype) {
+        if (cosLxP != null && cosLxP.size(0) == t && cosLxP.dataType() == dtype) {
             return;
         }
         int p = headDim / 2;
@@ -88,8 +88,8 @@ public final class Rotary {
                 s[pos][i] = Math.sin(angle);
             }
         }
-        cosTP = Nd4j.create(c).castTo(dtype);
-        sinTP = Nd4j.create(s).castTo(dtype);
-        negSinTP = sinTP.neg();
+        cosLxP = Nd4j.create(c).castTo(dtype);
+        sinLxP = Nd4j.create(s).castTo(dtype);
+        negSinLxP = sinLxP.neg();
     }
 }

@@ -25,11 +25,11 @@ abstract class RowNorm implements Module {
     private final boolean centred;
     private final double eps;
     private final PassGuard guard;
-    private INDArray xhatTD;
+    private INDArray xhatTxD;
     private INDArray invT;
-    private INDArray yTD;
-    private INDArray tmpTD;
-    private INDArray dxTD;
+    private INDArray yTxD;
+    private INDArray tmpTxD;
+    private INDArray dxTxD;
     private INDArray onesT;
 
     RowNorm(String name, int dim, double eps, DataType dtype, boolean centred) {
@@ -56,12 +56,12 @@ abstract class RowNorm implements Module {
         Buffers.requireCols(name, x, d);
         DataType dt = x.dataType();
         int t = (int) x.size(0);
-        xhatTD = Buffers.ensure(xhatTD, dt, t, d);
-        yTD = Buffers.ensure(yTD, dt, t, d);
+        xhatTxD = Buffers.ensure(xhatTxD, dt, t, d);
+        yTxD = Buffers.ensure(yTxD, dt, t, d);
         invT = Buffers.ensure(invT, dt, t);
         Vec xs = Vec.read(x);
-        Vec xh = Vec.of(xhatTD);
-        Vec y = Vec.of(yTD);
+        Vec xh = Vec.of(xhatTxD);
+        Vec y = Vec.of(yTxD);
         Vec inv = Vec.of(invT);
         Vec g = Vec.of(gain.value());
         Vec b = bias == null ? null : Vec.of(bias.value());
@@ -84,7 +84,7 @@ abstract class RowNorm implements Module {
             }
         });
         guard.forwardDone();
-        return yTD;
+        return yTxD;
     }
 
     private static double mean(Vec xs, int o, int d) {
@@ -102,14 +102,14 @@ abstract class RowNorm implements Module {
         int t = (int) dyIn.size(0);
         DataType dt = dyIn.dataType();
         onesT = Linear.ones(onesT, dt, t);
-        tmpTD = Buffers.ensure(tmpTD, dt, t, d);
-        dxTD = Buffers.ensure(dxTD, dt, t, d);
+        tmpTxD = Buffers.ensure(tmpTxD, dt, t, d);
+        dxTxD = Buffers.ensure(dxTxD, dt, t, d);
         Vec dy = Vec.read(dyIn);
-        Vec xh = Vec.of(xhatTD);
+        Vec xh = Vec.of(xhatTxD);
         Vec inv = Vec.of(invT);
         Vec g = Vec.of(gain.value());
-        Vec tmp = Vec.of(tmpTD);
-        Vec dx = Vec.of(dxTD);
+        Vec tmp = Vec.of(tmpTxD);
+        Vec dx = Vec.of(dxTxD);
         Parallel.rows(t, d, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = r * d;
@@ -129,10 +129,10 @@ abstract class RowNorm implements Module {
                 }
             }
         });
-        Gemm.addColumnSums(onesT, tmpTD, gain.grad().reshape(1, d));
+        Gemm.addColumnSums(onesT, tmpTxD, gain.grad().reshape(1, d));
         if (bias != null) {
             Gemm.addColumnSums(onesT, dyIn, bias.grad().reshape(1, d));
         }
-        return dxTD;
+        return dxTxD;
     }
 }

@@ -59,7 +59,7 @@ public record PeerStages(PeerConfig config, int tokens, List<Stage> stages) {
         }
         stages.add(stage("retrieval (product-key top-k)", warmup, reps, () -> kernels.retrieve(qn[0],
                 layer.subKeys1().value(), layer.subKeys2().value(), cfg.heads(), cfg.k(), r)));
-        stages.add(stage("softmax gates", warmup, reps, () -> kernels.softmaxGroups(r.scoresTHK(), cfg.k(), gates)));
+        stages.add(stage("softmax gates", warmup, reps, () -> kernels.softmaxGroups(r.scoresTxHK(), cfg.k(), gates)));
         stages.add(stage("experts (gather + σ(u·x)·v)", warmup, reps, () -> kernels.mixForward(x, r.expertTHK(), gates,
                 layer.u().value(), layer.v().value(), cfg.activation(), pre, y)));
         Timing.Timed[] whole = Timing.interleaved(warmup, reps, FfwThroughput.MIN_SAMPLE_SECONDS, () -> layer.forward(x), () -> {

@@ -37,8 +37,8 @@ public record ProductKeyCheck(int numExperts, int k, int queries, int identical,
         ExhaustiveRetrieval.retrieve(q, k1, k2, heads, k, ex);
         int identical = 0;
         double maxDiff = 0;
-        double[] sp = pk.scoresTHK().data().asDouble();
-        double[] se = ex.scoresTHK().data().asDouble();
+        double[] sp = pk.scoresTxHK().data().asDouble();
+        double[] se = ex.scoresTxHK().data().asDouble();
         for (int r = 0; r < tokens * heads; r++) {
             boolean same = true;
             for (int slot = 0; slot < k; slot++) {

@@ -47,19 +47,19 @@ public final class CpuKernels implements Kernels {
     private float[][] rowParts = new float[0][];
 
     @Override
-    public void retrieve(INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads, int k, Retrieval out) {
-        int tokens = (int) qTHQ.size(0);
-        int half = (int) qTHQ.size(1) / heads / 2;
-        int s = (int) keys1SQ2.size(0);
-        Vec qf = Vec.of(qTHQ);
-        Vec scores = Vec.of(out.scoresTHK());
+    public void retrieve(INDArray qTxHQ, INDArray keys1, INDArray keys2, int heads, int k, Retrieval out) {
+        int tokens = (int) qTxHQ.size(0);
+        int half = (int) qTxHQ.size(1) / heads / 2;
+        int s = (int) keys1.size(0);
+        Vec qf = Vec.of(qTxHQ);
+        Vec scores = Vec.of(out.scoresTxHK());
         int blockTokens = Math.max(1, GEMM_BLOCK_SCORES / (heads * s));
         for (int t0 = 0; t0 < tokens; t0 += blockTokens) {
             int rows = Math.min(blockTokens, tokens - t0) * heads;
-            ensureScratch(qTHQ.dataType(), rows, half, s);
+            ensureScratch(qTxHQ.dataType(), rows, half, s);
             splitHalves(qf, t0 * heads, rows, half, Vec.of(q1Scratch), Vec.of(q2Scratch));
-            Nd4j.gemm(q1Scratch, keys1SQ2, s1Scratch, false, true, 1.0, 0.0);
-            Nd4j.gemm(q2Scratch, keys2SQ2, s2Scratch, false, true, 1.0, 0.0);
+            Nd4j.gemm(q1Scratch, keys1, s1Scratch, false, true, 1.0, 0.0);
+            Nd4j.gemm(q2Scratch, keys2, s2Scratch, false, true, 1.0, 0.0);
             Vec f1 = Vec.of(s1Scratch);
             Vec f2 = Vec.of(s2Scratch);
             int base = t0 * heads;
@@ -94,16 +94,16 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public void retrieveBackward(INDArray dScoresTHK, INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2,
-            int heads, Retrieval r, INDArray dqTHQ, INDArray dKeys1, INDArray dKeys2) {
-        int tokens = (int) qTHQ.size(0);
-        int q = (int) qTHQ.size(1) / heads;
-        int keyCells = (int) keys1SQ2.length();
-        Vec ds = Vec.of(dScoresTHK);
-        Vec qf = Vec.of(qTHQ);
-        Vec k1 = Vec.of(keys1SQ2);
-        Vec k2 = Vec.of(keys2SQ2);
-        Vec dq = Vec.of(dqTHQ);
+    public void retrieveBackward(INDArray dScoresTxHK, INDArray qTxHQ, INDArray keys1, INDArray keys2,
+            int heads, Retrieval r, INDArray dqTxHQ, INDArray dKeys1, INDArray dKeys2) {
+        int tokens = (int) qTxHQ.size(0);
+        int q = (int) qTxHQ.size(1) / heads;
+        int keyCells = (int) keys1.length();
+        Vec ds = Vec.of(dScoresTxHK);
+        Vec qf = Vec.of(qTxHQ);
+        Vec k1 = Vec.of(keys1);
+        Vec k2 = Vec.of(keys2);
+        Vec dq = Vec.of(dqTxHQ);
         Vec dk1 = Vec.of(dKeys1);
         Vec dk2 = Vec.of(dKeys2);
         // fixed partitions with private sub-key gradients, summed in partition order: deterministic
@@ -156,17 +156,17 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public void mixForward(INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
-            Activation act, INDArray preActTM, INDArray yTD) {
-        int d = (int) xTD.size(1);
-        int m = (int) gatesTM.size(1);
-        int experts = (int) uND.size(0);
-        Vec x = Vec.of(xTD);
-        Vec g = Vec.of(gatesTM);
-        Vec u = Vec.of(uND);
-        Vec v = Vec.of(vND);
-        Vec pre = Vec.of(preActTM);
-        Vec y = Vec.of(yTD);
+    public void mixForward(INDArray xTxD, int[] expertTM, INDArray gatesTxM, INDArray uNxD, INDArray vNxD,
+            Activation act, INDArray preActTxM, INDArray yTxD) {
+        int d = (int) xTxD.size(1);
+        int m = (int) gatesTxM.size(1);
+        int experts = (int) uNxD.size(0);
+        Vec x = Vec.of(xTxD);
+        Vec g = Vec.of(gatesTxM);
+        Vec u = Vec.of(uNxD);
+        Vec v = Vec.of(vNxD);
+        Vec pre = Vec.of(preActTxM);
+        Vec y = Vec.of(yTxD);
         if (!Vec.allFloat(x, g, u, v, pre, y)) {
             ExactKernels.mixForward(x, expertTM, g, u, v, act, pre, y, d, m);
         } else if (expertTM.length >= EXPERT_MAJOR_PAIRS * experts) {
@@ -184,22 +184,22 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public int[] mixBackward(INDArray dyTD, INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND,
-            INDArray vND, Activation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM,
-            INDArray duND, INDArray dvND) {
-        int d = (int) xTD.size(1);
-        int m = (int) gatesTM.size(1);
-        int experts = (int) uND.size(0);
-        Vec x = Vec.of(xTD);
-        Vec dy = Vec.of(dyTD);
-        Vec g = Vec.of(gatesTM);
-        Vec u = Vec.of(uND);
-        Vec v = Vec.of(vND);
-        Vec pre = Vec.of(preActTM);
-        Vec dx = Vec.of(dxTD);
-        Vec dg = Vec.of(dGatesTM);
-        Vec du = Vec.of(duND);
-        Vec dv = Vec.of(dvND);
+    public int[] mixBackward(INDArray dyTxD, INDArray xTxD, int[] expertTM, INDArray gatesTxM, INDArray uNxD,
+            INDArray vNxD, Activation act, INDArray preActTxM, INDArray dxTxD, INDArray dGatesTxM,
+            INDArray duNxD, INDArray dvNxD) {
+        int d = (int) xTxD.size(1);
+        int m = (int) gatesTxM.size(1);
+        int experts = (int) uNxD.size(0);
+        Vec x = Vec.of(xTxD);
+        Vec dy = Vec.of(dyTxD);
+        Vec g = Vec.of(gatesTxM);
+        Vec u = Vec.of(uNxD);
+        Vec v = Vec.of(vNxD);
+        Vec pre = Vec.of(preActTxM);
+        Vec dx = Vec.of(dxTxD);
+        Vec dg = Vec.of(dGatesTxM);
+        Vec du = Vec.of(duNxD);
+        Vec dv = Vec.of(dvNxD);
         if (!Vec.allFloat(x, dy, g, u, v, pre, dx, dg, du, dv)) {
             return ExactKernels.mixBackward(dy, x, expertTM, g, u, v, act, pre, dx, dg, du, dv, d, m, experts);
         }
@@ -229,15 +229,15 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public void bagForward(int[] expertTM, INDArray gatesTM, INDArray vND, INDArray yTD) {
-        ExactKernels.bagForward(expertTM, Vec.of(gatesTM), Vec.of(vND), Vec.of(yTD), (int) yTD.size(1),
-                (int) gatesTM.size(1));
+    public void bagForward(int[] expertTM, INDArray gatesTxM, INDArray vNxD, INDArray yTxD) {
+        ExactKernels.bagForward(expertTM, Vec.of(gatesTxM), Vec.of(vNxD), Vec.of(yTxD), (int) yTxD.size(1),
+                (int) gatesTxM.size(1));
     }
 
     @Override
-    public int[] bagBackward(INDArray dyTD, int[] expertTM, INDArray gatesTM, INDArray vND, INDArray dGatesTM,
-            INDArray dvND) {
-        return ExactKernels.bagBackward(Vec.of(dyTD), expertTM, Vec.of(gatesTM), Vec.of(vND), Vec.of(dGatesTM),
-                Vec.of(dvND), (int) dyTD.size(1), (int) gatesTM.size(1), (int) vND.size(0));
+    public int[] bagBackward(INDArray dyTxD, int[] expertTM, INDArray gatesTxM, INDArray vNxD, INDArray dGatesTxM,
+            INDArray dvNxD) {
+        return ExactKernels.bagBackward(Vec.of(dyTxD), expertTM, Vec.of(gatesTxM), Vec.of(vNxD), Vec.of(dGatesTxM),
+                Vec.of(dvNxD), (int) dyTxD.size(1), (int) gatesTxM.size(1), (int) vNxD.size(0));
     }
 }

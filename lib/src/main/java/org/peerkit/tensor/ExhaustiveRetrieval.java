@@ -27,33 +27,33 @@ public final class ExhaustiveRetrieval {
      * Top-k over all N = S² product keys for each token and head; same arguments and output as
      * {@link Kernels#retrieve}.
      */
-    public static void retrieve(INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads, int k, Retrieval out) {
-        int tokens = (int) qTHQ.size(0);
-        int q = (int) qTHQ.size(1) / heads;
+    public static void retrieve(INDArray qTxHQ, INDArray keys1, INDArray keys2, int heads, int k, Retrieval out) {
+        int tokens = (int) qTxHQ.size(0);
+        int q = (int) qTxHQ.size(1) / heads;
         int half = q / 2;
-        int s = (int) keys1SQ2.size(0);
+        int s = (int) keys1.size(0);
         long n = (long) s * s;
         if (k > n) {
             throw new IllegalArgumentException("exhaustive retrieval: k=" + k + " exceeds N=" + n);
         }
-        if (out.scoresTHK().size(0) != tokens || out.scoresTHK().size(1) != (long) heads * k) {
+        if (out.scoresTxHK().size(0) != tokens || out.scoresTxHK().size(1) != (long) heads * k) {
             throw new IllegalArgumentException("exhaustive retrieval: scores buffer is "
-                    + Arrays.toString(out.scoresTHK().shape()) + ", need [" + tokens + ", " + heads * k + "]");
+                    + Arrays.toString(out.scoresTxHK().shape()) + ", need [" + tokens + ", " + heads * k + "]");
         }
         int rows = tokens * heads;
-        INDArray queries = qTHQ.reshape('c', rows, q); // [T·H, Q]: head-major layout makes this a view
+        INDArray queries = qTxHQ.reshape('c', rows, q); // [T·H, Q]: head-major layout makes this a view
         int blockRows = Math.max(1, Math.min(s, BLOCK_KEYS / s)); // sub-key rows i per block
         double[][] topV = new double[rows][k];
         int[][] topI = new int[rows][k];
         int[] filled = new int[rows];
-        try (INDArray block = Nd4j.create(qTHQ.dataType(), (long) blockRows * s, q);
-             INDArray scores = Nd4j.create(qTHQ.dataType(), rows, (long) blockRows * s)) {
+        try (INDArray block = Nd4j.create(qTxHQ.dataType(), (long) blockRows * s, q);
+             INDArray scores = Nd4j.create(qTxHQ.dataType(), rows, (long) blockRows * s)) {
             for (int i0 = 0; i0 < s; i0 += blockRows) {
                 int br = Math.min(blockRows, s - i0);
                 INDArray b = br == blockRows ? block : block.get(NDArrayIndex.interval(0, (long) br * s),
                         NDArrayIndex.all());
-                fillBlock(keys1SQ2, keys2SQ2, i0, br, s, half, Vec.of(block));
-                INDArray sc = br == blockRows ? scores : Nd4j.create(qTHQ.dataType(), rows, (long) br * s);
+                fillBlock(keys1, keys2, i0, br, s, half, Vec.of(block));
+                INDArray sc = br == blockRows ? scores : Nd4j.create(qTxHQ.dataType(), rows, (long) br * s);
                 Nd4j.gemm(queries, b, sc, false, true, 1.0, 0.0);
                 Vec f = Vec.of(sc);
                 int width = br * s;
@@ -65,7 +65,7 @@ public final class ExhaustiveRetrieval {
                 }
             }
         }
-        Vec outScores = Vec.of(out.scoresTHK());
+        Vec outScores = Vec.of(out.scoresTxHK());
         for (int r = 0; r < rows; r++) {
             for (int slot = 0; slot < k; slot++) {
                 int at = r * k + slot;

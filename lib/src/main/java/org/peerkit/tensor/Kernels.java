@@ -31,19 +31,19 @@ public interface Kernels {
      * take the top-k' (k' = min(K, S)) sub-key scores of each half, form the k'² sums and keep the
      * top K of those, sorted descending. Sub-keys are shared by all heads.
      *
-     * @param qTHQ  [T, H·Q] queries (head-major)
-     * @param keys1SQ2 [S, Q/2] sub-keys of the first half (row index)
-     * @param keys2SQ2 [S, Q/2] sub-keys of the second half (column index)
+     * @param qTxHQ  [T, H·Q] queries (head-major)
+     * @param keys1 [S, Q/2] sub-keys of the first half (row index)
+     * @param keys2 [S, Q/2] sub-keys of the second half (column index)
      * @param out   receives scores, rows, columns and expert indices; scores [T, H·K]
      */
-    void retrieve(INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads, int k, Retrieval out);
+    void retrieve(INDArray qTxHQ, INDArray keys1, INDArray keys2, int heads, int k, Retrieval out);
 
     /**
      * Backward of {@link #retrieve} given dL/dscores: accumulates into dq and both sub-key
      * gradients (the top-k selection itself is piecewise constant and has no gradient).
      */
-    void retrieveBackward(INDArray dScoresTHK, INDArray qTHQ, INDArray keys1SQ2, INDArray keys2SQ2, int heads,
-            Retrieval r, INDArray dqTHQ, INDArray dKeys1, INDArray dKeys2);
+    void retrieveBackward(INDArray dScoresTxHK, INDArray qTxHQ, INDArray keys1, INDArray keys2, int heads,
+            Retrieval r, INDArray dqTxHQ, INDArray dKeys1, INDArray dKeys2);
 
     /** Softmax over each group of {@code k} consecutive scores (one head's k), into gates. */
     void softmaxGroups(INDArray scores, int k, INDArray gates);
@@ -55,30 +55,30 @@ public interface Kernels {
      * Single-neuron experts, weighted (paper Eqs. 6–7):
      * y[t] = Σ_m gates[t,m] · σ(u[e]·x[t]) · v[e] with e = expert[t·M + m].
      *
-     * @param preActTM [T, M] receives u[e]·x[t] (kept for backward)
-     * @param yTD      [T, D] overwritten
+     * @param preActTxM [T, M] receives u[e]·x[t] (kept for backward)
+     * @param yTxD      [T, D] overwritten
      */
-    void mixForward(INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
-            Activation act, INDArray preActTM, INDArray yTD);
+    void mixForward(INDArray xTxD, int[] expertTM, INDArray gatesTxM, INDArray uNxD, INDArray vNxD,
+            Activation act, INDArray preActTxM, INDArray yTxD);
 
     /**
      * Backward of {@link #mixForward}: overwrites dx and dGates, accumulates into du and dv only
      * on the rows that were used, and returns those rows (ascending) for a row-sparse optimiser.
      */
-    int[] mixBackward(INDArray dyTD, INDArray xTD, int[] expertTM, INDArray gatesTM, INDArray uND, INDArray vND,
-            Activation act, INDArray preActTM, INDArray dxTD, INDArray dGatesTM, INDArray duND,
-            INDArray dvND);
+    int[] mixBackward(INDArray dyTxD, INDArray xTxD, int[] expertTM, INDArray gatesTxM, INDArray uNxD, INDArray vNxD,
+            Activation act, INDArray preActTxM, INDArray dxTxD, INDArray dGatesTxM, INDArray duNxD,
+            INDArray dvNxD);
 
     /**
      * Weighted sum of value rows (PKM, Lample et al. 2019): y[t] = Σ_m gates[t,m] · v[e] with
      * e = expert[t·M + m]; y [T, D] overwritten.
      */
-    void bagForward(int[] expertTM, INDArray gatesTM, INDArray vND, INDArray yTD);
+    void bagForward(int[] expertTM, INDArray gatesTxM, INDArray vNxD, INDArray yTxD);
 
     /**
      * Backward of {@link #bagForward}: overwrites dGates[t,m] = dy[t]·v[e], accumulates dv on the
      * used rows only and returns them (ascending).
      */
-    int[] bagBackward(INDArray dyTD, int[] expertTM, INDArray gatesTM, INDArray vND, INDArray dGatesTM,
-            INDArray dvND);
+    int[] bagBackward(INDArray dyTxD, int[] expertTM, INDArray gatesTxM, INDArray vNxD, INDArray dGatesTxM,
+            INDArray dvNxD);
 }

@@ -8,13 +8,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * row and column of each chosen product key and the expert index row·n + col (paper Eqs. 4–5).
  * Buffers are owned by the caller and reused across calls of the same size.
  *
- * @param scoresTHK [T, h·k] router scores before the softmax
+ * @param scoresTxHK [T, h·k] router scores before the softmax
  */
-public record Retrieval(INDArray scoresTHK, int[] rowTHK, int[] colTHK, int[] expertTHK) {
+public record Retrieval(INDArray scoresTxHK, int[] rowTHK, int[] colTHK, int[] expertTHK) {
 
-    public static Retrieval allocate(INDArray scoresTHK) {
-        int n = (int) scoresTHK.length();
-        return new Retrieval(scoresTHK, new int[n], new int[n], new int[n]);
+    public static Retrieval allocate(INDArray scoresTxHK) {
+        int n = (int) scoresTxHK.length();
+        return new Retrieval(scoresTxHK, new int[n], new int[n], new int[n]);
     }
 
     public int size() {

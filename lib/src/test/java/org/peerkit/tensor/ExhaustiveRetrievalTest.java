@@ -20,13 +20,13 @@ class ExhaustiveRetrievalTest {
     @CsvSource({"3,2,5,4,3", "4,1,200,6,8", "2,3,130,8,16"}) // s=200, 130: several key blocks, the last partial
     void equalsNaiveScanAndProductKeys(int tokens, int heads, int s, int q, int k) {
         Rng rng = new Rng(7L * s + k);
-        INDArray qTHQ = rng.normal(DataType.DOUBLE, 1.0, tokens, (long) heads * q);
+        INDArray qTxHQ = rng.normal(DataType.DOUBLE, 1.0, tokens, (long) heads * q);
         INDArray k1 = rng.normal(DataType.DOUBLE, 1.0, s, q / 2);
         INDArray k2 = rng.normal(DataType.DOUBLE, 1.0, s, q / 2);
         Retrieval ex = Retrieval.allocate(Nd4j.zeros(DataType.DOUBLE, tokens, heads * k));
-        ExhaustiveRetrieval.retrieve(qTHQ, k1, k2, heads, k, ex);
+        ExhaustiveRetrieval.retrieve(qTxHQ, k1, k2, heads, k, ex);
         Retrieval pk = Retrieval.allocate(Nd4j.zeros(DataType.DOUBLE, tokens, heads * k));
-        new CpuKernels().retrieve(qTHQ, k1, k2, heads, k, pk);
+        new CpuKernels().retrieve(qTxHQ, k1, k2, heads, k, pk);
         assertArrayEquals(pk.expertTHK(), ex.expertTHK());
         assertArrayEquals(pk.rowTHK(), ex.rowTHK());
         assertArrayEquals(pk.colTHK(), ex.colTHK());
@@ -37,8 +37,8 @@ class ExhaustiveRetrievalTest {
                     for (int j = 0; j < s; j++) {
                         double sc = 0;
                         for (int d = 0; d < q / 2; d++) {
-                            sc += qTHQ.getDouble(t, h * q + d) * k1.getDouble(i, d)
-                                    + qTHQ.getDouble(t, h * q + q / 2 + d) * k2.getDouble(j, d);
+                            sc += qTxHQ.getDouble(t, h * q + d) * k1.getDouble(i, d)
+                                    + qTxHQ.getDouble(t, h * q + q / 2 + d) * k2.getDouble(j, d);
                         }
                         all[i * s + j] = sc;
                     }
@@ -49,7 +49,7 @@ class ExhaustiveRetrievalTest {
                 for (int slot = 0; slot < k; slot++) {
                     int at = (t * heads + h) * k + slot;
                     assertEquals(topI[slot], ex.expertTHK()[at], "token " + t + " head " + h + " slot " + slot);
-                    assertEquals(topV[slot], ex.scoresTHK().getDouble(t, h * k + slot), 1e-9);
+                    assertEquals(topV[slot], ex.scoresTxHK().getDouble(t, h * k + slot), 1e-9);
                 }
             }
         }

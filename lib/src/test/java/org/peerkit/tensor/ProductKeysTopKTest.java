@@ -17,11 +17,11 @@ class ProductKeysTopKTest {
     @CsvSource({"1,1,1,2,1", "5,3,2,4,2", "37,2,8,6,16", "64,1,16,8,16", "16,4,32,16,32", "20,2,7,10,9", "9,3,3,4,9"})
     void equalsExhaustiveScan(int tokens, int heads, int s, int q, int k) {
         Random rnd = new Random(31L * tokens + s * 7L + k);
-        INDArray qTHQ = gaussian(rnd, tokens, heads * q);
+        INDArray qTxHQ = gaussian(rnd, tokens, heads * q);
         INDArray k1 = gaussian(rnd, s, q / 2);
         INDArray k2 = gaussian(rnd, s, q / 2);
         Retrieval r = Retrieval.allocate(Nd4j.zeros(DataType.DOUBLE, tokens, heads * k));
-        new CpuKernels().retrieve(qTHQ, k1, k2, heads, k, r);
+        new CpuKernels().retrieve(qTxHQ, k1, k2, heads, k, r);
         for (int t = 0; t < tokens; t++) {
             for (int h = 0; h < heads; h++) {
                 double[] all = new double[s * s];
@@ -29,8 +29,8 @@ class ProductKeysTopKTest {
                     for (int j = 0; j < s; j++) {
                         double sc = 0;
                         for (int d = 0; d < q / 2; d++) {
-                            sc += qTHQ.getDouble(t, h * q + d) * k1.getDouble(i, d)
-                                    + qTHQ.getDouble(t, h * q + q / 2 + d) * k2.getDouble(j, d);
+                            sc += qTxHQ.getDouble(t, h * q + d) * k1.getDouble(i, d)
+                                    + qTxHQ.getDouble(t, h * q + q / 2 + d) * k2.getDouble(j, d);
                         }
                         all[i * s + j] = sc;
                     }
@@ -43,7 +43,7 @@ class ProductKeysTopKTest {
                 for (int slot = 0; slot < k; slot++) {
                     int ri = (t * heads + h) * k + slot;
                     got[slot] = r.expertTHK()[ri];
-                    gotV[slot] = r.scoresTHK().getDouble(t, h * k + slot);
+                    gotV[slot] = r.scoresTxHK().getDouble(t, h * k + slot);
                     assertEquals(r.rowTHK()[ri] * s + r.colTHK()[ri], got[slot]);
                 }
                 assertArrayEquals(topI, got, "token " + t + " head " + h);

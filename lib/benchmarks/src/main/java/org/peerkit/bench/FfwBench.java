@@ -66,8 +66,8 @@ public class FfwBench {
     public int dModel;
 
     private FeedForward layer;
-    private INDArray xTD;
-    private INDArray dyTD;
+    private INDArray xTxD;
+    private INDArray dyTxD;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -88,21 +88,21 @@ public class FfwBench {
             default -> throw new IllegalArgumentException("kind=" + kind + ": pkm, moe, dense128 or dense1024");
         };
         Rng data = new Rng(2);
-        xTD = data.normal(DataType.FLOAT, 1.0, TOKENS, dModel);
-        dyTD = data.normal(DataType.FLOAT, 1.0, TOKENS, dModel);
+        xTxD = data.normal(DataType.FLOAT, 1.0, TOKENS, dModel);
+        dyTxD = data.normal(DataType.FLOAT, 1.0, TOKENS, dModel);
     }
 
     @Benchmark
     public INDArray forward() {
-        INDArray y = layer.forward(xTD);
+        INDArray y = layer.forward(xTxD);
         Nd4j.getExecutioner().commit();
         return y;
     }
 
     @Benchmark
     public INDArray forwardBackward() {
-        layer.forward(xTD);
-        INDArray dx = layer.backward(dyTD);
+        layer.forward(xTxD);
+        INDArray dx = layer.backward(dyTxD);
         layer.zeroGrads();  // as the trainer: gradients do not pile up over invocations
         Nd4j.getExecutioner().commit();
         return dx;

@@ -47,29 +47,29 @@ public class PeerBench {
     public int dModel;
 
     private PeerLayer layer;
-    private INDArray xTD;
-    private INDArray dyTD;
+    private INDArray xTxD;
+    private INDArray dyTxD;
 
     @Setup(Level.Trial)
     public void setUp() {
         PeerConfig cfg = PeerConfig.defaults().withNumExperts(side * side).withDModel(dModel);
         layer = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
         Rng rng = new Rng(2);
-        xTD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
-        dyTD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
+        xTxD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
+        dyTxD = rng.normal(DataType.FLOAT, 1.0, tokens, cfg.dModel());
     }
 
     @Benchmark
     public INDArray forward() {
-        INDArray y = layer.forward(xTD);
+        INDArray y = layer.forward(xTxD);
         Nd4j.getExecutioner().commit();
         return y;
     }
 
     @Benchmark
     public INDArray forwardBackward() {
-        layer.forward(xTD);
-        INDArray dx = layer.backward(dyTD);
+        layer.forward(xTxD);
+        INDArray dx = layer.backward(dyTxD);
         Nd4j.getExecutioner().commit();
         return dx;
     }
