@@ -119,40 +119,10 @@ final class IsoFlopGrid {
                     + String.join(", ", LADDER_FIELDS));
         }
         unknownFields(n, LADDER_FIELDS, where);
-        List<Integer> dModels = kit.dModels();
-        if (n.has("dModels")) {
-            JsonNode ds = n.get("dModels");
-            if (!ds.isArray() || ds.isEmpty()) {
-                throw new IllegalArgumentException(where + ".dModels must be a non-empty list of widths, e.g. [32, 64, 96]");
-            }
-            List<Integer> list = new ArrayList<>();
-            for (int i = 0; i < ds.size(); i++) {
-                list.add(positiveInt(ds.get(i), where + ".dModels[" + i + "]"));
-            }
-            for (int i = 1; i < list.size(); i++) {
-                if (list.get(i) <= list.get(i - 1)) {
-                    throw new IllegalArgumentException(where + ".dModels=" + list + " must be strictly increasing");
-                }
-            }
-            dModels = list;
-        }
+        List<Integer> dModels = n.has("dModels") ? widths(n.get("dModels"), where) : kit.dModels();
         Map<FfwKind, FfwSpec> ffw = new EnumMap<>(kit.ffw());
         if (n.has("ffw")) {
-            JsonNode f = n.get("ffw");
-            if (!f.isObject()) {
-                throw new IllegalArgumentException(where + ".ffw must map kinds (moe, pkm, peer) to their settings,"
-                        + " e.g. {\"peer\": {\"experts\": 4096, \"heads\": 4, \"topK\": 8, \"keyDim\": 32,"
-                        + " \"queryBatchNorm\": true}}");
-            }
-            for (Map.Entry<String, JsonNode> e : f.properties()) {
-                FfwKind k;
-                try {
-                    k = FfwKind.parse(e.getKey());
-                } catch (IllegalArgumentException x) {
-                    throw new IllegalArgumentException(where + ".ffw: " + x.getMessage(), x);
-                }
-                ffw.put(k, ffwSpec(k, e.getValue(), base, where + ".ffw." + k.id()));
-            }
+            putFfwSettings(n.get("ffw"), ffw, base, where);
         }
         try {
             return new LadderConfig(intOr(n, "vocabSize", kit.vocabSize(), where), intOr(n, "seqLen", kit.seqLen(), where),
@@ -161,6 +131,41 @@ final class IsoFlopGrid {
                     intOr(n, "ffwMult", kit.ffwMult(), where), ffw);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A ladder's d_model widths: a non-empty, strictly increasing list of positive ints. */
+    private static List<Integer> widths(JsonNode ds, String where) {
+        if (!ds.isArray() || ds.isEmpty()) {
+            throw new IllegalArgumentException(where + ".dModels must be a non-empty list of widths, e.g. [32, 64, 96]");
+        }
+        List<Integer> list = new ArrayList<>();
+        for (int i = 0; i < ds.size(); i++) {
+            list.add(positiveInt(ds.get(i), where + ".dModels[" + i + "]"));
+        }
+        for (int i = 1; i < list.size(); i++) {
+            if (list.get(i) <= list.get(i - 1)) {
+                throw new IllegalArgumentException(where + ".dModels=" + list + " must be strictly increasing");
+            }
+        }
+        return list;
+    }
+
+    /** Reads a ladder's {@code ffw} block (kind → settings) into {@code ffw}. */
+    private static void putFfwSettings(JsonNode f, Map<FfwKind, FfwSpec> ffw, RunSpec base, String where) {
+        if (!f.isObject()) {
+            throw new IllegalArgumentException(where + ".ffw must map kinds (moe, pkm, peer) to their settings,"
+                    + " e.g. {\"peer\": {\"experts\": 4096, \"heads\": 4, \"topK\": 8, \"keyDim\": 32,"
+                    + " \"queryBatchNorm\": true}}");
+        }
+        for (Map.Entry<String, JsonNode> e : f.properties()) {
+            FfwKind k;
+            try {
+                k = FfwKind.parse(e.getKey());
+            } catch (IllegalArgumentException x) {
+                throw new IllegalArgumentException(where + ".ffw: " + x.getMessage(), x);
+            }
+            ffw.put(k, ffwSpec(k, e.getValue(), base, where + ".ffw." + k.id()));
         }
     }
 

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import org.peerkit.flops.IsoFlopPlanner;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -34,6 +36,16 @@ public final class Results {
             splits.addAll(r.summary().evalLoss().keySet());
             routing.addAll(r.summary().routing().keySet());
         }
+        Table t = emptyTable(name, splits, routing);
+        for (RunResult r : runs) {
+            appendSpec(t, r);
+            appendSummary(t, r.summary(), splits, routing);
+        }
+        return t;
+    }
+
+    /** The columns, spec's then summary's, then a loss and perplexity per split and a routing column per key. */
+    private static Table emptyTable(String name, Set<String> splits, Set<String> routing) {
         Table t = Table.create(name, StringColumn.create("id"), StringColumn.create("kind"), StringColumn.create("ffw"),
                 StringColumn.create("placement"), IntColumn.create("d_model"), IntColumn.create("layers"),
                 IntColumn.create("heads"), IntColumn.create("vocab"), StringColumn.create("data"),
@@ -47,41 +59,44 @@ public final class Results {
         for (String k : routing) {
             t.addColumns(DoubleColumn.create("routing_" + k));
         }
-        for (RunResult r : runs) {
-            RunSpec s = r.spec();
-            RunSummary m = r.summary();
-            t.stringColumn("id").append(r.id());
-            t.stringColumn("kind").append(s.ffw().kind().id());
-            t.stringColumn("ffw").append(s.ffw().label());
-            t.stringColumn("placement").append(s.placement().name().toLowerCase(java.util.Locale.ROOT));
-            t.intColumn("d_model").append(s.model().dModel());
-            t.intColumn("layers").append(s.model().nLayers());
-            t.intColumn("heads").append(s.model().nHeads());
-            t.intColumn("vocab").append(s.model().vocabSize());
-            t.stringColumn("data").append(s.data().source().name().toLowerCase(java.util.Locale.ROOT));
-            t.stringColumn("budget").append(org.peerkit.flops.IsoFlopPlanner.sci(s.budget().amount()) + " "
-                    + s.budget().unit().name().toLowerCase(java.util.Locale.ROOT));
-            t.intColumn("batch").append(s.batchSize());
-            t.intColumn("seq").append(s.seqLen());
-            t.doubleColumn("peak_lr").append(s.schedule().peakLr());
-            t.longColumn("seed").append(s.seed());
-            t.longColumn("steps").append(m.steps());
-            t.longColumn("tokens").append(m.tokens());
-            t.doubleColumn("flops").append(m.flops());
-            t.longColumn("total_params").append(m.totalParams());
-            t.longColumn("active_params").append(m.activeParams());
-            t.doubleColumn("train_loss").append(m.trainLoss());
-            t.doubleColumn("train_s").append(m.trainSeconds());
-            for (String sp : splits) {
-                Double l = m.evalLoss().get(sp);
-                appendOrMissing(t.doubleColumn(sp + "_loss"), l);
-                appendOrMissing(t.doubleColumn(sp + "_ppl"), l == null ? null : Math.exp(l));
-            }
-            for (String k : routing) {
-                appendOrMissing(t.doubleColumn("routing_" + k), m.routing().get(k));
-            }
-        }
         return t;
+    }
+
+    private static void appendSpec(Table t, RunResult r) {
+        RunSpec s = r.spec();
+        t.stringColumn("id").append(r.id());
+        t.stringColumn("kind").append(s.ffw().kind().id());
+        t.stringColumn("ffw").append(s.ffw().label());
+        t.stringColumn("placement").append(s.placement().name().toLowerCase(Locale.ROOT));
+        t.intColumn("d_model").append(s.model().dModel());
+        t.intColumn("layers").append(s.model().nLayers());
+        t.intColumn("heads").append(s.model().nHeads());
+        t.intColumn("vocab").append(s.model().vocabSize());
+        t.stringColumn("data").append(s.data().source().name().toLowerCase(Locale.ROOT));
+        t.stringColumn("budget").append(IsoFlopPlanner.sci(s.budget().amount()) + " "
+                + s.budget().unit().name().toLowerCase(Locale.ROOT));
+        t.intColumn("batch").append(s.batchSize());
+        t.intColumn("seq").append(s.seqLen());
+        t.doubleColumn("peak_lr").append(s.schedule().peakLr());
+        t.longColumn("seed").append(s.seed());
+    }
+
+    private static void appendSummary(Table t, RunSummary m, Set<String> splits, Set<String> routing) {
+        t.longColumn("steps").append(m.steps());
+        t.longColumn("tokens").append(m.tokens());
+        t.doubleColumn("flops").append(m.flops());
+        t.longColumn("total_params").append(m.totalParams());
+        t.longColumn("active_params").append(m.activeParams());
+        t.doubleColumn("train_loss").append(m.trainLoss());
+        t.doubleColumn("train_s").append(m.trainSeconds());
+        for (String sp : splits) {
+            Double l = m.evalLoss().get(sp);
+            appendOrMissing(t.doubleColumn(sp + "_loss"), l);
+            appendOrMissing(t.doubleColumn(sp + "_ppl"), l == null ? null : Math.exp(l));
+        }
+        for (String k : routing) {
+            appendOrMissing(t.doubleColumn("routing_" + k), m.routing().get(k));
+        }
     }
 
     private static void appendOrMissing(DoubleColumn c, Double v) {

@@ -1,6 +1,5 @@
 package org.peerkit.experiment;
 
-import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
 import org.peerkit.ffw.MoeConfig;
 import org.peerkit.ffw.MoeFfw;

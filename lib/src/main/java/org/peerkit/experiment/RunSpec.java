@@ -1,6 +1,5 @@
 package org.peerkit.experiment;
 
-import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
 import org.peerkit.data.BpeTokenizer;
 import org.peerkit.model.LmConfig;

@@ -1,7 +1,6 @@
 package org.peerkit.experiment;
 
 import org.peerkit.flops.FfwKind;
-import org.peerkit.flops.FfwSpec;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

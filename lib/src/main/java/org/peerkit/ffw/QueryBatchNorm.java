@@ -115,61 +115,79 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
         Vec xs = Vec.read(x);
         Vec xh = Vec.of(xHatTxHQ);
         Vec y = Vec.of(yTxHQ);
-        Vec g = Vec.of(gamma.value());
-        Vec b = Vec.of(beta.value());
         boolean train = training;
         // Column blocks walked row by row: each row reads BLOCK contiguous features, where a
         // column-at-a-time walk strides f floats per element and misses the cache on every read.
         // Each column is still summed in row order, so the numbers are those of the plain loops.
         Parallel.rows(blocks(f), 4 * t * BLOCK, (fromBlock, toBlock) -> {
             int c0 = fromBlock * BLOCK;
-            int c1 = Math.min(f, toBlock * BLOCK);
-            int w = c1 - c0;
+            int w = Math.min(f, toBlock * BLOCK) - c0;
             double[] mean = new double[w];
-            double[] ss = new double[w];
             double[] is = new double[w];
-            if (train) {
-                for (int r = 0; r < t; r++) {
-                    for (int c = 0; c < w; c++) {
-                        mean[c] += xs.get(r * f + c0 + c);
-                    }
-                }
-                for (int c = 0; c < w; c++) {
-                    mean[c] /= t;
-                }
-                for (int r = 0; r < t; r++) {
-                    for (int c = 0; c < w; c++) {
-                        double dv = xs.get(r * f + c0 + c) - mean[c];
-                        ss[c] += dv * dv;
-                    }
-                }
-            }
-            for (int c = 0; c < w; c++) {
-                int col = c0 + c;
-                double var;
-                if (train) {
-                    var = ss[c] / t;
-                    runningMean[col] = (1 - MOMENTUM) * runningMean[col] + MOMENTUM * mean[c];
-                    runningVar[col] = (1 - MOMENTUM) * runningVar[col] + MOMENTUM * ss[c] / (t - 1);
-                } else {
-                    mean[c] = runningMean[col];
-                    var = runningVar[col];
-                }
-                is[c] = 1 / Math.sqrt(var + EPS);
-                invStd[col] = is[c];
-            }
-            for (int r = 0; r < t; r++) {
-                for (int c = 0; c < w; c++) {
-                    int i = r * f + c0 + c;
-                    double v = (xs.get(i) - mean[c]) * is[c];
-                    xh.set(i, v);
-                    y.set(i, g.get(c0 + c) * v + b.get(c0 + c));
-                }
-            }
+            blockStatistics(xs, t, f, c0, train, mean, is);
+            normaliseBlock(xs, xh, y, t, f, c0, mean, is);
         });
         lastWasTraining = train;
         guard.forwardDone();
         return yTxHQ;
+    }
+
+    /**
+     * Mean and 1/std of columns [c0, c0 + mean.length): the batch's (updating the running
+     * statistics) in training, the running ones in evaluation.
+     */
+    private void blockStatistics(Vec xs, int t, int f, int c0, boolean train, double[] mean, double[] is) {
+        int w = mean.length;
+        double[] ss = new double[w];
+        if (train) {
+            columnSums(xs, t, f, c0, mean, null);
+            for (int c = 0; c < w; c++) {
+                mean[c] /= t;
+            }
+            columnSums(xs, t, f, c0, ss, mean);
+        }
+        for (int c = 0; c < w; c++) {
+            int col = c0 + c;
+            double var;
+            if (train) {
+                var = ss[c] / t;
+                runningMean[col] = (1 - MOMENTUM) * runningMean[col] + MOMENTUM * mean[c];
+                runningVar[col] = (1 - MOMENTUM) * runningVar[col] + MOMENTUM * ss[c] / (t - 1);
+            } else {
+                mean[c] = runningMean[col];
+                var = runningVar[col];
+            }
+            is[c] = 1 / Math.sqrt(var + EPS);
+            invStd[col] = is[c];
+        }
+    }
+
+    /** into[c] += Σ_rows x (centre == null) or Σ_rows (x − centre[c])², rows in order. */
+    private static void columnSums(Vec xs, int t, int f, int c0, double[] into, double[] centre) {
+        for (int r = 0; r < t; r++) {
+            for (int c = 0; c < into.length; c++) {
+                double v = xs.get(r * f + c0 + c);
+                if (centre == null) {
+                    into[c] += v;
+                } else {
+                    into[c] += (v - centre[c]) * (v - centre[c]);
+                }
+            }
+        }
+    }
+
+    /** x̂ = (x − mean)·(1/std) and y = γ·x̂ + β on columns [c0, c0 + mean.length). */
+    private void normaliseBlock(Vec xs, Vec xh, Vec y, int t, int f, int c0, double[] mean, double[] is) {
+        Vec g = Vec.of(gamma.value());
+        Vec b = Vec.of(beta.value());
+        for (int r = 0; r < t; r++) {
+            for (int c = 0; c < mean.length; c++) {
+                int i = r * f + c0 + c;
+                double v = (xs.get(i) - mean[c]) * is[c];
+                xh.set(i, v);
+                y.set(i, g.get(c0 + c) * v + b.get(c0 + c));
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.peerkit.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.peerkit.tensor.Parallel;
@@ -21,30 +20,44 @@ public final class CrossEntropy {
     private INDArray gradTxV;
     private double[] rowLoss;
 
-    /** Mean loss over the N rows; keeps the softmax for {@link #backward(double)}. */
+    /** Mean loss over the T rows; keeps the softmax for {@link #backward(double)}. */
     public double forward(INDArray logitsTxV, int[] targets) {
-        int n = (int) logitsTxV.size(0);
+        int t = (int) logitsTxV.size(0);
         int v = (int) logitsTxV.size(1);
-        if (targets.length != n) {
-            throw new IllegalArgumentException("cross-entropy: " + targets.length + " targets for " + n
+        checkTargets(targets, t, v);
+        gradTxV = Buffers.ensure(gradTxV, logitsTxV.dataType(), t, v);
+        if (rowLoss == null || rowLoss.length != t) {
+            rowLoss = new double[t];
+        }
+        Vec p = Vec.of(gradTxV);
+        shiftByRowMax(Vec.read(logitsTxV), p, targets, t, v);
+        Transforms.exp(gradTxV, false);
+        normaliseRows(p, targets, t, v);
+        double total = 0;
+        for (double l : rowLoss) {
+            total += l;  // sequential: a fixed summation order
+        }
+        guard.forwardDone();
+        return total / t;
+    }
+
+    private static void checkTargets(int[] targets, int t, int v) {
+        if (targets.length != t) {
+            throw new IllegalArgumentException("cross-entropy: " + targets.length + " targets for " + t
                     + " rows of logits");
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < t; i++) {
             if (targets[i] < 0 || targets[i] >= v) {
                 throw new IllegalArgumentException("cross-entropy: target " + targets[i] + " at row " + i
                         + " is outside the vocabulary [0, " + v + ")");
             }
         }
-        DataType dt = logitsTxV.dataType();
-        gradTxV = Buffers.ensure(gradTxV, dt, n, v);
-        if (rowLoss == null || rowLoss.length != n) {
-            rowLoss = new double[n];
-        }
-        Vec z = Vec.read(logitsTxV);
-        Vec p = Vec.of(gradTxV);
+    }
+
+    /** p = z − max_row; the row loss starts as −(z_target − max). */
+    private void shiftByRowMax(Vec z, Vec p, int[] targets, int t, int v) {
         double[] loss = rowLoss;
-        // p = z − max_row ; loss_i starts as −(z_target − max)
-        Parallel.rows(n, v, (from, to) -> {
+        Parallel.rows(t, v, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = r * v;
                 double max = Double.NEGATIVE_INFINITY;
@@ -57,8 +70,12 @@ public final class CrossEntropy {
                 loss[r] = -p.get(o + targets[r]);
             }
         });
-        Transforms.exp(gradTxV, false);
-        Parallel.rows(n, v, (from, to) -> {
+    }
+
+    /** With p = exp(z − max): the row loss gets + log Σ p, and p becomes softmax − onehot (for backward). */
+    private void normaliseRows(Vec p, int[] targets, int t, int v) {
+        double[] loss = rowLoss;
+        Parallel.rows(t, v, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = r * v;
                 double sum = 0;
@@ -70,15 +87,9 @@ public final class CrossEntropy {
                 for (int j = 0; j < v; j++) {
                     p.set(o + j, p.get(o + j) * inv);
                 }
-                p.set(o + targets[r], p.get(o + targets[r]) - 1.0);  // softmax − onehot, for backward
+                p.set(o + targets[r], p.get(o + targets[r]) - 1.0);
             }
         });
-        double total = 0;
-        for (double l : loss) {
-            total += l;  // sequential: a fixed summation order
-        }
-        guard.forwardDone();
-        return total / n;
     }
 
     /**

@@ -34,23 +34,11 @@ public final class QueryBnTable {
         if (runs.size() != stats.size()) {
             throw new IllegalArgumentException(runs.size() + " runs but " + stats.size() + " routing statistics");
         }
+        List<Integer> order = bySizeThenBn(runs);
         TreeSet<Integer> ns = new TreeSet<>();
         for (RunResult r : runs) {
-            if (!(r.spec().ffw() instanceof FfwSpec.Peer p)) {
-                throw new IllegalArgumentException("run " + r.id() + " is " + r.spec().ffw().kind().id() + ", not PEER");
-            }
-            ns.add(p.experts());
+            ns.add(((FfwSpec.Peer) r.spec().ffw()).experts());
         }
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            order.add(i);
-        }
-        order.sort((a, b) -> {
-            FfwSpec.Peer x = (FfwSpec.Peer) runs.get(a).spec().ffw();
-            FfwSpec.Peer y = (FfwSpec.Peer) runs.get(b).spec().ffw();
-            return x.experts() != y.experts() ? Integer.compare(x.experts(), y.experts())
-                    : Boolean.compare(x.queryBatchNorm(), y.queryBatchNorm());
-        });
         List<Integer> rank = new ArrayList<>(ns);
         List<PaperTable2.Column> paper = PaperTable2.columns();
         Table t = Table.create("Table 2: expert usage and unevenness, ours beside the paper's",
@@ -68,19 +56,42 @@ public final class QueryBnTable {
             t.doubleColumn("usage %").append(stats.get(i).usagePercent());
             t.doubleColumn("unevenness").append(stats.get(i).unevenness());
             int k = rank.indexOf(p.experts());
-            if (k < 4) {
-                PaperTable2.Column c = paper.get(2 * k + (p.queryBatchNorm() ? 1 : 0));
-                t.stringColumn("paper N").append(c.label());
-                t.doubleColumn("paper ppl").append(c.perplexity());
-                t.doubleColumn("paper usage %").append(c.usagePercent());
-                t.doubleColumn("paper unevenness").append(c.unevenness());
-            } else {
-                t.stringColumn("paper N").append("");
-                t.doubleColumn("paper ppl").appendMissing();
-                t.doubleColumn("paper usage %").appendMissing();
-                t.doubleColumn("paper unevenness").appendMissing();
-            }
+            appendPaper(t, k < 4 ? paper.get(2 * k + (p.queryBatchNorm() ? 1 : 0)) : null);
         }
         return t;
+    }
+
+    /** Run indices ordered by N, then without BN before with; every run must be PEER. */
+    private static List<Integer> bySizeThenBn(List<RunResult> runs) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunResult r = runs.get(i);
+            if (!(r.spec().ffw() instanceof FfwSpec.Peer)) {
+                throw new IllegalArgumentException("run " + r.id() + " is " + r.spec().ffw().kind().id() + ", not PEER");
+            }
+            order.add(i);
+        }
+        order.sort((a, b) -> {
+            FfwSpec.Peer x = (FfwSpec.Peer) runs.get(a).spec().ffw();
+            FfwSpec.Peer y = (FfwSpec.Peer) runs.get(b).spec().ffw();
+            return x.experts() != y.experts() ? Integer.compare(x.experts(), y.experts())
+                    : Boolean.compare(x.queryBatchNorm(), y.queryBatchNorm());
+        });
+        return order;
+    }
+
+    /** The paper's column for this row, or blanks where the paper has none. */
+    private static void appendPaper(Table t, PaperTable2.Column c) {
+        if (c == null) {
+            t.stringColumn("paper N").append("");
+            t.doubleColumn("paper ppl").appendMissing();
+            t.doubleColumn("paper usage %").appendMissing();
+            t.doubleColumn("paper unevenness").appendMissing();
+            return;
+        }
+        t.stringColumn("paper N").append(c.label());
+        t.doubleColumn("paper ppl").append(c.perplexity());
+        t.doubleColumn("paper usage %").append(c.usagePercent());
+        t.doubleColumn("paper unevenness").append(c.unevenness());
     }
 }
