@@ -4,12 +4,14 @@
 # PEERkit launchers set). Ratios are only meaningful within one sitting.
 #
 #   lib/benchmarks/side-by-side.sh [OUT_DIR]        (after: mvn -B -q -pl lib/benchmarks -am package -DskipTests)
-#   SIDES="128 1024" WI=10 IT=10 YARDSTICK=../shared/yardstick PYTHON=/usr/bin/python3 lib/benchmarks/side-by-side.sh
+#   SIDES="128 1024" WI=10 IT=10 YARDSTICK=/path/to/yardstick PYTHON=/usr/bin/python3 lib/benchmarks/side-by-side.sh
+# YARDSTICK: the folder of the PyTorch reference's bench.py (lib/README.md, The PEER reference).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-$ROOT/lib/benchmarks/target/side-by-side}"
-YARDSTICK="${YARDSTICK:-$ROOT/../shared/yardstick}"
-[[ -f "$YARDSTICK/bench.py" ]] || { echo "no bench.py in $YARDSTICK: set YARDSTICK" >&2; exit 1; }
+YARDSTICK="${YARDSTICK:-}"
+[[ -n "$YARDSTICK" && -f "$YARDSTICK/bench.py" ]] \
+  || { echo "no bench.py in '$YARDSTICK': set YARDSTICK to the PyTorch reference's folder" >&2; exit 1; }
 [[ -f "$ROOT/lib/benchmarks/target/classpath.txt" ]] \
   || { echo "build first: mvn -B -q -pl lib/benchmarks -am package -DskipTests" >&2; exit 1; }
 CP="$ROOT/lib/benchmarks/target/classes:$(cat "$ROOT/lib/benchmarks/target/classpath.txt")"

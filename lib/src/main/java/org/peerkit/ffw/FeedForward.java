@@ -5,7 +5,7 @@ import org.peerkit.nn.Module;
 /**
  * The feed-forward slot of a transformer block: a token-wise map [N,D] → [N,D]. Dense FFW fills it
  * here; coarse MoE, PKM and PEER fill it later (the paper replaces the FFW of the middle block,
- * paper.md §2) without the model changing.
+ * paper §3.1) without the model changing.
  *
  * <p>Besides the {@link Module} contract, a kind reports what the isoFLOP accounting needs: the
  * parameters a token actually uses and the forward FLOPs per token of its GEMMs.

@@ -21,8 +21,8 @@ import org.peerkit.tensor.Vec;
  * Each expert runs on a fixed [C, D] buffer: its n tokens' rows, then zero rows — the
  * fixed-capacity dispatch of GShard and Switch. Fixed shapes let every buffer (the gathered
  * inputs here, the experts' activations in {@link DenseFfw}) be allocated once, where a [n, D]
- * gather that changes shape each step reallocated all of them (nd4j.md §5: steady steps allocate
- * no large arrays), and rows are copied in bulk rather than by ND4J's per-row {@code getRows}.
+ * gather that changes shape each step reallocated all of them (lib/README.md, ND4J on the CPU: steady steps
+ * allocate no large arrays), and rows are copied in bulk rather than by ND4J's per-row {@code getRows}.
  * The price is E·C ≥ T·k expert rows, at most cf× the useful work; padding rows get a zero
  * output gradient, so they add nothing to any gradient.
  */

@@ -4,7 +4,8 @@ import org.peerkit.tensor.Activation;
 
 /**
  * Shape of a PEER layer (paper §2; defaults from §3.1: N = 1024², h = 8, k = 16; d_key = 128 and
- * GELU as the yardstick, the paper names neither).
+ * GELU as the PyTorch reference, lib/README.md; the paper names
+ * neither).
  *
  * @param dModel     width of x and of every expert's u and v
  * @param numExperts N, a perfect square (product keys pair √N sub-keys with √N sub-keys, Eq. 4)
@@ -31,7 +32,7 @@ public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey,
         require(activation != null, "activation must be set (GELU or RELU)");
     }
 
-    /** Paper defaults at the yardstick width: d_model 256, N = 1024², h = 8, k = 16, d_key 128, GELU, BN on. */
+    /** Paper defaults at the reference's width: d_model 256, N = 1024², h = 8, k = 16, d_key 128, GELU, BN on. */
     public static PeerConfig defaults() {
         return new PeerConfig(256, 1024 * 1024, 8, 16, 128, Activation.GELU, true);
     }

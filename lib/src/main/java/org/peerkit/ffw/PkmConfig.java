@@ -2,7 +2,7 @@ package org.peerkit.ffw;
 
 /**
  * Shape of a product-key memory layer (Lample et al. 2019; the PEER paper's PKM baseline, §3.1:
- * 1024² memories, h = 8 heads, top k = 32 per head, query BN; paper.md §4).
+ * 1024² memories, h = 8 heads, top k = 32 per head, query BN).
  *
  * @param dModel     width of x and of every value vector
  * @param numValues  N memory slots, a perfect square (product keys)
@@ -27,7 +27,7 @@ public record PkmConfig(int dModel, int numValues, int heads, int k, int dKey, b
         require(dKey >= 2 && dKey % 2 == 0, "dKey=" + dKey + " must be even and ≥ 2 (the query is split in halves)");
     }
 
-    /** The paper's PKM baseline at the yardstick width: N = 1024², h = 8, k = 32, d_key 128, BN on. */
+    /** The paper's PKM baseline at the reference's width: N = 1024², h = 8, k = 32, d_key 128, BN on. */
     public static PkmConfig defaults() {
         return new PkmConfig(256, 1024 * 1024, 8, 32, 128, false, true);
     }

@@ -14,7 +14,7 @@ import org.peerkit.tensor.Vec;
 /**
  * BatchNorm over the query features (paper §3.3, following PKM): training mode normalises by the
  * batch mean and biased variance (eps 1e-5) and updates running statistics with momentum 0.1 and
- * the unbiased variance — PyTorch's BatchNorm1d, which the yardstick reference uses; evaluation
+ * the unbiased variance — PyTorch's BatchNorm1d, which the PyTorch reference uses (lib/README.md); evaluation
  * mode uses the running statistics. Shapes: T rows (tokens), F features; x, y [T, F].
  */
 public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {

@@ -12,7 +12,7 @@ import org.peerkit.tensor.TopK;
 /**
  * Token-choice router (Shazeer 2017, Switch, GShard): logits = x·W_r, p = softmax over the E
  * experts, each token keeps its top-k; gates are p for k = 1 (Switch) and p renormalised over the
- * k kept experts for k > 1 (the yardstick's convention). Each expert takes at most
+ * k kept experts for k > 1 (the PyTorch reference's convention, lib/README.md). Each expert takes at most
  * ⌈cf·T·k/E⌉ assignments, filled by priority (every token's first choice, in token order, then
  * second choices …); the rest are dropped and counted (those tokens get fewer experts; with a
  * residual around the block they pass through unchanged).

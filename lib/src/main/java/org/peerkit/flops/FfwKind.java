@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The four feed-forward kinds the paper compares at equal compute (paper.md §2, Fig. 1). */
+/** The four feed-forward kinds the paper compares at equal compute (§3.1, Fig. 1). */
 public enum FfwKind {
     DENSE, MOE, PKM, PEER;
 

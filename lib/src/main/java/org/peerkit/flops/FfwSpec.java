@@ -7,7 +7,7 @@ import org.peerkit.ffw.PkmLayer;
 
 /**
  * The FFW kind of a run with its own settings, one record per kind; in JSON the kind is the
- * {@code "kind"} field ({@code dense|moe|pkm|peer}). Defaults are the paper's (paper.md §2); the
+ * {@code "kind"} field ({@code dense|moe|pkm|peer}). Defaults are the paper's (§3.1); the
  * kit-scale presets shrink N so a CPU can train them.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")

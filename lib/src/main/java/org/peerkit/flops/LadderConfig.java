@@ -14,7 +14,7 @@ import org.peerkit.nn.NormKind;
  * {@code nLayers = dModel / dModelPerLayer}, {@code nHeads = dModel / headDim}, FFW width
  * {@code ffwMult·dModel}, and, per FFW kind, the expert settings put into the middle block.
  *
- * <p>The paper gives no shapes; {@link #paper6e18()} is inferred from Fig. 1 (paper.md §2): the
+ * <p>The paper gives no shapes; {@link #paper6e18()} is inferred from Fig. 1 (lib/README.md, The paper's facts): the
  * dense points' parameter counts are reproduced by L = d/128, vocabulary 32 000, tied embeddings,
  * no position table, and the PEER/PKM points by replacing the middle FFW with N = 1024² experts
  * (memories) and a query of 8 heads × dKey = 128.
@@ -58,7 +58,7 @@ public record LadderConfig(int vocabSize, int seqLen, int batchSize, List<Intege
                 new FfwSpec.Pkm(128 * 128, 4, 16, 32, true), new FfwSpec.Peer(128 * 128, 4, 8, 32, true)));
     }
 
-    /** Fig. 1's 6e18 ladder: d = 512…1664 step 128 (paper.md §2, inferred). */
+    /** Fig. 1's 6e18 ladder: d = 512…1664 step 128 (inferred from Fig. 1). */
     public static LadderConfig paper6e18() {
         return paper(range(512, 1664, 128));
     }

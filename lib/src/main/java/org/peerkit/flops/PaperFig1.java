@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The points of the paper's Fig. 1 (isoFLOP curves on C4), digitised from the figure
- * (paper.md §3.2, ±3 % in parameters, ±0.05 in perplexity), with the d_model each point sits on
- * (paper.md §2, inferred). These are the paper's published numbers, kept to compare our counts
+ * (±3 % in parameters, ±0.05 in perplexity), with the d_model each point sits on
+ * (inferred: lib/README.md, The paper's facts). These are the paper's published numbers, kept to compare our counts
  * and our curves against; nothing here is computed.
  */
 public final class PaperFig1 {

@@ -3,8 +3,8 @@ package org.peerkit.flops;
 import java.util.List;
 
 /**
- * The paper's Fig. 3 granularity ablations (§3.3), digitised from the figure as transcribed in
- * {@code shared/paper.md} §3.3–3.4 (±0.05 in perplexity): (a) the number of experts N at fixed
+ * The paper's Fig. 3 granularity ablations (§3.3), digitised from the figure (lib/README.md,
+ * The paper's facts; ±0.05 in perplexity): (a) the number of experts N at fixed
  * h·k = 8·16 = 128 active experts, with the dense backbone "w/o PEER" as the reference, and (b) the
  * number of active experts h·k and its split into heads h and top-k per head at N = 1024². All on
  * the isoFLOP-optimal 6e18 model (d_model ≈ 1024), C4 validation perplexity. These are the paper's

@@ -7,7 +7,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The paper's Table 1 (paper.md §3.1): perplexity of each method's isoFLOP-optimal model on five
+ * The paper's Table 1 (its Table 1): perplexity of each method's isoFLOP-optimal model on five
  * evaluation sets, at 6e18 and 2e19 training FLOPs. These are the paper's published numbers, kept
  * to lay beside ours; nothing here is computed.
  */

@@ -6,8 +6,7 @@ import java.util.List;
 /**
  * The paper's Table 2 (query BatchNorm ablation, §3.3, measured on the C4 validation set) and the
  * two curves of its Fig. 4 (the 1M-expert PEER isoFLOP curve at 6e18 FLOPs with and without query
- * BN, digitised: ±3 % in parameters, ±0.05 in perplexity), as transcribed in
- * {@code shared/paper.md} §3.5–3.6. These are the paper's published numbers, kept to set ours
+ * BN, digitised: ±3 % in parameters, ±0.05 in perplexity), as digitised for lib/README.md, The paper's facts. These are the paper's published numbers, kept to set ours
  * beside; nothing here is computed.
  */
 public final class PaperTable2 {

@@ -4,8 +4,8 @@ import org.peerkit.tensor.Activation;
 import org.peerkit.nn.NormKind;
 
 /**
- * Shape and options of a decoder-only LM. The paper reports none of these (paper.md, "Training
- * details"), so defaults follow GPT-2/nanoGPT: pre-norm, N(0, 0.02) init with residual projections
+ * Shape and options of a decoder-only LM. The paper reports none of these (§3.1 gives only batch
+ * and sequence length; lib/README.md, The paper's facts), so defaults follow GPT-2/nanoGPT: pre-norm, N(0, 0.02) init with residual projections
  * scaled by 1/√(2·layers), tied embeddings.
  *
  * @param vocabSize tokens in the vocabulary (V)
@@ -107,7 +107,7 @@ public record LmConfig(int vocabSize, int contextLength, int dModel, int nLayers
         return initStd / Math.sqrt(2.0 * nLayers);
     }
 
-    /** The block whose FFW the paper replaces by PEER: the middle one (paper.md §2, "Placement"). */
+    /** The block whose FFW the paper replaces by PEER: the middle one (§3.1). */
     public int middleBlock() {
         return nLayers / 2;
     }

@@ -9,7 +9,7 @@ import org.peerkit.tensor.Vec;
 
 /**
  * Reuse of preallocated activation buffers: a buffer is allocated once per shape and reused while
- * the shape stays the same, so steady-state steps allocate no large arrays (nd4j.md §5).
+ * the shape stays the same, so steady-state steps allocate no large arrays (lib/README.md, ND4J on the CPU).
  */
 public final class Buffers {
 

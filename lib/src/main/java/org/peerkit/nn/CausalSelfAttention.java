@@ -185,7 +185,7 @@ public final class CausalSelfAttention implements Module {
                 }
             }
         });
-        // exp as one ND4J op: faster than Java's Math.exp (nd4j.md §3.6); exp(−∞) = 0 is the mask
+        // exp as one ND4J op: faster than Java's Math.exp (lib/README.md, ND4J on the CPU); exp(−∞) = 0 is the mask
         Transforms.exp(sGxLxL, false);
         // pass 2 (Java): normalise
         Parallel.rows(rows, t, (from, to) -> {

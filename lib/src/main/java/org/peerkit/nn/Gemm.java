@@ -6,12 +6,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one place layers multiply matrices. Every call goes into a preallocated output with
- * transpose flags (no copies, nd4j.md §3.2) and adds its 2·M·N·K multiply-add FLOPs to a global
+ * transpose flags (no copies; lib/README.md, ND4J on the CPU) and adds its 2·M·N·K multiply-add FLOPs to a global
  * counter, so the analytic FLOP model in {@code org.peerkit.flops} can be checked against the GEMMs
  * the model really runs.
  *
  * <p>Column sums (bias and norm-gain gradients) also run as GEMMs against a ones vector because ND4J's
- * column reduction is slow (nd4j.md §3.6); they are not counted, matching the convention that
+ * column reduction is slow (lib/README.md, ND4J on the CPU); they are not counted, matching the convention that
  * counts matmuls with weights and attention only.
  */
 public final class Gemm {

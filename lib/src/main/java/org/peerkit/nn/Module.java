@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A differentiable layer with a hand-written backward (SameDiff cannot train PEER in ND4J
- * 1.0.0-M2.1, see shared/nd4j.md §4).
+ * 1.0.0-M2.1: lib/README.md, ND4J on the CPU).
  *
  * <p>Contract:
  * <ul>
@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@link IllegalStateException}. A forward without a backward (evaluation) is fine.</li>
  * </ul>
  * Outputs are preallocated and reused while the input shape stays the same (allocation is
- * expensive in ND4J, nd4j.md §3.7).
+ * expensive in ND4J: lib/README.md, ND4J on the CPU).
  */
 public interface Module extends Parameterized {
 

@@ -3,11 +3,18 @@ package org.peerkit.tensor;
 import org.apache.commons.math3.special.Erf;
 
 /**
- * σ of a single-neuron expert e(x) = σ(uᵀx)·v (paper Eq. 6: "such as ReLU or GELU"). GELU is the
- * exact erf form, as the PyTorch yardstick's default (yardstick/peer_ref.py). The double path uses
- * commons-math's erf (accurate to ~1e-15) so the float64 reference matches to round-off; the float
- * path uses Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7, about float32's own resolution), which is
- * ~20× cheaper — commons-math's series dominated the float forward otherwise.
+ * The FFW non-linearity, one choice for the whole model (the paper names none; GELU is the
+ * default). Its two forms:
+ * <ul>
+ *   <li>dense FFW and MoE experts: the {@code nn} modules {@code Gelu} (tanh approximation, as
+ *       GPT-2) and {@code Relu};</li>
+ *   <li>PEER's single-neuron experts e(x) = σ(uᵀx)·v (paper Eq. 6: "such as ReLU or GELU"):
+ *       {@link #apply}/{@link #derivative} here, GELU in the exact erf form as the PyTorch
+ *       reference (lib/README.md, The PEER reference). The exact path uses commons-math's erf
+ *       (accurate to ~1e-15) so the float64 reference matches to round-off; the float path uses
+ *       Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7, about float32's own resolution), which is
+ *       ~20× cheaper — commons-math's series dominated the float forward otherwise.</li>
+ * </ul>
  */
 public enum Activation {
     GELU {

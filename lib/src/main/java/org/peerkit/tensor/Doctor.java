@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * print it, so a result can always be read against the machine that produced it.
  */
 public final class Doctor {
-    /** Matrix size of the sgemm probe: big enough to reach the BLAS plateau, ~15 ms a call on 2 cores. */
+    /** Matrix size of the sgemm probe: big enough to reach the BLAS plateau, small enough to take well under a second. */
     static final int PROBE_N = 1024;
 
     private Doctor() {}

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Measures this machine's single-precision GEMM throughput: the yardstick every PEERkit benchmark
+ * Measures this machine's single-precision GEMM throughput: the measure every PEERkit benchmark
  * reports its own GFLOP/s against, because absolute times on shared 2-core machines swing by 2×.
  * Uses a preallocated output ({@code Nd4j.gemm(a, b, c, …)}): the allocating {@code mmul} is 2–4×
  * slower on ND4J M2.1 and would understate the machine.

@@ -6,8 +6,8 @@ package org.peerkit.tensor;
  * tests pass it), scalar otherwise (a plain IJava kernel, a user's own {@code java} command).
  *
  * <p>Why: C2 never vectorises a floating-point reduction (Java fixes the order of the adds), so
- * the scalar dot of 256 floats took 77 ns against 16 ns for the vector one (same JVM, measured),
- * and its ~1,000 micro-ops also keep the out-of-order core from reaching the next expert row's
+ * the scalar dot is several times slower (README, Benchmarks), and its ~1,000 micro-ops for
+ * d = 256 also keep the out-of-order core from reaching the next expert row's
  * cache misses. Element-wise loops (axpy) need none of this: C2 already vectorises them.
  *
  * <p>The two paths add in different orders, so results differ in the last bits (about 1e-7

@@ -35,9 +35,9 @@ public final class TopK {
 
     /**
      * The float32 form of {@link #select(double[], int, int, int, double[], int[])} over
-     * {@code s[0, n)}, same result and tie order, about 2× faster (measured on 128 and 1,024 scores,
-     * k = 16). The running top-k is one sorted {@code long[]} of (score, index) keys, so an insertion
-     * moves one word per step, and scores below the running k-th are skipped a vector at a time
+     * {@code s[0, n)}, same result and tie order, and faster (README, Benchmarks, Top-k). The
+     * running top-k is one sorted {@code long[]} of (score, index) keys, so an insertion moves one
+     * word per step, and scores below the running k-th are skipped a vector at a time
      * ({@link Simd#firstAbove}): on random scores only about k·ln(n/k) of n are inserted.
      * {@code keys} is scratch of length ≥ k.
      */

@@ -2,7 +2,7 @@ package org.peerkit.train;
 
 /**
  * AdamW hyper-parameters (Loshchilov & Hutter 2019). The paper reports no optimiser settings
- * (paper.md, "Training details"); the defaults are the common GPT-style ones.
+ * (the paper, §3.1, reports none); the defaults are the common GPT-style ones.
  *
  * @param beta1 first-moment decay
  * @param beta2 second-moment decay

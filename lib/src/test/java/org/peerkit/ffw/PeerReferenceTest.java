@@ -17,8 +17,8 @@ import org.peerkit.nn.Rng;
 import org.peerkit.tensor.Activation;
 
 /**
- * PEER against the PyTorch yardstick's fixed-seed float64 reference (yardstick/make_reference.py,
- * copied to test resources): every intermediate, the output and every gradient, in float64 to
+ * PEER against the PyTorch reference's fixed-seed float64 outputs
+ * ({@code src/test/resources/yardstick/peer_small.json}; lib/README.md, The PEER reference): every intermediate, the output and every gradient, in float64 to
  * 1e-10 and float32 to 1e-5 relative (tensor-wise ‖a − b‖ / ‖b‖).
  */
 class PeerReferenceTest {

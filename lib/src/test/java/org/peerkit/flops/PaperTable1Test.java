@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class PaperTable1Test {
 
-    /** Table 1's C4 column and Fig. 1's curve minima are two readings of one model (paper.md §3.2: ≤ 0.13 apart). */
+    /** Table 1's C4 column and Fig. 1's curve minima are two readings of one model (≤ 0.13 apart). */
     @Test
     void c4ColumnMatchesTheMinimaOfFig1() {
         assertEquals(8, PaperTable1.rows().size());

@@ -22,16 +22,17 @@ import org.peerkit.ffw.PeerLayer;
 import org.peerkit.nn.Rng;
 
 /**
- * PEER forward and forward+backward at the yardstick's sizes (yardstick/RESULTS.md): T = 4096
+ * PEER forward and forward+backward at the PyTorch yardstick's sizes (lib/README.md, The PEER
+ * reference; README, Benchmarks): T = 4096
  * tokens, d_model 256, h = 8, k = 16, d_key 128, query BN on, GELU, float32, N = side². A pass
  * takes 0.1–2 s, so each iteration times one call (single shot); tokens/s = T / time. Peak
  * resident memory of the fork (VmHWM, heap + ND4J's off-heap) is printed at tear-down.
  *
  * <p>Run: {@code java -cp "lib/benchmarks/target/classes:$(cat lib/benchmarks/target/classpath.txt)"
- * org.openjdk.jmh.Main PeerBench -p side=128 -wi 10 -i 10 -f 1} (C2 needs several calls to compile the kernels; fewer warm-ups read 20–30 % slow). On a GPU build ({@code -Pcuda},
- * {@code PEERKIT_BACKEND=cuda}) the layer runs the ND4J-ops kernels on the device, and each call ends with
- * {@code Nd4j.getExecutioner().commit()} (a stream synchronise on CUDA, nothing on the CPU) so the
- * timer covers the device work rather than its queueing.
+ * org.openjdk.jmh.Main PeerBench -p side=128 -wi 10 -i 10 -f 1} (C2 needs several calls to compile
+ * the kernels; README, Benchmarks, says how many warm-ups). Each call ends with
+ * {@code Nd4j.getExecutioner().commit()} (nothing on the CPU backend) so the timer covers all the
+ * queued work.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
