@@ -1,9 +1,7 @@
 package org.peerkit.experiment;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.peerkit.flops.IsoFlopPlanner;
@@ -105,16 +103,5 @@ public final class Results {
         } else {
             c.append(v);
         }
-    }
-
-    /** The column names of a results table that hold per-split perplexities. */
-    public static List<String> perplexityColumns(Table t) {
-        List<String> out = new ArrayList<>();
-        for (String c : t.columnNames()) {
-            if (c.endsWith("_ppl")) {
-                out.add(c);
-            }
-        }
-        return out;
     }
 }

@@ -17,8 +17,4 @@ public record Dispatch(int[][] tokens, double[][] gates, int capacity, int dropp
             }
         }
     }
-
-    public double dropFraction() {
-        return requested == 0 ? 0 : (double) dropped / requested;
-    }
 }

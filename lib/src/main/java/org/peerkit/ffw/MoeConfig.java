@@ -3,12 +3,12 @@ package org.peerkit.ffw;
 import org.peerkit.tensor.Activation;
 
 /**
- * Coarse mixture of experts: E expert MLPs d_model → d_hidden → d_model and a router.
- * Yardstick sizes: 16 × 64, top-2; the paper's baseline is expert choice with 128 experts (§3.1).
+ * Coarse mixture of experts: N expert MLPs d_model → d_hidden → d_model and a router.
+ * The PyTorch reference's sizes: 16 × 64, top-2; the paper's baseline is expert choice with 128 experts (§3.1).
  *
  * @param topK            experts per token (token choice only)
- * @param capacityFactor  token choice: each expert takes at most ⌈cf·T·k/E⌉ assignments, the rest
- *                        are dropped (counted); expert choice: each expert takes c = ⌈cf·T/E⌉ tokens
+ * @param capacityFactor  token choice: each expert takes at most ⌈cf·T·k/N⌉ assignments, the rest
+ *                        are dropped (counted); expert choice: each expert takes c = ⌈cf·T/N⌉ tokens
  * @param loadBalanceWeight Switch load-balancing loss weight α (token choice)
  * @param zLossWeight     router z-loss weight β (token choice, ST-MoE)
  */
@@ -31,9 +31,41 @@ public record MoeConfig(int dModel, int numExperts, int dHidden, RouterKind rout
         require(activation != null, "activation must be set");
     }
 
-    /** Yardstick MoE: 16 experts × 64 hidden, top-2 token choice, cf 1.25, α = 0.01, β = 0.001. */
+    /** The reference's MoE: 16 experts × 64 hidden, top-2 token choice, cf 1.25, α = 0.01, β = 0.001. */
     public static MoeConfig defaults() {
         return new MoeConfig(256, 16, 64, RouterKind.TOKEN_CHOICE, 2, 1.25, 0.01, 0.001, Activation.GELU);
+    }
+
+    public MoeConfig withDModel(int d) {
+        return new MoeConfig(d, numExperts, dHidden, router, topK, capacityFactor, loadBalanceWeight, zLossWeight,
+                activation);
+    }
+
+    /** A copy with {@code n} experts of width {@code hidden}. */
+    public MoeConfig withExperts(int n, int hidden) {
+        return new MoeConfig(dModel, n, hidden, router, topK, capacityFactor, loadBalanceWeight, zLossWeight,
+                activation);
+    }
+
+    /** A copy with this router; {@code k} experts per token (token choice; expert choice ignores it). */
+    public MoeConfig withRouter(RouterKind r, int k) {
+        return new MoeConfig(dModel, numExperts, dHidden, r, k, capacityFactor, loadBalanceWeight, zLossWeight,
+                activation);
+    }
+
+    public MoeConfig withCapacityFactor(double cf) {
+        return new MoeConfig(dModel, numExperts, dHidden, router, topK, cf, loadBalanceWeight, zLossWeight,
+                activation);
+    }
+
+    /** A copy with the load-balancing weight α and the z-loss weight β. */
+    public MoeConfig withAuxLosses(double alpha, double beta) {
+        return new MoeConfig(dModel, numExperts, dHidden, router, topK, capacityFactor, alpha, beta, activation);
+    }
+
+    public MoeConfig withActivation(Activation a) {
+        return new MoeConfig(dModel, numExperts, dHidden, router, topK, capacityFactor, loadBalanceWeight, zLossWeight,
+                a);
     }
 
     private static void require(boolean ok, String message) {

@@ -32,17 +32,43 @@ public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey,
         require(activation != null, "activation must be set (GELU or RELU)");
     }
 
-    /** Paper defaults at the reference's width: d_model 256, N = 1024², h = 8, k = 16, d_key 128, GELU, BN on. */
+    /**
+     * Paper defaults at the reference's width: d_model 256, N = 1024², h = 8, k = 16, d_key 128,
+     * GELU, BN on. Other shapes: {@code defaults().withHeads(4).withK(8).withNumExperts(32 * 32)}
+     * (each step validates, so set k before shrinking N).
+     */
     public static PeerConfig defaults() {
         return new PeerConfig(256, 1024 * 1024, 8, 16, 128, Activation.GELU, true);
     }
 
+    /** A copy with N experts (a perfect square). */
     public PeerConfig withNumExperts(int n) {
         return new PeerConfig(dModel, n, heads, k, dKey, activation, queryBatchNorm);
     }
 
     public PeerConfig withDModel(int d) {
         return new PeerConfig(d, numExperts, heads, k, dKey, activation, queryBatchNorm);
+    }
+
+    public PeerConfig withHeads(int h) {
+        return new PeerConfig(dModel, numExperts, h, k, dKey, activation, queryBatchNorm);
+    }
+
+    /** A copy with {@code topK} experts per head. */
+    public PeerConfig withK(int topK) {
+        return new PeerConfig(dModel, numExperts, heads, topK, dKey, activation, queryBatchNorm);
+    }
+
+    public PeerConfig withDKey(int q) {
+        return new PeerConfig(dModel, numExperts, heads, k, q, activation, queryBatchNorm);
+    }
+
+    public PeerConfig withActivation(Activation a) {
+        return new PeerConfig(dModel, numExperts, heads, k, dKey, a, queryBatchNorm);
+    }
+
+    public PeerConfig withQueryBatchNorm(boolean bn) {
+        return new PeerConfig(dModel, numExperts, heads, k, dKey, activation, bn);
     }
 
     /** √N, the number of sub-keys per half. */

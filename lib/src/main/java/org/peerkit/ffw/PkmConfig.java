@@ -32,6 +32,36 @@ public record PkmConfig(int dModel, int numValues, int heads, int k, int dKey, b
         return new PkmConfig(256, 1024 * 1024, 8, 32, 128, false, true);
     }
 
+    public PkmConfig withDModel(int d) {
+        return new PkmConfig(d, numValues, heads, k, dKey, sharedKeys, queryBatchNorm);
+    }
+
+    /** A copy with N memory slots (a perfect square). */
+    public PkmConfig withNumValues(int n) {
+        return new PkmConfig(dModel, n, heads, k, dKey, sharedKeys, queryBatchNorm);
+    }
+
+    public PkmConfig withHeads(int h) {
+        return new PkmConfig(dModel, numValues, h, k, dKey, sharedKeys, queryBatchNorm);
+    }
+
+    /** A copy with {@code topK} slots per head. */
+    public PkmConfig withK(int topK) {
+        return new PkmConfig(dModel, numValues, heads, topK, dKey, sharedKeys, queryBatchNorm);
+    }
+
+    public PkmConfig withDKey(int q) {
+        return new PkmConfig(dModel, numValues, heads, k, q, sharedKeys, queryBatchNorm);
+    }
+
+    public PkmConfig withSharedKeys(boolean shared) {
+        return new PkmConfig(dModel, numValues, heads, k, dKey, shared, queryBatchNorm);
+    }
+
+    public PkmConfig withQueryBatchNorm(boolean bn) {
+        return new PkmConfig(dModel, numValues, heads, k, dKey, sharedKeys, bn);
+    }
+
     public int subKeys() {
         return (int) Math.round(Math.sqrt(numValues));
     }

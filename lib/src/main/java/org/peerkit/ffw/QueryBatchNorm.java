@@ -1,14 +1,18 @@
 package org.peerkit.ffw;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.nn.Buffered;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Module;
-import org.peerkit.tensor.Parallel;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.PassGuard;
+import org.peerkit.tensor.Parallel;
 import org.peerkit.tensor.Vec;
 
 /**
@@ -17,7 +21,7 @@ import org.peerkit.tensor.Vec;
  * the unbiased variance — PyTorch's BatchNorm1d, which the PyTorch reference uses (lib/README.md); evaluation
  * mode uses the running statistics. Shapes: T rows (tokens), F features; x, y [T, F].
  */
-public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
+public final class QueryBatchNorm implements Module, Buffered {
 
     static final double EPS = 1e-5;
     static final double MOMENTUM = 0.1;
@@ -41,7 +45,7 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
         this.beta = new Param(name + ".bias", Param.Kind.NORM, Nd4j.zeros(dtype, features));
         this.runningMean = new double[features];
         this.runningVar = new double[features];
-        java.util.Arrays.fill(runningVar, 1.0);
+        Arrays.fill(runningVar, 1.0);
         this.invStd = new double[features];
         this.guard = new PassGuard(name);
     }
@@ -63,8 +67,8 @@ public final class QueryBatchNorm implements Module, org.peerkit.nn.Buffered {
 
     /** The running statistics, so checkpoints carry what evaluation mode uses. */
     @Override
-    public java.util.Map<String, double[]> buffers() {
-        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+    public Map<String, double[]> buffers() {
+        Map<String, double[]> m = new LinkedHashMap<>();
         m.put(name + ".running_mean", runningMean);
         m.put(name + ".running_var", runningVar);
         return m;

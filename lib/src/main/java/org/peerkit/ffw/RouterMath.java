@@ -1,6 +1,7 @@
 package org.peerkit.ffw;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Row softmax and its backward over [T, N] router logits, in double (N is small). */
 final class RouterMath {
@@ -64,6 +65,6 @@ final class RouterMath {
         for (int r = 0; r < t; r++) {
             System.arraycopy(rows[r], 0, flat, r * e, e);
         }
-        return org.nd4j.linalg.factory.Nd4j.createFromArray(flat).reshape(t, e).castTo(like.dataType());
+        return Nd4j.createFromArray(flat).reshape(t, e).castTo(like.dataType());
     }
 }

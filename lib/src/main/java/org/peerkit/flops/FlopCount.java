@@ -8,6 +8,7 @@ import org.peerkit.ffw.FeedForward;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
 import org.peerkit.model.Positions;
+import org.peerkit.nn.NormKind;
 import org.peerkit.nn.Param;
 
 /**
@@ -78,7 +79,7 @@ public record FlopCount(List<LayerCount> layers, int seqLen) {
         long d = cfg.dModel();
         long f = cfg.dFf();
         long b = cfg.bias() ? 1 : 0;
-        boolean layerNorm = cfg.norm() == org.peerkit.nn.NormKind.LAYER;
+        boolean layerNorm = cfg.norm() == NormKind.LAYER;
         long norm = layerNorm ? 2 * d : d;
         List<LayerCount> out = new ArrayList<>();
         out.add(new LayerCount("embed", cfg.vocabSize() * d, d, cfg.tieEmbeddings() ? headFlops(cfg) : 0));

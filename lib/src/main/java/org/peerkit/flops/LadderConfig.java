@@ -1,13 +1,15 @@
 package org.peerkit.flops;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.peerkit.model.LmConfig;
 import org.peerkit.model.Positions;
-import org.peerkit.tensor.Activation;
+import org.peerkit.model.Precision;
 import org.peerkit.nn.NormKind;
+import org.peerkit.tensor.Activation;
 
 /**
  * The family of models an isoFLOP ladder walks: one backbone per d_model with
@@ -65,7 +67,7 @@ public record LadderConfig(int vocabSize, int seqLen, int batchSize, List<Intege
 
     /** Fig. 1's 2e19 ladder: d = 896…1792 step 128, then 2048 and 2304 (inferred from the dense points). */
     public static LadderConfig paper2e19() {
-        List<Integer> ds = new java.util.ArrayList<>(range(896, 1792, 128));
+        List<Integer> ds = new ArrayList<>(range(896, 1792, 128));
         ds.addAll(List.of(2048, 2304));
         return paper(ds);
     }
@@ -104,7 +106,7 @@ public record LadderConfig(int vocabSize, int seqLen, int batchSize, List<Intege
     public LmConfig backbone(int d) {
         return new LmConfig(vocabSize, seqLen, d, Math.max(1, d / dModelPerLayer), d / headDim, ffwMult * d,
                 Positions.ROTARY, NormKind.RMS, Activation.GELU, true, false, 1e-5, 0.02, 10000,
-                org.peerkit.model.Precision.FLOAT);
+                Precision.FLOAT);
     }
 
     public long tokensPerStep() {

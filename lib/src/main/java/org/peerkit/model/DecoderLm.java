@@ -2,9 +2,12 @@ package org.peerkit.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.ffw.FeedForward;
+import org.peerkit.nn.Buffered;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.CrossEntropy;
 import org.peerkit.nn.Embedding;
@@ -23,7 +26,7 @@ import org.peerkit.nn.Rng;
  * <p>Weights are drawn from one {@link Rng} in the fixed order of construction, so a seed fixes the
  * model exactly.
  */
-public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
+public final class DecoderLm implements Parameterized, Buffered {
 
     private final LmConfig cfg;
     private final Embedding tokens;
@@ -119,10 +122,10 @@ public final class DecoderLm implements Parameterized, org.peerkit.nn.Buffered {
 
     /** Non-trainable state of every block (e.g. query BatchNorm running statistics), for checkpoints. */
     @Override
-    public java.util.Map<String, double[]> buffers() {
-        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+    public Map<String, double[]> buffers() {
+        Map<String, double[]> m = new LinkedHashMap<>();
         for (FeedForward f : feedForwards()) {
-            if (f instanceof org.peerkit.nn.Buffered b) {
+            if (f instanceof Buffered b) {
                 m.putAll(b.buffers());
             }
         }

@@ -36,15 +36,6 @@ public final class Gemm {
         mm(a, b, c, transA, transB, 1.0, 0.0);
     }
 
-    /** Batched c[i] = op(a[i])·op(b[i]) for rank-3 arrays [batch, ·, ·] (overwrites c). */
-    public static void bmm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
-        long m = transA ? a.size(2) : a.size(1);
-        long k = transA ? a.size(1) : a.size(2);
-        long n = transB ? b.size(1) : b.size(2);
-        Nd4j.matmul(a, b, c, transA, transB, false);
-        FLOPS.add(2L * a.size(0) * m * n * k);
-    }
-
     /** out[1,C] += column sums of x[R,C] (uncounted, see the class comment). */
     public static void addColumnSums(INDArray onesR, INDArray x, INDArray out1C) {
         Nd4j.gemm(onesR.reshape(1, x.size(0)), x, out1C, false, false, 1.0, 1.0);

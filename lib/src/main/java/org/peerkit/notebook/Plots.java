@@ -2,6 +2,7 @@ package org.peerkit.notebook;
 
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.peerkit.experiment.RunResult;
+import org.peerkit.flops.IsoFlopPlanner;
 import org.peerkit.flops.PaperFig1;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
@@ -52,7 +54,7 @@ public final class Plots {
         int i = 0;
         for (Map.Entry<String, double[][]> e : curves.entrySet()) {
             double[][] pts = e.getValue().clone();
-            java.util.Arrays.sort(pts, (a, b) -> Double.compare(a[0], b[0]));
+            Arrays.sort(pts, (a, b) -> Double.compare(a[0], b[0]));
             double[] x = new double[pts.length];
             double[] y = new double[pts.length];
             int best = 0;
@@ -97,7 +99,7 @@ public final class Plots {
         }
         Map<String, double[][]> curves = new LinkedHashMap<>();
         by.forEach((k, v) -> curves.put(k, v.toArray(new double[0][])));
-        return isoFlop("paper Fig. 1, " + org.peerkit.flops.IsoFlopPlanner.sci(budget) + " FLOPs", "C4 perplexity",
+        return isoFlop("paper Fig. 1, " + IsoFlopPlanner.sci(budget) + " FLOPs", "C4 perplexity",
                 curves);
     }
 

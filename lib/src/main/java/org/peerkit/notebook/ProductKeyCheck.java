@@ -3,6 +3,7 @@ package org.peerkit.notebook;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.ffw.PeerConfig;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.Backend;
 import org.peerkit.tensor.CpuKernels;
@@ -25,8 +26,16 @@ public record ProductKeyCheck(int numExperts, int k, int queries, int identical,
         return identical / (double) queries;
     }
 
-    public static ProductKeyCheck run(int side, int tokens, int heads, int k, int dKey, long seed) {
+    /**
+     * Compares the two retrievals for {@code tokens} random queries of the layer {@code shape}
+     * (its N, H, K and Q; the rest is unused), drawn from {@code seed}.
+     */
+    public static ProductKeyCheck run(PeerConfig shape, int tokens, long seed) {
         Backend.start();
+        int side = shape.subKeys();
+        int heads = shape.heads();
+        int k = shape.k();
+        int dKey = shape.dKey();
         Rng rng = new Rng(seed);
         INDArray q = rng.normal(DataType.DOUBLE, 1.0, tokens, (long) heads * dKey);
         INDArray k1 = rng.normal(DataType.DOUBLE, 1.0, side, dKey / 2);

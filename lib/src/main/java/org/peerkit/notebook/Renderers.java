@@ -7,9 +7,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.peerkit.experiment.Results;
+import org.peerkit.experiment.RunResult;
+import org.peerkit.experiment.SweepResult;
 import org.peerkit.tensor.DoctorReport;
 import tech.tablesaw.api.Table;
 
@@ -39,15 +44,15 @@ public final class Renderers {
 
     /** A run result or a sweep result ends a cell as its results table. */
     static void registerRuns(Renderer renderer) {
-        renderer.createRegistration(org.peerkit.experiment.RunResult.class)
+        renderer.createRegistration(RunResult.class)
                 .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
                 .register((r, ctx) -> {
-                    Table t = org.peerkit.experiment.Results.table(java.util.List.of(r), "run " + r.id() + " ("
-                            + r.origin().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    Table t = Results.table(List.of(r), "run " + r.id() + " ("
+                            + r.origin().name().toLowerCase(Locale.ROOT) + ")");
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(t));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> t.print());
                 });
-        renderer.createRegistration(org.peerkit.experiment.SweepResult.class)
+        renderer.createRegistration(SweepResult.class)
                 .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
                 .register((r, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(r.statusTable()) + html(r.table()));
@@ -117,7 +122,7 @@ public final class Renderers {
     }
 
     static String html(DoctorReport report) {
-        return HtmlTable.of("PEERkit doctor", java.util.List.of("check", "value"), report.entries().size(),
+        return HtmlTable.of("PEERkit doctor", List.of("check", "value"), report.entries().size(),
                 (r, c) -> c == 0 ? report.entries().get(r).getKey() : report.entries().get(r).getValue());
     }
 }

@@ -37,10 +37,6 @@ public enum Scale {
         return this == SMOKE ? smoke : full;
     }
 
-    public boolean isSmoke() {
-        return this == SMOKE;
-    }
-
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,10 +1,12 @@
 package org.peerkit.notebook;
 
 import java.util.Collection;
+import java.util.Locale;
 import org.peerkit.experiment.Results;
 import org.peerkit.experiment.RunInfo;
 import org.peerkit.experiment.RunResult;
 import org.peerkit.experiment.RunStore;
+import org.peerkit.flops.IsoFlopPlanner;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -30,8 +32,8 @@ public final class Tables {
             t.stringColumn("ffw").append(i.spec() == null ? "?" : i.spec().ffw().label());
             t.stringColumn("d_model").append(i.spec() == null ? "?" : Integer.toString(i.spec().model().dModel()));
             t.stringColumn("budget").append(i.spec() == null ? "?"
-                    : org.peerkit.flops.IsoFlopPlanner.sci(i.spec().budget().amount()) + " "
-                            + i.spec().budget().unit().name().toLowerCase(java.util.Locale.ROOT));
+                    : IsoFlopPlanner.sci(i.spec().budget().amount()) + " "
+                            + i.spec().budget().unit().name().toLowerCase(Locale.ROOT));
             t.stringColumn("detail").append(i.detail());
         }
         return t;

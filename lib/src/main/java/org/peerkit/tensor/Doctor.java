@@ -1,6 +1,9 @@
 package org.peerkit.tensor;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,11 +114,11 @@ public final class Doctor {
     /** The selected mode in /sys/kernel/mm/transparent_hugepage/enabled, e.g. "madvise"; null if unreadable. */
     private static String thpMode() {
         try {
-            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            String s = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
             int a = s.indexOf('[');
             int b = s.indexOf(']');
             return a >= 0 && b > a ? s.substring(a + 1, b) : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }

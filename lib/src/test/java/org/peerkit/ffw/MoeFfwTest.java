@@ -11,18 +11,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.tensor.Activation;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.GradCheck;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
+import org.peerkit.tensor.Activation;
 
 /** Coarse MoE: MoE(1 expert) == dense, finite-difference gradients for both routers, capacity. */
 class MoeFfwTest {
 
     @Test
     void oneExpertEqualsDenseWithSameWeights() {
-        MoeConfig cfg = new MoeConfig(6, 1, 5, MoeConfig.RouterKind.TOKEN_CHOICE, 1, 1.0, 0, 0, Activation.GELU);
+        MoeConfig cfg = MoeConfig.defaults().withDModel(6).withRouter(MoeConfig.RouterKind.TOKEN_CHOICE, 1)
+                .withExperts(1, 5).withCapacityFactor(1.0).withAuxLosses(0, 0);
         MoeFfw moe = new MoeFfw("moe", cfg, DataType.DOUBLE, new Rng(1));
         DenseFfw dense = new DenseFfw("dense", 6, 5, Activation.GELU, true, 0.5, 0.5, DataType.DOUBLE, new Rng(2));
         List<Param> from = moe.expert(0).params();
@@ -42,7 +43,8 @@ class MoeFfwTest {
     @ParameterizedTest
     @CsvSource({"TOKEN_CHOICE,1,2.0", "TOKEN_CHOICE,2,0.6", "EXPERT_CHOICE,1,1.0"})
     void gradientsMatchFiniteDifferences(MoeConfig.RouterKind kind, int topK, double cf) {
-        MoeConfig cfg = new MoeConfig(5, 3, 4, kind, topK, cf, 0.05, 0.01, Activation.GELU);
+        MoeConfig cfg = MoeConfig.defaults().withDModel(5).withRouter(kind, topK).withExperts(3, 4)
+                .withCapacityFactor(cf).withAuxLosses(0.05, 0.01);
         MoeFfw moe = new MoeFfw("moe", cfg, DataType.DOUBLE, new Rng(11));
         Rng rng = new Rng(12);
         INDArray x = rng.normal(DataType.DOUBLE, 1, 8, 5);
@@ -60,7 +62,8 @@ class MoeFfwTest {
     @CsvSource({"TOKEN_CHOICE,2,1.25", "EXPERT_CHOICE,1,1.0"})
     void steadyStepsAllocateNoNewBuffers(MoeConfig.RouterKind kind, int topK, double cf) {
         // fixed-capacity dispatch: routing changes every step, the buffers' shapes must not
-        MoeConfig cfg = new MoeConfig(8, 4, 6, kind, topK, cf, 0.01, 0.001, Activation.GELU);
+        MoeConfig cfg = MoeConfig.defaults().withDModel(8).withRouter(kind, topK).withExperts(4, 6)
+                .withCapacityFactor(cf).withAuxLosses(0.01, 0.001);
         MoeFfw moe = new MoeFfw("moe", cfg, DataType.FLOAT, new Rng(21));
         Rng rng = new Rng(22);
         INDArray dy = rng.normal(DataType.FLOAT, 1, 32, 8);
@@ -84,7 +87,8 @@ class MoeFfwTest {
 
     @Test
     void capacityDropsAreCounted() {
-        MoeConfig cfg = new MoeConfig(4, 4, 3, MoeConfig.RouterKind.TOKEN_CHOICE, 2, 0.5, 0, 0, Activation.RELU);
+        MoeConfig cfg = MoeConfig.defaults().withDModel(4).withRouter(MoeConfig.RouterKind.TOKEN_CHOICE, 2)
+                .withExperts(4, 3).withCapacityFactor(0.5).withAuxLosses(0, 0).withActivation(Activation.RELU);
         MoeFfw moe = new MoeFfw("moe", cfg, DataType.FLOAT, new Rng(1));
         moe.forward(new Rng(2).normal(DataType.FLOAT, 1, 16, 4));
         Dispatch d = moe.lastDispatch();
@@ -101,10 +105,10 @@ class MoeFfwTest {
     @Test
     void badCapacityFactorIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MoeConfig(8, 4, 4, MoeConfig.RouterKind.TOKEN_CHOICE, 2, 0.0, 0, 0, Activation.GELU));
+                () -> MoeConfig.defaults().withCapacityFactor(0.0));
         assertTrue(e.getMessage().contains("capacityFactor=0.0 must be > 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new MoeConfig(8, 4, 4, MoeConfig.RouterKind.TOKEN_CHOICE, 2, -1.5, 0, 0, Activation.GELU));
+                () -> MoeConfig.defaults().withCapacityFactor(-1.5));
         assertTrue(e.getMessage().contains("capacityFactor=-1.5 must be > 0"), e.getMessage());
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
-import org.peerkit.tensor.Activation;
 import org.peerkit.train.AdamWConfig;
 import org.peerkit.train.LrSchedule;
 import org.peerkit.train.StepMetrics;
@@ -23,7 +22,8 @@ class PeerInLmTest {
     @Test
     void tinyLmWithPeerLearnsAndReportsRouting() {
         FfwFactory peer = (name, block, cfg, rng) -> new PeerLayer(name,
-                new PeerConfig(cfg.dModel(), 16 * 16, 4, 4, 16, Activation.GELU, true),
+                PeerConfig.defaults().withDModel(cfg.dModel()).withHeads(4).withK(4).withDKey(16)
+                        .withNumExperts(16 * 16),
                 cfg.precision().dataType(), rng);
         DecoderLm lm = new DecoderLm(LmConfig.tiny(32), FfwFactory.middle(peer), 1);
         Trainer t = new Trainer(lm, new SyntheticBatches(4, 32, 32, 1), new TrainConfig(60, 1, 1.0,

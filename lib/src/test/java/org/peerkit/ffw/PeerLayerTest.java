@@ -22,7 +22,8 @@ class PeerLayerTest {
     @ParameterizedTest
     @CsvSource({"GELU,true", "GELU,false", "RELU,true"})
     void gradientsMatchFiniteDifferences(Activation act, boolean bn) {
-        PeerConfig cfg = new PeerConfig(6, 16, 2, 3, 4, act, bn);
+        PeerConfig cfg = PeerConfig.defaults().withDModel(6).withHeads(2).withK(3).withDKey(4).withNumExperts(16)
+                .withActivation(act).withQueryBatchNorm(bn);
         PeerLayer layer = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(3));
         Rng rng = new Rng(5);
         INDArray x = rng.normal(DataType.DOUBLE, 1.0, T, 6);
@@ -44,18 +45,18 @@ class PeerLayerTest {
 
     @Test
     void badConfigsNameFieldValueAndRule() {
-        Activation g = Activation.GELU;
-        assertMessage("numExperts=1000 is not a perfect square", () -> new PeerConfig(8, 1000, 8, 16, 128, g, true));
-        assertMessage("dKey=127 must be even", () -> new PeerConfig(8, 1024, 8, 16, 127, g, true));
-        assertMessage("k=300 exceeds numExperts=256", () -> new PeerConfig(8, 256, 8, 300, 128, g, true));
-        assertMessage("k=0 must be ≥ 1", () -> new PeerConfig(8, 16, 8, 0, 128, g, true));
-        assertMessage("heads=0 must be ≥ 1", () -> new PeerConfig(8, 1024, 0, 16, 128, g, true));
-        assertMessage("heads=-2 must be ≥ 1", () -> new PeerConfig(8, 1024, -2, 16, 128, g, true));
+        assertMessage("numExperts=1000 is not a perfect square", () -> PeerConfig.defaults().withNumExperts(1000));
+        assertMessage("dKey=127 must be even", () -> PeerConfig.defaults().withDKey(127));
+        assertMessage("k=300 exceeds numExperts=256", () -> PeerConfig.defaults().withK(300).withNumExperts(256));
+        assertMessage("k=0 must be ≥ 1", () -> PeerConfig.defaults().withK(0));
+        assertMessage("heads=0 must be ≥ 1", () -> PeerConfig.defaults().withHeads(0));
+        assertMessage("heads=-2 must be ≥ 1", () -> PeerConfig.defaults().withHeads(-2));
     }
 
     @Test
     void inputOfWrongWidthIsRejected() {
-        PeerLayer layer = new PeerLayer("blocks.1.ffw", new PeerConfig(8, 16, 2, 2, 4, Activation.GELU, true),
+        PeerLayer layer = new PeerLayer("blocks.1.ffw", PeerConfig.defaults().withDModel(8).withHeads(2)
+                .withK(2).withDKey(4).withNumExperts(16),
                 DataType.FLOAT, new Rng(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> layer.forward(new Rng(2).normal(DataType.FLOAT, 1, 4, 9)));
@@ -64,7 +65,7 @@ class PeerLayerTest {
 
     @Test
     void routingRecordFeedsTableTwoMetrics() {
-        PeerConfig cfg = new PeerConfig(8, 64, 2, 4, 4, Activation.GELU, true);
+        PeerConfig cfg = PeerConfig.defaults().withDModel(8).withHeads(2).withK(4).withDKey(4).withNumExperts(64);
         PeerLayer layer = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
         layer.forward(new Rng(2).normal(DataType.FLOAT, 1, 50, 8));
         RoutingRecord r = layer.routing();
@@ -102,7 +103,7 @@ class PeerLayerTest {
 
     @Test
     void growKeepsOldExpertsBitIdentical() {
-        PeerConfig cfg = new PeerConfig(5, 9, 2, 2, 4, Activation.GELU, true);
+        PeerConfig cfg = PeerConfig.defaults().withDModel(5).withHeads(2).withK(2).withDKey(4).withNumExperts(9);
         PeerLayer small = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(1));
         PeerLayer big = small.grow(5, new Rng(9));
         assertEquals(25, big.config().numExperts());
@@ -120,7 +121,8 @@ class PeerLayerTest {
 
     @Test
     void evaluationModeUsesRunningStatistics() {
-        PeerLayer layer = new PeerLayer("peer", new PeerConfig(6, 16, 2, 2, 4, Activation.GELU, true),
+        PeerLayer layer = new PeerLayer("peer", PeerConfig.defaults().withDModel(6).withHeads(2).withK(2)
+                .withDKey(4).withNumExperts(16),
                 DataType.DOUBLE, new Rng(1));
         INDArray one = new Rng(2).normal(DataType.DOUBLE, 1, 1, 6);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.forward(one));

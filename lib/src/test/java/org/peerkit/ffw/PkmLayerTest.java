@@ -19,7 +19,9 @@ class PkmLayerTest {
     @ParameterizedTest
     @CsvSource({"true,true", "false,true", "false,false"})
     void gradientsMatchFiniteDifferences(boolean shared, boolean bn) {
-        PkmLayer layer = new PkmLayer("pkm", new PkmConfig(5, 16, 2, 3, 4, shared, bn), DataType.DOUBLE, new Rng(3));
+        PkmLayer layer = new PkmLayer("pkm", PkmConfig.defaults().withDModel(5).withHeads(2).withK(3)
+                .withDKey(4).withNumValues(16)
+                .withSharedKeys(shared).withQueryBatchNorm(bn), DataType.DOUBLE, new Rng(3));
         Rng rng = new Rng(8);
         INDArray x = rng.normal(DataType.DOUBLE, 1.0, 6, 5);
         INDArray dy = rng.normal(DataType.DOUBLE, 1.0, 6, 5);
@@ -35,9 +37,9 @@ class PkmLayerTest {
     @Test
     void badConfigsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PkmConfig(8, 1000, 8, 32, 128, false, true));
+                () -> PkmConfig.defaults().withNumValues(1000));
         assertTrue(e.getMessage().contains("numValues=1000 is not a perfect square"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new PkmConfig(8, 1024, 8, 32, 127, false, true));
+        e = assertThrows(IllegalArgumentException.class, () -> PkmConfig.defaults().withDKey(127));
         assertTrue(e.getMessage().contains("dKey=127 must be even"), e.getMessage());
     }
 

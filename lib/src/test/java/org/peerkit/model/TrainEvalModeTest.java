@@ -15,7 +15,6 @@ import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
 import org.peerkit.ffw.QueryBatchNorm;
-import org.peerkit.tensor.Activation;
 import org.peerkit.train.SyntheticBatches;
 import org.peerkit.train.TrainConfig;
 import org.peerkit.train.Trainer;
@@ -26,9 +25,11 @@ class TrainEvalModeTest {
     /** PEER in block 0, PKM in block 1, both with query BN. */
     private static DecoderLm lm() {
         FfwFactory ffw = (name, block, cfg, rng) -> block == 0
-                ? new PeerLayer(name, new PeerConfig(cfg.dModel(), 64, 2, 4, 8, Activation.GELU, true),
+                ? new PeerLayer(name, PeerConfig.defaults().withDModel(cfg.dModel()).withHeads(2).withK(4)
+                        .withDKey(8).withNumExperts(64),
                         cfg.precision().dataType(), rng)
-                : new PkmLayer(name, new PkmConfig(cfg.dModel(), 64, 2, 4, 8, false, true),
+                : new PkmLayer(name, PkmConfig.defaults().withDModel(cfg.dModel()).withHeads(2).withK(4)
+                        .withDKey(8).withNumValues(64),
                         cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32).withShape(16, 2, 2, 32), ffw, 2);
     }

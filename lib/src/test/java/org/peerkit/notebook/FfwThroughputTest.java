@@ -10,14 +10,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.peerkit.ffw.DenseFfw;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
-import org.peerkit.tensor.Activation;
 import org.peerkit.nn.Rng;
+import org.peerkit.tensor.Activation;
 import tech.tablesaw.api.Table;
 
 /** Structure of throughput, stage and memory reports (rows, columns, units), never a speed. */
 class FfwThroughputTest {
 
-    private static final PeerConfig CFG = new PeerConfig(16, 64, 2, 4, 8, Activation.GELU, true);
+    private static final PeerConfig CFG = PeerConfig.defaults().withDModel(16).withHeads(2).withK(4)
+            .withDKey(8).withNumExperts(64);
 
     @Test
     void throughputOfDenseAndPeerWithTableAndChart() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,11 +14,6 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.peerkit.model.DecoderLm;
-import org.peerkit.model.LmConfig;
-import org.peerkit.train.SyntheticBatches;
-import org.peerkit.train.TrainConfig;
-import org.peerkit.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -96,27 +90,6 @@ class PlotsTest {
         assertEquals(4, g.getHeatMapSeries().getHeatData().size());
         rendersAsPng(g);
         rendersAsPng(Plots.bars(t, "name", "ppl"));
-    }
-
-    @Test
-    void liveChartShowsOnceThenUpdatesInPlaceThrottled() {
-        for (Duration every : List.of(Duration.ZERO, Duration.ofDays(1))) {
-            List<Object> shown = new ArrayList<>();
-            List<String> updates = new ArrayList<>();
-            LiveChart live = LiveChart.of(o -> {
-                shown.add(o);
-                return "id-1";
-            }, (id, o) -> updates.add(id), every);
-            Trainer t = new Trainer(new DecoderLm(LmConfig.tiny(32), 1), new SyntheticBatches(2, 8, 32, 1),
-                    TrainConfig.defaults().withSteps(5));
-            t.addListener(live);
-            t.run();
-            assertEquals(1, shown.size());
-            // every step after the first redraws when unthrottled; else only the final redraw
-            assertEquals(every.isZero() ? List.of("id-1", "id-1", "id-1", "id-1", "id-1") : List.of("id-1"), updates);
-            assertEquals(5, live.chart().getSeriesMap().get("loss").getXData().length);
-            rendersAsPng(live.chart());
-        }
     }
 
     @Test

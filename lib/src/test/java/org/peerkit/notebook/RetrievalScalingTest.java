@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import org.peerkit.ffw.PeerConfig;
 import tech.tablesaw.api.Table;
 
 /** Structure of the retrieval-scaling measurement, table and chart (no speed is asserted). */
@@ -48,7 +49,8 @@ class RetrievalScalingTest {
 
     @Test
     void productKeyCheckAgreesExactly() {
-        ProductKeyCheck c = ProductKeyCheck.run(16, 10, 2, 8, 8, 3);
+        ProductKeyCheck c = ProductKeyCheck.run(
+                PeerConfig.defaults().withHeads(2).withK(8).withDKey(8).withNumExperts(16 * 16), 10, 3);
         assertEquals(20, c.queries());
         assertEquals(20, c.identical(), c.toString());
         assertTrue(c.maxScoreDiff() < 1e-9);

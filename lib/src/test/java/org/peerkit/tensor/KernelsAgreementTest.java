@@ -22,7 +22,9 @@ class KernelsAgreementTest {
     @ParameterizedTest
     @CsvSource({"GELU,true,300,64", "RELU,false,37,256", "GELU,false,2100,16"})
     void floatFastPathAgreesWithExactReference(Activation act, boolean bn, int tokens, int experts) {
-        PeerConfig cfg = new PeerConfig(12, experts, 3, 4, 8, act, bn);
+        PeerConfig cfg = PeerConfig.defaults().withDModel(12).withHeads(3).withK(4).withDKey(8)
+                .withNumExperts(experts)
+                .withActivation(act).withQueryBatchNorm(bn);
         PeerLayer exact = new PeerLayer("peer", cfg, DataType.DOUBLE, new Rng(5));
         PeerLayer fast = new PeerLayer("peer", cfg, DataType.FLOAT, new Rng(5));
         for (int i = 0; i < exact.params().size(); i++) {
