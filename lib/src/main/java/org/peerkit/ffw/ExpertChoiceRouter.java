@@ -30,8 +30,7 @@ public final class ExpertChoiceRouter implements Router {
 
     public ExpertChoiceRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
         this.cfg = cfg;
-        this.gate = new Linear(name + ".router", cfg.dModel(), cfg.numExperts(), false, 1 / Math.sqrt(cfg.dModel()),
-                dtype, rng);
+        this.gate = RouterMath.gate(name, cfg, dtype, rng);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package org.peerkit.ffw;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.nn.Linear;
+import org.peerkit.nn.Rng;
 
 /** Row softmax and its backward over [T, N] router logits, in double (N is small). */
 final class RouterMath {
@@ -66,5 +69,11 @@ final class RouterMath {
             System.arraycopy(rows[r], 0, flat, r * e, e);
         }
         return Nd4j.createFromArray(flat).reshape(t, e).castTo(like.dataType());
+    }
+
+    /** The router's logits layer D → N, no bias, init N(0, 1/D), named {@code name.router}. */
+    static Linear gate(String name, MoeConfig cfg, DataType dtype, Rng rng) {
+        return new Linear(name + ".router", cfg.dModel(), cfg.numExperts(), false, 1 / Math.sqrt(cfg.dModel()),
+                dtype, rng);
     }
 }

@@ -36,9 +36,20 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
 
     /**
      * Copies {@code len} elements of {@code src} from {@code srcAt} to {@code at} here: one bulk
-     * copy (a memcpy) when both have the same precision.
+     * copy (a memcpy) when both have the same precision, else element by element.
      */
-    public abstract void copyFrom(Vec src, int srcAt, int at, int len);
+    public final void copyFrom(Vec src, int srcAt, int at, int len) {
+        if (src.getClass() == getClass()) {
+            bulkCopy(src, srcAt, at, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            set(at + i, src.get(srcAt + i));
+        }
+    }
+
+    /** {@link #copyFrom} when {@code src} has this precision. */
+    abstract void bulkCopy(Vec src, int srcAt, int at, int len);
 
     public final void add(int i, double v) {
         set(i, get(i) + v);
@@ -48,12 +59,6 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
     public void zero(int at, int len) {
         for (int i = at; i < at + len; i++) {
             set(i, 0);
-        }
-    }
-
-    final void copyEach(Vec src, int srcAt, int at, int len) {
-        for (int i = 0; i < len; i++) {
-            set(at + i, src.get(srcAt + i));
         }
     }
 
@@ -148,12 +153,8 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
         }
 
         @Override
-        public void copyFrom(Vec src, int srcAt, int at, int len) {
-            if (src instanceof F32 f) {
-                b.put(off + at, f.b, f.off + srcAt, len);
-            } else {
-                copyEach(src, srcAt, at, len);
-            }
+        void bulkCopy(Vec src, int srcAt, int at, int len) {
+            b.put(off + at, ((F32) src).b, src.off + srcAt, len);
         }
     }
 
@@ -182,12 +183,8 @@ public abstract sealed class Vec permits Vec.F32, Vec.F64 {
         }
 
         @Override
-        public void copyFrom(Vec src, int srcAt, int at, int len) {
-            if (src instanceof F64 f) {
-                b.put(off + at, f.b, f.off + srcAt, len);
-            } else {
-                copyEach(src, srcAt, at, len);
-            }
+        void bulkCopy(Vec src, int srcAt, int at, int len) {
+            b.put(off + at, ((F64) src).b, src.off + srcAt, len);
         }
     }
 }

@@ -20,18 +20,11 @@ public final class GradCheck {
 
     /** Numeric gradient of {@code loss} with respect to every entry of {@code x} (perturbed in place). */
     public static double[] numeric(INDArray x, DoubleSupplier loss) {
-        double[] g = new double[(int) x.length()];
-        INDArray flat = x.reshape(x.length());
-        for (int i = 0; i < g.length; i++) {
-            double orig = flat.getDouble(i);
-            flat.putScalar(i, orig + STEP);
-            double up = loss.getAsDouble();
-            flat.putScalar(i, orig - STEP);
-            double down = loss.getAsDouble();
-            flat.putScalar(i, orig);
-            g[i] = (up - down) / (2 * STEP);
+        int[] all = new int[(int) x.length()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
         }
-        return g;
+        return numeric(x, loss, all);
     }
 
     public static double relError(double[] analytic, double[] numeric) {
@@ -55,6 +48,7 @@ public final class GradCheck {
         INDArray flat = x.reshape(x.length());
         for (int k = 0; k < at.length; k++) {
             int i = at[k];
+            // central difference, the entry restored afterwards
             double orig = flat.getDouble(i);
             flat.putScalar(i, orig + STEP);
             double up = loss.getAsDouble();

@@ -32,17 +32,7 @@ class ExhaustiveRetrievalTest {
         assertArrayEquals(pk.colTHK(), ex.colTHK());
         for (int t = 0; t < tokens; t++) {
             for (int h = 0; h < heads; h++) {
-                double[] all = new double[s * s];
-                for (int i = 0; i < s; i++) {
-                    for (int j = 0; j < s; j++) {
-                        double sc = 0;
-                        for (int d = 0; d < q / 2; d++) {
-                            sc += qTxHQ.getDouble(t, h * q + d) * k1.getDouble(i, d)
-                                    + qTxHQ.getDouble(t, h * q + q / 2 + d) * k2.getDouble(j, d);
-                        }
-                        all[i * s + j] = sc;
-                    }
-                }
+                double[] all = NaiveProductKeys.scores(qTxHQ, k1, k2, t, h);
                 double[] topV = new double[k];
                 int[] topI = new int[k];
                 TopK.select(all, 0, all.length, k, topV, topI);

@@ -1,8 +1,6 @@
 package org.peerkit.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,10 +75,6 @@ public class PeerBench {
 
     @TearDown(Level.Trial)
     public void peakMemory() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM")) {
-                System.out.println("\npeak resident memory (side=" + side + "): " + line.substring(6).trim());
-            }
-        }
+        PeakMemory.print("side=" + side);
     }
 }
