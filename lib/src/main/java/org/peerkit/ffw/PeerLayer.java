@@ -2,15 +2,12 @@ package org.peerkit.ffw;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.peerkit.nn.Buffered;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Param;
-import org.peerkit.nn.PassGuard;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.Kernels;
@@ -26,21 +23,16 @@ import org.peerkit.tensor.Kernels;
  * <p>Letters as in the {@code ffw} package doc: T tokens, D = d_model, H heads, K experts per
  * head, M = H·K, Q = d_key, S = √N.
  */
-public final class PeerLayer implements FeedForward, Buffered {
+public final class PeerLayer extends ProductKeyLayer {
 
-    private final String name;
     private final PeerConfig cfg;
-    private final ProductKeyQuery router;
     private final Param u;
     private final Param v;
-    private final Kernels kernels;
-    private final PassGuard guard;
     private INDArray xTxD;
     private INDArray preTxM;
     private INDArray yTxD;
     private INDArray dGatesTxM;
     private INDArray dxTxD;
-    private int[] touchedRows = new int[0];
 
     /**
      * Initialisation as the reference: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), u N(0, 1/D),
@@ -51,17 +43,14 @@ public final class PeerLayer implements FeedForward, Buffered {
     }
 
     public PeerLayer(String name, PeerConfig cfg, DataType dtype, Rng rng, Kernels kernels) {
-        this.name = name;
+        super(name, new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels), kernels);
         this.cfg = cfg;
-        this.router = new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels);
         this.u = new Param(name + ".u", Param.Kind.EMBEDDING, rng.normal(dtype, 1 / Math.sqrt(cfg.dModel()),
                 cfg.numExperts(), cfg.dModel()));
         this.v = new Param(name + ".v", Param.Kind.EMBEDDING, rng.normal(dtype,
                 1 / Math.sqrt(cfg.heads() * cfg.k()), cfg.numExperts(), cfg.dModel()));
         u.trackRows();  // row-sparse expert gradients (Param class comment)
         v.trackRows();
-        this.kernels = kernels;
-        this.guard = new PassGuard(name);
     }
 
     /** PEER's product keys: no query bias, sub-keys shared by all heads. */
@@ -83,11 +72,6 @@ public final class PeerLayer implements FeedForward, Buffered {
         return cfg;
     }
 
-    /** Training mode (default) uses batch statistics in the query BN; evaluation its running ones. */
-    public void setTraining(boolean training) {
-        router.setTraining(training);
-    }
-
     @Override
     public List<Param> params() {
         List<Param> ps = new ArrayList<>(router.params());
@@ -97,10 +81,6 @@ public final class PeerLayer implements FeedForward, Buffered {
 
     public Param queryWeight() {
         return router.query().weight();
-    }
-
-    public QueryBatchNorm queryBatchNorm() {
-        return router.batchNorm();
     }
 
     public Param subKeys1() {
@@ -172,20 +152,6 @@ public final class PeerLayer implements FeedForward, Buffered {
         return g;
     }
 
-    /** Rows of u and v the last backward wrote gradients to (ascending), for row-sparse updates. */
-    public int[] touchedRows() {
-        return touchedRows.clone();
-    }
-
-    /** The last forward's choices (copies): expert index and gate per token, head and slot. */
-    public RoutingRecord routing() {
-        if (router.gatesTxM() == null) {
-            throw new IllegalStateException(name + ": no forward yet, so no routing to report");
-        }
-        return new RoutingRecord(cfg.numExperts(), cfg.heads(), cfg.k(), router.expertTM().clone(),
-                router.gatesTxM().dup().data().asDouble());
-    }
-
     /** The last forward's router scores [T, H·K] before the softmax (module-owned). */
     public INDArray scores() {
         return router.scoresTxM();
@@ -220,11 +186,5 @@ public final class PeerLayer implements FeedForward, Buffered {
     @Override
     public long forwardFlopsPerToken() {
         return forwardFlopsPerToken(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey());
-    }
-
-    /** The query BatchNorm's running statistics (none without BN). */
-    @Override
-    public Map<String, double[]> buffers() {
-        return router.buffers();
     }
 }

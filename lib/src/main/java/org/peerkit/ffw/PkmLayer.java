@@ -2,13 +2,10 @@ package org.peerkit.ffw;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.nn.Buffered;
 import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Param;
-import org.peerkit.nn.PassGuard;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.CpuKernels;
 import org.peerkit.tensor.Kernels;
@@ -23,17 +20,12 @@ import org.peerkit.tensor.Kernels;
  * <p>Letters as in the {@code ffw} package doc: T tokens, D = d_model, H heads, K slots per head,
  * M = H·K, Q = d_key, S = √N.
  */
-public final class PkmLayer implements FeedForward, Buffered {
+public final class PkmLayer extends ProductKeyLayer {
 
-    private final String name;
     private final PkmConfig cfg;
-    private final ProductKeyQuery router;
     private final Param values;
-    private final Kernels kernels;
-    private final PassGuard guard;
     private INDArray yTxD;
     private INDArray dGatesTxM;
-    private int[] touchedRows = new int[0];
 
     /** Init as XLM: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), values N(0, 1/D). */
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng) {
@@ -41,14 +33,11 @@ public final class PkmLayer implements FeedForward, Buffered {
     }
 
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng, Kernels kernels) {
-        this.name = name;
+        super(name, new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels), kernels);
         this.cfg = cfg;
-        this.router = new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels);
         this.values = new Param(name + ".values", Param.Kind.EMBEDDING, rng.normal(dtype,
                 1 / Math.sqrt(cfg.dModel()), cfg.numValues(), cfg.dModel()));
         values.trackRows();  // row-sparse value gradients (Param class comment)
-        this.kernels = kernels;
-        this.guard = new PassGuard(name);
     }
 
     /**
@@ -69,10 +58,6 @@ public final class PkmLayer implements FeedForward, Buffered {
         return 2 * dModel * heads * dKey + 2 * heads * subKeys * dKey + 2 * heads * k * dModel;
     }
 
-    public void setTraining(boolean training) {
-        router.setTraining(training);
-    }
-
     @Override
     public List<Param> params() {
         List<Param> ps = new ArrayList<>(router.params());
@@ -81,10 +66,6 @@ public final class PkmLayer implements FeedForward, Buffered {
     }
 
     /** The query BatchNorm, or null without one. */
-    public QueryBatchNorm queryBatchNorm() {
-        return router.batchNorm();
-    }
-
     public Param values() {
         return values;
     }
@@ -113,19 +94,6 @@ public final class PkmLayer implements FeedForward, Buffered {
         return router.backward(dGatesTxM);
     }
 
-    /** Value rows the last backward touched (ascending), for {@code SparseRowAdamW}. */
-    public int[] touchedRows() {
-        return touchedRows.clone();
-    }
-
-    public RoutingRecord routing() {
-        if (router.gatesTxM() == null) {
-            throw new IllegalStateException(name + ": no forward yet, so no routing to report");
-        }
-        return new RoutingRecord(cfg.numValues(), cfg.heads(), cfg.k(), router.expertTM().clone(),
-                router.gatesTxM().dup().data().asDouble());
-    }
-
     @Override
     public String kind() {
         return "pkm";
@@ -139,11 +107,5 @@ public final class PkmLayer implements FeedForward, Buffered {
     @Override
     public long forwardFlopsPerToken() {
         return forwardFlopsPerToken(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey());
-    }
-
-    /** The query BatchNorm's running statistics (none without BN). */
-    @Override
-    public Map<String, double[]> buffers() {
-        return router.buffers();
     }
 }

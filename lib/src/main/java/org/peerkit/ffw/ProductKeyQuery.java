@@ -252,7 +252,7 @@ final class ProductKeyQuery {
         return bn == null ? Map.of() : bn.buffers();
     }
 
-    String name() {
-        return name;
+    Shape shape() {
+        return shape;
     }
 }

@@ -158,28 +158,14 @@ public final class CpuKernels implements Kernels {
     @Override
     public void mixForward(INDArray xTxD, int[] expertTM, INDArray gatesTxM, INDArray uNxD, INDArray vNxD,
             Activation act, INDArray preActTxM, INDArray yTxD) {
-        int d = (int) xTxD.size(1);
-        int m = (int) gatesTxM.size(1);
-        int experts = (int) uNxD.size(0);
-        Vec x = Vec.of(xTxD);
-        Vec g = Vec.of(gatesTxM);
-        Vec u = Vec.of(uNxD);
-        Vec v = Vec.of(vNxD);
-        Vec pre = Vec.of(preActTxM);
+        ExpertMix mix = ExpertMix.of(xTxD, expertTM, gatesTxM, uNxD, vNxD, act, preActTxM);
         Vec y = Vec.of(yTxD);
-        if (!Vec.allFloat(x, g, u, v, pre, y)) {
-            ExactKernels.mixForward(x, expertTM, g, u, v, act, pre, y, d, m);
-        } else if (expertTM.length >= EXPERT_MAJOR_PAIRS * experts) {
-            float[] gate = new float[expertTM.length];
-            float[] preAct = new float[expertTM.length];
-            ((Vec.F32) g).rowF(0, gate);
-            FloatKernels.mixForwardByExpert(ExpertBuckets.of(expertTM, experts), (Vec.F32) x, gate, act,
-                    (Vec.F32) u, (Vec.F32) v, preAct, rowParts(expertTM.length / m * d), (Vec.F32) y,
-                    expertTM.length / m, d, m);
-            ((Vec.F32) pre).putRowF(0, preAct);
+        if (!mix.allFloat(y)) {
+            ExactKernels.mixForward(mix, y);
+        } else if (mix.crowded(EXPERT_MAJOR_PAIRS)) {
+            FloatKernels.mixForwardByExpert(mix, rowParts(mix.tokens() * mix.d()), (Vec.F32) y);
         } else {
-            FloatKernels.mixForward((Vec.F32) x, expertTM, (Vec.F32) g, (Vec.F32) u, (Vec.F32) v, act,
-                    (Vec.F32) pre, (Vec.F32) y, expertTM.length / m, d, m);
+            FloatKernels.mixForward(mix, (Vec.F32) y);
         }
     }
 
@@ -187,33 +173,17 @@ public final class CpuKernels implements Kernels {
     public int[] mixBackward(INDArray dyTxD, INDArray xTxD, int[] expertTM, INDArray gatesTxM, INDArray uNxD,
             INDArray vNxD, Activation act, INDArray preActTxM, INDArray dxTxD, INDArray dGatesTxM,
             INDArray duNxD, INDArray dvNxD) {
-        int d = (int) xTxD.size(1);
-        int m = (int) gatesTxM.size(1);
-        int experts = (int) uNxD.size(0);
-        Vec x = Vec.of(xTxD);
+        ExpertMix mix = ExpertMix.of(xTxD, expertTM, gatesTxM, uNxD, vNxD, act, preActTxM);
         Vec dy = Vec.of(dyTxD);
-        Vec g = Vec.of(gatesTxM);
-        Vec u = Vec.of(uNxD);
-        Vec v = Vec.of(vNxD);
-        Vec pre = Vec.of(preActTxM);
         Vec dx = Vec.of(dxTxD);
         Vec dg = Vec.of(dGatesTxM);
         Vec du = Vec.of(duNxD);
         Vec dv = Vec.of(dvNxD);
-        if (!Vec.allFloat(x, dy, g, u, v, pre, dx, dg, du, dv)) {
-            return ExactKernels.mixBackward(dy, x, expertTM, g, u, v, act, pre, dx, dg, du, dv, d, m, experts);
+        if (!mix.allFloat(dy, dx, dg, du, dv)) {
+            return ExactKernels.mixBackward(mix, dy, dx, dg, du, dv);
         }
-        int pairs = expertTM.length;
-        float[] gate = new float[pairs];
-        float[] preAct = new float[pairs];
-        float[] dGate = new float[pairs];
-        ((Vec.F32) g).rowF(0, gate);
-        ((Vec.F32) pre).rowF(0, preAct);
-        ExpertBuckets b = ExpertBuckets.of(expertTM, experts);
-        FloatKernels.mixBackward(b, (Vec.F32) x, (Vec.F32) dy, gate, preAct, act, (Vec.F32) u, (Vec.F32) v, dGate,
-                (Vec.F32) du, (Vec.F32) dv, rowParts(pairs / m * d), (Vec.F32) dx, pairs / m, d, m);
-        ((Vec.F32) dg).putRowF(0, dGate);
-        return b.touched();
+        return FloatKernels.mixBackward(mix, (Vec.F32) dy, (Vec.F32) dg, (Vec.F32) du, (Vec.F32) dv,
+                rowParts(mix.tokens() * mix.d()), (Vec.F32) dx);
     }
 
     /**

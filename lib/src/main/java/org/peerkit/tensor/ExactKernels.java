@@ -80,10 +80,14 @@ final class ExactKernels {
     }
 
     /** {@link Kernels#mixForward}, token-major: each token reads its M expert rows in place. */
-    static void mixForward(Vec x, int[] expertTM, Vec g, Vec u, Vec v, Activation act, Vec pre, Vec y,
-            int d, int m) {
-        int tokens = expertTM.length / m;
-        Parallel.rows(tokens, 2 * m * d, (from, to) -> {
+    static void mixForward(ExpertMix mix, Vec y) {
+        Vec x = mix.x();
+        Vec g = mix.gates();
+        Vec u = mix.u();
+        int[] expertTM = mix.expertTM();
+        int d = mix.d();
+        int m = mix.m();
+        Parallel.rows(mix.tokens(), 2 * m * d, (from, to) -> {
             double[] xt = new double[d];
             double[] yt = new double[d];
             double[] rowBuf = new double[d];
@@ -95,8 +99,8 @@ final class ExactKernels {
                     int e = expertTM[tm] * d;
                     u.row(e, rowBuf, scratch);
                     double a = dot(rowBuf, xt);
-                    pre.set(tm, a);
-                    axpy(g.get(tm) * act.apply(a, true), rowBuf, yt, v, e, scratch);
+                    mix.pre().set(tm, a);
+                    axpy(g.get(tm) * mix.act().apply(a, true), rowBuf, yt, mix.v(), e, scratch);
                 }
                 store(yt, y, t * d);
             }
@@ -115,22 +119,25 @@ final class ExactKernels {
      * {@link Kernels#mixBackward} in two passes: per token (dgate, dL/d(u·x), dx), then per expert
      * (du[e] += Σ dPre·x[t], dv[e] += Σ gate·σ(a)·dy[t]).
      */
-    static int[] mixBackward(Vec dy, Vec x, int[] expertTM, Vec g, Vec u, Vec v, Activation act, Vec pre,
-            Vec dx, Vec dg, Vec du, Vec dv, int d, int m, int experts) {
-        double[] dPre = new double[expertTM.length];
-        double[] weight = new double[expertTM.length];
-        mixBackwardTokens(dy, expertTM, g, u, v, act, pre, dx, dg, d, m, dPre, weight);
-        ExpertBuckets b = ExpertBuckets.of(expertTM, experts);
-        addByExpert(b, m, d, dPre, x, du);
-        addByExpert(b, m, d, weight, dy, dv);
+    static int[] mixBackward(ExpertMix mix, Vec dy, Vec dx, Vec dg, Vec du, Vec dv) {
+        double[] dPre = new double[mix.expertTM().length];
+        double[] weight = new double[dPre.length];
+        mixBackwardTokens(mix, dy, dx, dg, dPre, weight);
+        ExpertBuckets b = ExpertBuckets.of(mix.expertTM(), mix.experts());
+        addByExpert(b, mix.m(), mix.d(), dPre, mix.x(), du);
+        addByExpert(b, mix.m(), mix.d(), weight, dy, dv);
         return b.touched();
     }
 
     /** Pass 1 of {@link #mixBackward}: dgate, dPre = dL/d(u·x), weight = gate·σ(a) and dx, per token. */
-    private static void mixBackwardTokens(Vec dy, int[] expertTM, Vec g, Vec u, Vec v, Activation act,
-            Vec pre, Vec dx, Vec dg, int d, int m, double[] dPre, double[] weight) {
-        int tokens = expertTM.length / m;
-        Parallel.rows(tokens, 2 * m * d, (from, to) -> {
+    private static void mixBackwardTokens(ExpertMix mix, Vec dy, Vec dx, Vec dg, double[] dPre, double[] weight) {
+        int[] expertTM = mix.expertTM();
+        Vec g = mix.gates();
+        Vec v = mix.v();
+        Activation act = mix.act();
+        int d = mix.d();
+        int m = mix.m();
+        Parallel.rows(mix.tokens(), 2 * m * d, (from, to) -> {
             double[] dyt = new double[d];
             double[] dxt = new double[d];
             double[] rowBuf = new double[d];
@@ -142,12 +149,12 @@ final class ExactKernels {
                     int e = expertTM[tm] * d;
                     v.row(e, rowBuf, scratch);
                     double dyv = dot(rowBuf, dyt);
-                    double a = pre.get(tm);
+                    double a = mix.pre().get(tm);
                     double f = act.apply(a, true);
                     dg.set(tm, dyv * f);
                     weight[tm] = g.get(tm) * f;
                     dPre[tm] = dyv * g.get(tm) * act.derivative(a, true);
-                    axpy(dPre[tm], rowBuf, dxt, u, e, scratch);
+                    axpy(dPre[tm], rowBuf, dxt, mix.u(), e, scratch);
                 }
                 store(dxt, dx, t * d);
             }

@@ -32,10 +32,18 @@ final class FloatKernels {
         }
     }
 
-    /** See {@link Kernels#mixForward}; all arrays float32. */
-    static void mixForward(Vec.F32 x, int[] expertTM, Vec.F32 g, Vec.F32 u, Vec.F32 v, Activation act,
-            Vec.F32 pre, Vec.F32 y, int tokens, int d, int m) {
-        Parallel.rows(tokens, 2 * m * d, (from, to) -> {
+    /** {@link Kernels#mixForward} token-major; all arrays float32. */
+    static void mixForward(ExpertMix mix, Vec.F32 y) {
+        Vec.F32 x = (Vec.F32) mix.x();
+        Vec.F32 g = (Vec.F32) mix.gates();
+        Vec.F32 u = (Vec.F32) mix.u();
+        Vec.F32 v = (Vec.F32) mix.v();
+        Vec.F32 pre = (Vec.F32) mix.pre();
+        int[] expertTM = mix.expertTM();
+        Activation act = mix.act();
+        int d = mix.d();
+        int m = mix.m();
+        Parallel.rows(mix.tokens(), 2 * m * d, (from, to) -> {
             float[] xt = new float[d];
             float[] yt = new float[d];
             float[] row = new float[d];
@@ -75,16 +83,21 @@ final class FloatKernels {
      * (contiguous expert ranges balanced by pair count) sums into its own [T, D] buffer; the
      * buffers are then added in partition order, so results do not depend on scheduling.
      */
-    static void mixBackward(ExpertBuckets b, Vec.F32 x, Vec.F32 dy,
-            float[] gate, float[] pre, Activation act, Vec.F32 u, Vec.F32 v, float[] dGate, Vec.F32 du,
-            Vec.F32 dv, float[][] dxParts, Vec.F32 dx, int tokens, int d, int m) {
-        int parts = dxParts.length;
+    static int[] mixBackward(ExpertMix mix, Vec.F32 dy, Vec.F32 dg, Vec.F32 du, Vec.F32 dv, float[][] dxParts,
+            Vec.F32 dx) {
+        ExpertBuckets b = ExpertBuckets.of(mix.expertTM(), mix.experts());
+        float[] gate = copy(mix.gates(), mix.expertTM().length);
+        float[] pre = copy(mix.pre(), gate.length);
+        float[] dGate = new float[gate.length];
+        Vec.F32 x = (Vec.F32) mix.x();
+        Vec.F32 u = (Vec.F32) mix.u();
+        Vec.F32 v = (Vec.F32) mix.v();
+        Activation act = mix.act();
+        int d = mix.d();
+        int m = mix.m();
         int[] touched = b.touched();
-        int[] start = b.start();
-        int[] fill = b.count();
-        int[] order = b.order();
-        int[] bounds = balancedBounds(touched, fill, parts);
-        Parallel.partitions(parts, p -> {
+        int[] bounds = balancedBounds(touched, b.count(), dxParts.length);
+        Parallel.partitions(dxParts.length, p -> {
             float[] acc = dxParts[p];
             Arrays.fill(acc, 0);
             float[] ue = new float[d];
@@ -99,8 +112,8 @@ final class FloatKernels {
                 v.rowF(e * d, ve);
                 du.rowF(e * d, due);
                 dv.rowF(e * d, dve);
-                for (int q = start[e]; q < start[e] + fill[e]; q++) {
-                    int tm = order[q];
+                for (int q = b.start()[e]; q < b.start()[e] + b.count()[e]; q++) {
+                    int tm = b.order()[q];
                     int at = (tm / m) * d;
                     x.rowF(at, xt);
                     dy.rowF(at, dyt);
@@ -117,7 +130,9 @@ final class FloatKernels {
                 dv.putRowF(e * d, dve);
             }
         });
-        sumParts(dxParts, dx, tokens, d);
+        sumParts(dxParts, dx, mix.tokens(), d);
+        dg.putRowF(0, dGate);
+        return touched;
     }
 
     /**
@@ -130,8 +145,16 @@ final class FloatKernels {
      * At N = 128², T = 4096, h·k = 128 (32 pairs per expert) this replaces 2¹⁹ pairs' two row
      * reads each with 2¹⁴ experts' two.
      */
-    static void mixForwardByExpert(ExpertBuckets b, Vec.F32 x, float[] gate, Activation act, Vec.F32 u,
-            Vec.F32 v, float[] pre, float[][] yParts, Vec.F32 y, int tokens, int d, int m) {
+    static void mixForwardByExpert(ExpertMix mix, float[][] yParts, Vec.F32 y) {
+        ExpertBuckets b = ExpertBuckets.of(mix.expertTM(), mix.experts());
+        float[] gate = copy(mix.gates(), mix.expertTM().length);
+        float[] pre = new float[gate.length];
+        Vec.F32 x = (Vec.F32) mix.x();
+        Vec.F32 u = (Vec.F32) mix.u();
+        Vec.F32 v = (Vec.F32) mix.v();
+        Activation act = mix.act();
+        int d = mix.d();
+        int m = mix.m();
         int parts = yParts.length;
         int[] touched = b.touched();
         int[] bounds = balancedBounds(touched, b.count(), parts);
@@ -155,7 +178,15 @@ final class FloatKernels {
                 }
             }
         });
-        sumParts(yParts, y, tokens, d);
+        sumParts(yParts, y, mix.tokens(), d);
+        ((Vec.F32) mix.pre()).putRowF(0, pre);
+    }
+
+    /** The first {@code n} floats of a float32 array, copied out in one bulk read. */
+    private static float[] copy(Vec f32, int n) {
+        float[] out = new float[n];
+        ((Vec.F32) f32).rowF(0, out);
+        return out;
     }
 
     /** out[t] = Σ_p parts[p][t], rows added in partition order (deterministic). */

@@ -31,9 +31,8 @@ class ExpertMajorMixTest {
         new CpuKernels().mixForward(x, expertTM, gates, u, v, Activation.GELU, preA, yA);
         INDArray preB = Nd4j.zeros(DataType.FLOAT, tokens, m);
         INDArray yB = Nd4j.zeros(DataType.FLOAT, tokens, d);
-        FloatKernels.mixForward((Vec.F32) Vec.of(x), expertTM, (Vec.F32) Vec.of(gates), (Vec.F32) Vec.of(u),
-                (Vec.F32) Vec.of(v), Activation.GELU, (Vec.F32) Vec.of(preB), (Vec.F32) Vec.of(yB),
-                tokens, d, m);
+        ExpertMix mix = ExpertMix.of(x, expertTM, gates, u, v, Activation.GELU, preB);
+        FloatKernels.mixForward(mix, (Vec.F32) Vec.of(yB));
         assertArrayEquals(preB.data().asFloat(), preA.data().asFloat(), 1e-5f);
         assertArrayEquals(yB.data().asFloat(), yA.data().asFloat(), 1e-4f);
     }
