@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.peerkit.data.BatchSource;
 import org.peerkit.data.DataFiles;
 import org.peerkit.ffw.FeedForward;
 import org.peerkit.ffw.PeerLayer;
@@ -71,17 +72,7 @@ public final class GrowthRun {
         Path dir = dir(store, g);
         Path file = dir.resolve(RESULT);
         if (Files.exists(file)) {
-            try {
-                GrowthResult r = JSON.readValue(file.toFile(), GrowthResult.class);
-                if (!r.id().equals(g.id())) {
-                    throw new RunCorruptException(file + " belongs to growth " + r.id() + ", not to " + g.id()
-                            + "; delete the folder to run it again");
-                }
-                return r;
-            } catch (IOException e) {
-                throw new RunCorruptException(file + " is unreadable (" + e.getMessage() + "); delete the folder "
-                        + dir + " to run it again");
-            }
+            return load(file, dir, g);
         }
         RunResult base = store.run(g.base());
         long t0 = System.nanoTime();
@@ -91,45 +82,74 @@ public final class GrowthRun {
         EvalSet oldText = data.oldText(g);
         EvalSet newText = data.newTextHeldOut(g);
         for (String arm : List.of(GrowthResult.CONTROL, GrowthResult.GROWN)) {
-            boolean grows = arm.equals(GrowthResult.GROWN);
-            DecoderLm loaded = RunRouting.finalModel(base);
-            DecoderLm lm = grows ? grow(loaded, g.base(), g.newSide(), g.seed()) : loaded;
-            int side = grows ? g.newSide() : g.oldSide();
-            Consumer<Long> eval = step -> {
-                GrowthResult.Point p = new GrowthResult.Point(arm, step, Evaluation.meanLoss(lm, oldText),
-                        Evaluation.meanLoss(lm, newText));
+            Consumer<GrowthResult.Point> record = p -> {
                 curve.add(p);
                 if (progress != null) {
                     progress.accept(p);
                 }
             };
-            eval.accept(0L);
-            RunSpec b = g.base();
-            Trainer t = new Trainer(lm, data.newTextTrain(g), new TrainConfig(g.steps(), b.accumSteps(), b.clipNorm(),
-                    b.schedule().forSteps(g.steps()), b.optimizer(), g.seed()));
-            t.addListener(new TrainListener() {
-                @Override
-                public void onStep(Trainer tr, StepMetrics m) {
-                    if (tr.step() % g.evalEvery() == 0 || tr.step() == g.steps()) {
-                        eval.accept(tr.step());
-                    }
-                }
-            });
-            t.run();
-            RoutingStats rs = RunRouting.measure(lm, newText).get(0);
+            RoutingStats rs = trainArm(arm, base, g, data.newTextTrain(g), oldText, newText, record);
             usage.put(arm, rs.usagePercent());
-            share.put(arm, newExpertShare(rs.hits(), g.oldSide(), side));
+            share.put(arm, newExpertShare(rs.hits(), g.oldSide(), arm.equals(GrowthResult.GROWN) ? g.newSide()
+                    : g.oldSide()));
         }
         GrowthResult r = new GrowthResult(g.id(), base.id(), g.oldSide(), g.newSide(), g.newText().id(), g.steps(),
                 curve, share, usage, (System.nanoTime() - t0) / 1e9);
+        save(dir, file, r, base, g);
+        return r;
+    }
+
+    /** The finished result in {@code file}, which must belong to {@code g}. */
+    private static GrowthResult load(Path file, Path dir, GrowthSpec g) {
+        try {
+            GrowthResult r = JSON.readValue(file.toFile(), GrowthResult.class);
+            if (!r.id().equals(g.id())) {
+                throw new RunCorruptException(file + " belongs to growth " + r.id() + ", not to " + g.id()
+                        + "; delete the folder to run it again");
+            }
+            return r;
+        } catch (IOException e) {
+            throw new RunCorruptException(file + " is unreadable (" + e.getMessage() + "); delete the folder "
+                    + dir + " to run it again");
+        }
+    }
+
+    /**
+     * One arm: the base run's final model, grown (GROWN) or not (CONTROL), trained on the new text
+     * with the old and new held-out losses recorded every {@code evalEvery} steps; returns its
+     * routing on the new text.
+     */
+    private static RoutingStats trainArm(String arm, RunResult base, GrowthSpec g, BatchSource train,
+            EvalSet oldText, EvalSet newText, Consumer<GrowthResult.Point> record) {
+        DecoderLm loaded = RunRouting.finalModel(base);
+        DecoderLm lm = arm.equals(GrowthResult.GROWN) ? grow(loaded, g.base(), g.newSide(), g.seed()) : loaded;
+        Consumer<Long> eval = step -> record.accept(new GrowthResult.Point(arm, step,
+                Evaluation.meanLoss(lm, oldText), Evaluation.meanLoss(lm, newText)));
+        eval.accept(0L);
+        RunSpec b = g.base();
+        Trainer t = new Trainer(lm, train, new TrainConfig(g.steps(), b.accumSteps(), b.clipNorm(),
+                b.schedule().forSteps(g.steps()), b.optimizer(), g.seed()));
+        t.addListener(new TrainListener() {
+            @Override
+            public void onStep(Trainer tr, StepMetrics m) {
+                if (tr.step() % g.evalEvery() == 0 || tr.step() == g.steps()) {
+                    eval.accept(tr.step());
+                }
+            }
+        });
+        t.run();
+        return RunRouting.measure(lm, newText).get(0);
+    }
+
+    /** Writes the description and then the result (last: its presence marks the experiment complete). */
+    private static void save(Path dir, Path file, GrowthResult r, RunResult base, GrowthSpec g) {
         try {
             Files.createDirectories(dir);
             DataFiles.writeStringAtomically(dir.resolve("growth.txt"), "base run " + base.id() + "\n" + g + "\n");
-            DataFiles.writeAtomically(file, out -> out.write(JSON.writeValueAsBytes(r)));  // last: marks it complete
+            DataFiles.writeAtomically(file, out -> out.write(JSON.writeValueAsBytes(r)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
-        return r;
     }
 
     /**
