@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             TrainCommand.class,
             SweepCommand.class,
+            SweepTaskCommand.class,
             EvalCommand.class,
             RunsCommand.class,
         })

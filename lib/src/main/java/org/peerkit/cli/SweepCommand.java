@@ -28,6 +28,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Mixin
     RunsOption runs;
 
+    @Mixin
+    SlurmSweepOptions slurm;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +40,10 @@ public final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("grid file " + grid + " does not exist");
         }
         PrintWriter out = spec.commandLine().getOut();
+        slurm.checkUsage();
+        if (slurm.requested()) {
+            return slurm.run(grid, runs.store(), checkpointEvery, out);
+        }
         Sweep sweep = Sweep.fromFile(grid);
         SweepResult r = sweep.run(runs.store().withCheckpointEvery(checkpointEvery), SweepListener.progressBar(System.err));
         out.println(r.statusTable().printAll());
