@@ -29,14 +29,14 @@ public record TaskState(String jobId, int index, SlurmState state, int exitCode,
         return jobId + "_" + index;
     }
 
-    /** "failed (exit 3)", "cancelled (signal 15)", "running". */
+    /** "failed (exit 3)", "cancelled (signal 15)", "running": the exit status where it says why. */
     public String describe() {
-        if (state.active() || state == SlurmState.LOST) {
-            return state.id();
+        if (state == SlurmState.FAILED && exitCode >= 0) {
+            return state.id() + " (exit " + exitCode + ")";
         }
-        if (signal > 0) {
+        if (state == SlurmState.CANCELLED && signal > 0) {
             return state.id() + " (signal " + signal + ")";
         }
-        return exitCode >= 0 && state != SlurmState.COMPLETED ? state.id() + " (exit " + exitCode + ")" : state.id();
+        return state.id();
     }
 }
