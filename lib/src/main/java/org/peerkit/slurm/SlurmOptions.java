@@ -1,8 +1,10 @@
 package org.peerkit.slurm;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,10 @@ public record SlurmOptions(String partition, String time, String mem, int cpus, 
 
     /** Below this a task's JVM cannot hold a model and its off-heap buffers (see {@link JvmLimits}). */
     public static final long MIN_MEM_MB = 512;
+    /** sbatch's spellings of the options that have fields here. */
+    private static final Map<String, String> OPTION_NAMES = Map.of("--partition", "partition", "-p", "partition",
+            "--time", "time", "-t", "time", "--mem", "mem", "--account", "account", "-A", "account",
+            "--cpus-per-task", "cpus", "-c", "cpus", "--cpus", "cpus");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._,:+=@/-]+");
     private static final Pattern MEM = Pattern.compile("([0-9]+)([KMGT]?)", Pattern.CASE_INSENSITIVE);
     /** Slurm's --time forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S (sbatch(1), "-t, --time"). */
@@ -41,6 +47,43 @@ public record SlurmOptions(String partition, String time, String mem, int cpus, 
             throw new IllegalArgumentException("--cpus=" + cpus + " must be at least 1");
         }
         extra = extra == null ? List.of() : extra.stream().map(SlurmOptions::directive).toList();
+    }
+
+    /**
+     * Options written as sbatch takes them, e.g. {@code "--partition=gpu --time=1:00:00 --mem=8G
+     * --gres=gpu:1"} (the notebooks' {@code PEERKIT_SLURM}): partition, time, mem, cpus-per-task and
+     * account go to their fields, anything else is an extra {@code #SBATCH} line. Blank or "1": the defaults.
+     */
+    public static SlurmOptions parse(String text) {
+        String[] words = text.trim().split("\\s+");
+        Map<String, String> known = new HashMap<>();
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i];
+            String name = w.contains("=") ? w.substring(0, w.indexOf('=')) : w;
+            String key = OPTION_NAMES.get(name);
+            if (key == null) {
+                if (!w.isEmpty() && !w.equals("1")) {
+                    extra.add(w);
+                }
+            } else if (w.contains("=")) {
+                known.put(key, w.substring(w.indexOf('=') + 1));
+            } else if (i + 1 < words.length) {  // "-p gpu": the value is the next word
+                known.put(key, words[++i]);
+            } else {
+                throw new IllegalArgumentException("sbatch option " + w + " needs a value, e.g. " + w + "=...");
+            }
+        }
+        return new SlurmOptions(known.get("partition"), known.get("time"), known.get("mem"),
+                known.containsKey("cpus") ? parseCpus(known.get("cpus")) : 1, known.get("account"), extra);
+    }
+
+    private static int parseCpus(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--cpus-per-task=" + value + " is not a number of CPUs", e);
+        }
     }
 
     /** One CPU, everything else the cluster's defaults. */

@@ -61,6 +61,10 @@ public final class SlurmSweep {
         return sweep;
     }
 
+    public RunStore store() {
+        return store;
+    }
+
     public SweepFolder folder() {
         return folder;
     }

@@ -77,4 +77,14 @@ class SlurmOptionsTest {
                 "--gres=gpu:1", "--qos=long"), o.directives());
         assertEquals(List.of("--cpus-per-task=1"), SlurmOptions.defaults().directives());
     }
+
+    @Test
+    void notebookOptionsAreReadAsSbatchWritesThem() {
+        SlurmOptions o = SlurmOptions.parse(" --partition=gpu --time=30 --mem=4G --cpus-per-task=4 -A proj --gres=gpu:1 ");
+        assertEquals(List.of("--cpus-per-task=4", "--mem=4G", "--time=30", "--partition=gpu", "--account=proj",
+                "--gres=gpu:1"), o.directives());
+        assertEquals(SlurmOptions.defaults(), SlurmOptions.parse("1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SlurmOptions.parse("--mem=lots")).getMessage()
+                .startsWith("--mem=lots is not a Slurm memory size"));
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.experiment.Budget;
 import org.peerkit.experiment.RunSpec;
 import org.peerkit.experiment.RunStore;
+import org.peerkit.experiment.SweepMember;
+import org.peerkit.experiment.SweepResult;
 
 /** Submission and status against stand-in Slurm clients: no Slurm needed. */
 class SlurmSweepTest {
@@ -121,5 +124,22 @@ class SlurmSweepTest {
         assertTrue(e.getMessage().startsWith("sweep 't' has tasks queued or running for a different grid"), e.getMessage());
         slurm.queue = List.of();
         assertEquals("78", edited.submit(SlurmOptions.defaults(), 100, false).orElseThrow().job());
+    }
+
+    @Test
+    void theBoardFollowsUntilNothingIsQueuedAndReportsWhatDidNotFinish(@TempDir Path tmp) throws Exception {
+        FakeSlurm slurm = new FakeSlurm();
+        SlurmSweep sweep = SlurmSweep.of(grid(tmp, "1"), RunStore.at(tmp.resolve("runs")), slurm);
+        sweep.submit(SlurmOptions.defaults(), 100, false);
+        slurm.queue = List.of("77_0|RUNNING");
+        List<Object> shown = new ArrayList<>();
+        SweepResult r = SlurmBoard.follow(sweep, o -> {
+            shown.add(o);
+            slurm.queue = List.of();  // the task ends (without a task file: lost) before the next poll
+            return "board";
+        }, (id, o) -> shown.add(id), Duration.ofMillis(1));
+        assertEquals(2, shown.size());
+        assertEquals("board", shown.get(1));
+        assertEquals(List.of("run new, task 77_0 lost"), r.failures().stream().map(SweepMember::error).toList());
     }
 }
