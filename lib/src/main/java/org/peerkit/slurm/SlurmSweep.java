@@ -144,7 +144,10 @@ public final class SlurmSweep {
         return out;
     }
 
-    /** Task id ("12_3") → state: sacct's if accounting is on, else squeue's queued and running tasks. */
+    /**
+     * Task id ("12_3") → state: sacct's where the cluster keeps accounting, squeue's for the queued
+     * and running tasks sacct has no record of (all of them without accounting, or just submitted).
+     */
     Map<String, TaskState> query(Set<String> jobs) {
         Map<String, TaskState> out = new HashMap<>();
         if (jobs.isEmpty()) {
@@ -152,14 +155,14 @@ public final class SlurmSweep {
         }
         Optional<SlurmCommands.Output> acct = tryRun(List.of("sacct", "-n", "-P", "-X", "-j", String.join(",", jobs),
                 "-o", "JobID,State,ExitCode"));
-        List<TaskState> states;
-        if (acct.isPresent() && acct.get().exit() == 0) {
-            states = SlurmParse.sacct(acct.get().lines());
-        } else {  // "Slurm accounting storage is disabled": Slurm knows only the queue
-            Optional<SlurmCommands.Output> q = tryRun(List.of("squeue", "-h", "-r", "--me", "-o", "%i|%T"));
-            states = q.isPresent() && q.get().exit() == 0 ? SlurmParse.squeue(q.get().lines()) : List.of();
+        if (acct.isPresent() && acct.get().exit() == 0) {  // else "Slurm accounting storage is disabled"
+            SlurmParse.sacct(acct.get().lines()).forEach(t -> out.put(t.taskId(), t));
         }
-        states.stream().filter(t -> jobs.contains(t.jobId())).forEach(t -> out.put(t.taskId(), t));
+        Optional<SlurmCommands.Output> q = tryRun(List.of("squeue", "-h", "-r", "--me", "-o", "%i|%T"));
+        if (q.isPresent() && q.get().exit() == 0) {
+            SlurmParse.squeue(q.get().lines()).forEach(t -> out.putIfAbsent(t.taskId(), t));
+        }
+        out.values().removeIf(t -> !jobs.contains(t.jobId()));
         return out;
     }
 

@@ -55,7 +55,13 @@ public final class StatusTable {
     public static Table withSlurm(Table runs, RunStore store) {
         Map<String, String> byRun = new HashMap<>();
         for (Path grid : slurmGrids(store)) {
-            for (MemberStatus m : SlurmSweep.of(grid, store).status()) {
+            List<MemberStatus> members;
+            try {
+                members = SlurmSweep.of(grid, store).status();
+            } catch (IllegalArgumentException e) {  // an unreadable sweep folder must not hide the runs
+                continue;
+            }
+            for (MemberStatus m : members) {
                 if (m.task() != null) {
                     byRun.put(m.spec().id(), m.task().describe() + " (" + m.task().taskId() + ")");
                 }

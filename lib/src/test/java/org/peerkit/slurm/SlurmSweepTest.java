@@ -96,7 +96,7 @@ class SlurmSweepTest {
         sweep.submit(SlurmOptions.defaults(), 100, false);
         slurm.sacct = List.of("77_0|CANCELLED by 1000|0:15", "77_1|OUT_OF_MEMORY|0:125", "12_0|FAILED|1:0");
         assertEquals(List.of("new 77_0 cancelled (signal 15) sacct", "new 77_1 out of memory sacct"), slurmColumn(sweep));
-        List<String> sacct = slurm.calls.get(slurm.calls.size() - 1);
+        List<String> sacct = slurm.calls.stream().filter(c -> c.get(0).equals("sacct")).reduce((a, b) -> b).orElseThrow();
         assertEquals(List.of("sacct", "-n", "-P", "-X", "-j", "77", "-o", "JobID,State,ExitCode"), sacct);
     }
 
