@@ -6,6 +6,7 @@
 #   3. the kernel installed for this user, then its Jupyter protocol suite
 #   4. every notebook executed headlessly at PEERKIT_SCALE=smoke (any cell error fails)
 #   5. a real-browser test: Jupyter Notebook + headless Chromium run 00-setup and 01-peer-layer
+#   6. the smoke sweep as a Slurm job array on a single-node cluster (environment/slurm/cluster.sh check)
 # Exits non-zero if anything failed.
 #
 #   environment/test.sh [--skip-browser]
@@ -123,6 +124,21 @@ if "$PEERKIT_ROOT/environment/peerkit" plan --budget 1e13 > "$out/plan.log" 2>&1
   summary+=("cli: 2 passed, 0 failed ($(stage_time $t))"); count 2 0
 else
   summary+=("cli: FAILED (plan.log, sweep.log)"); count 0 1; failed_stages+=("cli"); tail -20 "$out/plan.log" "$out/sweep.log"
+fi
+
+# --- 6b. Slurm: the same sweep as a job array on a single-node cluster, compared with the CLI's runs --
+say "Slurm sweep (environment/slurm/cluster.sh check)"
+t=$(date +%s)
+if [ "$(id -u)" -ne 0 ]; then
+  summary+=("slurm: skipped (not root: the single-node cluster runs its daemons as root)")
+else
+  cmp=(); [[ " ${failed_stages[*]} " == *" cli "* ]] || cmp=(--local-runs "$out/runs")
+  s_ok=1; "$PEERKIT_ROOT/environment/slurm/cluster.sh" check "${cmp[@]}" > "$out/slurm.log" 2>&1 || s_ok=0
+  sline="$(grep -E '^slurm checks: ' "$out/slurm.log" | tail -1 || true)"
+  read -r sp sf < <(echo "$sline" | sed -nE 's/^slurm checks: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p') || true
+  count "${sp:-0}" "${sf:-1}"
+  summary+=("${sline:-slurm checks: no summary line} ($(stage_time $t))")
+  if [ "$s_ok" -eq 0 ] || [ -z "$sline" ]; then failed_stages+=("slurm"); tail -40 "$out/slurm.log"; fi
 fi
 
 # --- 7. notebooks --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             TrainCommand.class,
             SweepCommand.class,
+            SweepTaskCommand.class,
             EvalCommand.class,
             RunsCommand.class,
         })
@@ -46,7 +47,9 @@ public final class PeerkitCli implements Runnable {
     /** Without a subcommand: print usage and fail, so a typo in a script does not pass silently. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of " + spec.subcommands().keySet());
+        var visible = spec.subcommands().entrySet().stream()  // not sweep-task: Slurm's tasks run it, people don't
+                .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(e -> e.getKey()).toList();
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of " + visible);
     }
 
     /** The jar manifest's Implementation-Version ("dev" when run from classes). */

@@ -2,6 +2,7 @@ package org.peerkit.cli;
 
 import java.util.concurrent.Callable;
 import org.peerkit.notebook.Tables;
+import org.peerkit.slurm.StatusTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,7 @@ public final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var t = Tables.runs(runs.store());
+        var t = StatusTable.withSlurm(Tables.runs(runs.store()), runs.store());  // Slurm sweeps' task states
         spec.commandLine().getOut().println(t.rowCount() == 0 ? "no runs in " + runs.store().root() : t.printAll());
         spec.commandLine().getOut().flush();
         return 0;

@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code peerkit sweep --grid FILE}: every member of a grid, one after another; only missing runs train. */
+/** {@code peerkit sweep --grid FILE}: every member of a grid, here one after another or on Slurm; only missing runs train. */
 @Command(name = "sweep",
         description = "Run a grid of specs one after another (finished members are loaded, failed ones recorded), "
-                + "then print the status of each member and a results table.")
+                + "then print the status of each member and a results table; or, with --slurm, submit the members "
+                + "not yet complete as a Slurm job array (--status, --resubmit-failed follow it up).")
 public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--grid", required = true, paramLabel = "FILE",
@@ -28,6 +29,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Mixin
     RunsOption runs;
 
+    @Mixin
+    SlurmSweepOptions slurm;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +41,10 @@ public final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("grid file " + grid + " does not exist");
         }
         PrintWriter out = spec.commandLine().getOut();
+        slurm.checkUsage();
+        if (slurm.requested()) {
+            return slurm.run(grid, runs.store(), checkpointEvery, out);
+        }
         Sweep sweep = Sweep.fromFile(grid);
         SweepResult r = sweep.run(runs.store().withCheckpointEvery(checkpointEvery), SweepListener.progressBar(System.err));
         out.println(r.statusTable().printAll());

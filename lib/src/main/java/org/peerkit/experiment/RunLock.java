@@ -18,6 +18,17 @@ import java.time.Duration;
  * ({@link FileChannel#tryLock()}) rather than a marker file because the OS drops it when the holder
  * dies, even by {@code kill -9}: a stale lock never blocks a resume. The holder writes its pid into
  * the file so the waiting side can say who holds it.
+ *
+ * <p>On a store shared by several machines (Slurm sweeps, {@code org.peerkit.slurm}) the lock is a
+ * POSIX record lock ({@code fcntl}) on the file server, and it keeps two nodes apart only where the
+ * filesystem makes such locks global: NFSv4 (locks are part of the protocol; a dead client's lock
+ * lasts until its lease runs out, 90 s by default on Linux servers, so a resubmitted task waits that
+ * long), NFSv3 with the lock daemons running (lockd/statd; mounts with {@code nolock} or
+ * {@code local_lock=all} lock per node only), Lustre mounted with {@code flock} ({@code localflock}
+ * locks per node; {@code noflock} makes {@link #acquire} fail), GPFS, and BeeGFS with global file
+ * locks switched on. Where locks are per node, two tasks on different nodes could both train one run
+ * into the same folder: a Slurm sweep never submits a member that is queued or running, but a manual
+ * second submission could. The README's cluster section says how to check a mount.
  */
 public final class RunLock implements AutoCloseable {
 
