@@ -1,0 +1,167 @@
+// The dense operations of a decoder step besides PEER: RMSNorm, GELU, cross-entropy, embedding
+// and AdamW (dense, and row-sparse for the expert tables). Formulas follow lib's double-precision
+// reference paths (org.peerkit.nn.RmsNorm, nn.CrossEntropy, nn.Embedding, train.AdamW,
+// train.SparseRowAdamW), which write the golden files these kernels are checked against.
+#include "common.cuh"
+
+#define PK_ROW_THREADS 256
+
+// Sum over the block (every thread gets the result); scratch holds PK_ROW_THREADS / 32 floats.
+__device__ float block_sum(float x, float* scratch) {
+    x = pk_warp_sum(x);
+    const int warp = threadIdx.x >> 5;
+    if ((threadIdx.x & 31) == 0) {
+        scratch[warp] = x;
+    }
+    __syncthreads();
+    float total = 0.0f;
+    for (int w = 0; w < (int)(blockDim.x >> 5); ++w) {
+        total += scratch[w];
+    }
+    __syncthreads();  // scratch is reused by the next call
+    return total;
+}
+
+__device__ float block_max(float x, float* scratch) {
+    x = pk_warp_max(x);
+    const int warp = threadIdx.x >> 5;
+    if ((threadIdx.x & 31) == 0) {
+        scratch[warp] = x;
+    }
+    __syncthreads();
+    float best = -CUDART_INF_F;
+    for (int w = 0; w < (int)(blockDim.x >> 5); ++w) {
+        best = fmaxf(best, scratch[w]);
+    }
+    __syncthreads();
+    return best;
+}
+
+// y = x * rstd * w, rstd = 1 / sqrt(mean(x^2) + eps); one block per row of x [rows, D].
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_rmsnorm_forward(
+    const float* __restrict__ x, const float* __restrict__ w, int rows, int D, float eps,
+    float* __restrict__ y, float* __restrict__ rstd) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    const float* xr = x + (size_t)blockIdx.x * D;
+    float ss = 0.0f;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        ss += xr[j] * xr[j];
+    }
+    const float r = rsqrtf(block_sum(ss, scratch) / D + eps);
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        y[(size_t)blockIdx.x * D + j] = xr[j] * r * w[j];
+    }
+    if (threadIdx.x == 0) {
+        rstd[blockIdx.x] = r;
+    }
+}
+
+// dx = r * w * dy - x * r^3 * sum(w * dy * x) / D (overwritten); dw += dy * x * r (atomics).
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_rmsnorm_backward(
+    const float* __restrict__ dy, const float* __restrict__ x, const float* __restrict__ w,
+    const float* __restrict__ rstd, int rows, int D, float* __restrict__ dx, float* dw) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    const size_t base = (size_t)blockIdx.x * D;
+    const float r = rstd[blockIdx.x];
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        s += w[j] * dy[base + j] * x[base + j];
+    }
+    const float c = block_sum(s, scratch) * r * r * r / D;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        dx[base + j] = r * w[j] * dy[base + j] - x[base + j] * c;
+        atomicAdd(dw + j, dy[base + j] * x[base + j] * r);
+    }
+}
+
+extern "C" __global__ void pk_gelu_forward(const float* __restrict__ x, long long n, float* __restrict__ y) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        y[i] = pk_gelu(x[i]);
+    }
+}
+
+extern "C" __global__ void pk_gelu_backward(const float* __restrict__ x, const float* __restrict__ dy,
+                                            long long n, float* __restrict__ dx) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        dx[i] = dy[i] * pk_gelu_grad(x[i]);
+    }
+}
+
+// Per row of logits [rows, V]: loss[row] = logsumexp - logit[target]; dLogits = scale * (softmax -
+// onehot(target)) (scale = 1 / rows for the mean loss). One block per row.
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_cross_entropy(
+    const float* __restrict__ logits, const int* __restrict__ targets, int rows, int V, float scale,
+    float* __restrict__ loss, float* __restrict__ dLogits) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    const size_t base = (size_t)blockIdx.x * V;
+    float mx = -CUDART_INF_F;
+    for (int j = threadIdx.x; j < V; j += blockDim.x) {
+        mx = fmaxf(mx, logits[base + j]);
+    }
+    mx = block_max(mx, scratch);
+    float se = 0.0f;
+    for (int j = threadIdx.x; j < V; j += blockDim.x) {
+        se += expf(logits[base + j] - mx);
+    }
+    se = block_sum(se, scratch);
+    const int target = targets[blockIdx.x];
+    for (int j = threadIdx.x; j < V; j += blockDim.x) {
+        const float p = expf(logits[base + j] - mx) / se;
+        dLogits[base + j] = scale * (p - (j == target ? 1.0f : 0.0f));
+    }
+    if (threadIdx.x == 0) {
+        loss[blockIdx.x] = mx + logf(se) - logits[base + target];
+    }
+}
+
+// y[t] = table[tokens[t]]; one block per token.
+extern "C" __global__ void pk_embedding_forward(const float* __restrict__ table, const int* __restrict__ tokens,
+                                                int T, int D, float* __restrict__ y) {
+    const float* row = table + (size_t)tokens[blockIdx.x] * D;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        y[(size_t)blockIdx.x * D + j] = row[j];
+    }
+}
+
+// dTable[tokens[t]] += dy[t] (atomics: a token may repeat).
+extern "C" __global__ void pk_embedding_backward(const float* __restrict__ dy, const int* __restrict__ tokens,
+                                                 int T, int D, float* dTable) {
+    float* row = dTable + (size_t)tokens[blockIdx.x] * D;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        atomicAdd(row + j, dy[(size_t)blockIdx.x * D + j]);
+    }
+}
+
+// One AdamW element, as train.AdamW: m, v moments; p <- p * keep - lr * mhat / (sqrt(vhat) + eps)
+// with keep = 1 - lr * weightDecay (or 1), bc1 = 1 - beta1^t, bc2 = 1 - beta2^t.
+__device__ __forceinline__ void adamw_one(float* p, const float* g, float* m, float* v, size_t i,
+                                          float lr, float b1, float b2, float eps, float keep,
+                                          float bc1, float bc2) {
+    const float gi = g[i];
+    const float mi = b1 * m[i] + (1.0f - b1) * gi;
+    const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] * keep - lr * (mi / bc1) / (sqrtf(vi / bc2) + eps);
+}
+
+extern "C" __global__ void pk_adamw(float* p, const float* __restrict__ g, float* m, float* v, long long n,
+                                    float lr, float b1, float b2, float eps, float keep, float bc1, float bc2) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        adamw_one(p, g, m, v, (size_t)i, lr, b1, b2, eps, keep, bc1, bc2);
+    }
+}
+
+// The row-sparse update (train.SparseRowAdamW): only rows[0 .. *count) of p [N, D] move; one block
+// per listed row (grid = the most rows a step can touch).
+extern "C" __global__ void pk_adamw_rows(float* p, const float* __restrict__ g, float* m, float* v,
+                                         const int* __restrict__ rows, const int* __restrict__ count, int D,
+                                         float lr, float b1, float b2, float eps, float keep, float bc1, float bc2) {
+    if ((int)blockIdx.x >= *count) {
+        return;
+    }
+    const size_t base = (size_t)rows[blockIdx.x] * D;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        adamw_one(p, g, m, v, base + j, lr, b1, b2, eps, keep, bc1, bc2);
+    }
+}
