@@ -165,3 +165,21 @@ extern "C" __global__ void pk_adamw_rows(float* p, const float* __restrict__ g, 
         adamw_one(p, g, m, v, base + j, lr, b1, b2, eps, keep, bc1, bc2);
     }
 }
+
+__device__ __forceinline__ unsigned long long pk_mix64(unsigned long long z) {
+    z += 0x9E3779B97F4A7C15ull;  // splitmix64's finaliser
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// a[i] ~ N(0, std^2), a counter-based hash of (seed, i) through Box-Muller: benchmark parameters
+// at paper scale (2 x 4 GiB for u, v) are drawn on the device instead of crossing PCIe.
+extern "C" __global__ void pk_fill_normal(float* a, long long n, unsigned long long seed, float std) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const unsigned long long h = pk_mix64(seed ^ pk_mix64((unsigned long long)i));
+        const float u1 = (float)((h >> 40) + 1) * (1.0f / 16777216.0f);  // (0, 1]
+        const float u2 = (float)(h & 0xFFFFFFull) * (1.0f / 16777216.0f);
+        a[i] = std * sqrtf(-2.0f * logf(u1)) * cospif(2.0f * u2);
+    }
+}
