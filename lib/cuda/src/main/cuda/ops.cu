@@ -1,6 +1,6 @@
 // The dense operations of a decoder step besides PEER: RMSNorm, GELU, cross-entropy, embedding
 // and AdamW (dense, and row-sparse for the expert tables). Formulas follow lib's double-precision
-// reference paths (org.peerkit.nn.RmsNorm, nn.CrossEntropy, nn.Embedding, train.AdamW,
+// reference paths (org.peerkit.nn.RmsNorm, nn.Gelu, nn.CrossEntropy, nn.Embedding, train.AdamW,
 // train.SparseRowAdamW), which write the golden files these kernels are checked against.
 #include "common.cuh"
 
@@ -74,16 +74,28 @@ extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_rmsnorm_backward
     }
 }
 
+// The dense FFW's GELU is lib's nn.Gelu, the tanh approximation (GPT-2):
+// y = x/2 * (1 + tanh(c * (x + a x^3))), c = sqrt(2/pi), a = 0.044715. (Experts use the exact erf
+// form, common.cuh, as ExpertActivation.GELU.)
+__device__ __forceinline__ float pk_gelu_tanh_inner(float x) {
+    return 0.79788456080286536f * (x + 0.044715f * x * x * x);
+}
+
 extern "C" __global__ void pk_gelu_forward(const float* __restrict__ x, long long n, float* __restrict__ y) {
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        y[i] = pk_gelu(x[i]);
+        const float v = x[i];
+        y[i] = 0.5f * v * (1.0f + tanhf(pk_gelu_tanh_inner(v)));
     }
 }
 
+// dy/dx = (1 + t)/2 + x/2 * (1 - t^2) * c * (1 + 3a x^2), t = tanh(c * (x + a x^3))
 extern "C" __global__ void pk_gelu_backward(const float* __restrict__ x, const float* __restrict__ dy,
                                             long long n, float* __restrict__ dx) {
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        dx[i] = dy[i] * pk_gelu_grad(x[i]);
+        const float v = x[i];
+        const float t = tanhf(pk_gelu_tanh_inner(v));
+        const float grad = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * 0.79788456080286536f * (1.0f + 3.0f * 0.044715f * v * v);
+        dx[i] = dy[i] * grad;
     }
 }
 
