@@ -28,10 +28,9 @@ import org.peerkit.nn.Rng;
  * resident memory of the fork (VmHWM, heap + ND4J's off-heap) is printed at tear-down.
  *
  * <p>Run: {@code java -cp "lib/benchmarks/target/classes:$(cat lib/benchmarks/target/classpath.txt)"
- * org.openjdk.jmh.Main PeerBench -p side=128 -wi 10 -i 10 -f 1} (C2 needs several calls to compile the kernels; fewer warm-ups read 20–30 % slow). On a GPU build ({@code -Pcuda},
- * {@code PEERKIT_BACKEND=cuda}) the layer runs the ND4J-ops kernels on the device, and each call ends with
- * {@code Nd4j.getExecutioner().commit()} (a stream synchronise on CUDA, nothing on the CPU) so the
- * timer covers the device work rather than its queueing.
+ * org.openjdk.jmh.Main PeerBench -p side=128 -wi 10 -i 10 -f 1} (C2 needs several calls to compile the kernels; fewer warm-ups read 20–30 % slow). Each call ends with
+ * {@code Nd4j.getExecutioner().commit()} (nothing on the CPU backend) so the timer covers the work
+ * rather than its queueing. The GPU counterpart is lib/cuda's PeerBench (environment/gpu.sh device).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
