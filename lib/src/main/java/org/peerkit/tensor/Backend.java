@@ -52,16 +52,18 @@ public final class Backend {
     /**
      * Validates the choice against the machine and this JVM without loading any native code. CUDA
      * fails here in one sentence: without an NVIDIA driver it names the driver; with one, it says
-     * that the GPU engine runs in lib/cuda's launcher, not in this ND4J JVM.
+     * that the GPU engine runs in lib/cuda's launcher, not in this ND4J JVM. An
+     * IllegalArgumentException because the environment's value is what cannot be used here, and the
+     * CLI prints such errors as one line.
      */
     static void check(BackendKind kind) {
         if (kind == BackendKind.CUDA && !nvidiaDriverPresent()) {
-            throw new IllegalStateException(ENV + "=cuda but this machine has no NVIDIA driver (/proc/driver/nvidia/version"
+            throw new IllegalArgumentException(ENV + "=cuda but this machine has no NVIDIA driver (/proc/driver/nvidia/version"
                     + " is missing): install the NVIDIA driver R580 or newer on a machine with an NVIDIA GPU, or use "
                     + ENV + "=cpu.");
         }
         if (kind == BackendKind.CUDA) {
-            throw new IllegalStateException(ENV + "=cuda runs in PEERkit's CUDA launcher (lib/cuda, Java 22+), not in this"
+            throw new IllegalArgumentException(ENV + "=cuda runs in PEERkit's CUDA launcher (lib/cuda, Java 22+), not in this"
                     + " ND4J JVM: run environment/gpu.sh bundle, then environment/gpu.sh device, or use " + ENV + "=cpu here.");
         }
         if (!kind.onClasspath()) {

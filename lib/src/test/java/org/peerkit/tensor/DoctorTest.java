@@ -63,7 +63,7 @@ class DoctorTest {
     @Test
     void cudaFailsAtStartUpInOneSentence() {
         // no native code loads: without a driver the sentence names it, with one it names lib/cuda's launcher
-        var e = assertThrows(IllegalStateException.class, () -> Backend.check(BackendKind.CUDA));
+        var e = assertThrows(IllegalArgumentException.class, () -> Backend.check(BackendKind.CUDA));
         String m = e.getMessage();
         assertTrue(m.endsWith(".") && !m.contains("\n") && !m.contains(". "), m);
         assertTrue(Backend.nvidiaDriverPresent() ? m.contains("gpu.sh device") : m.contains("no NVIDIA driver"), m);

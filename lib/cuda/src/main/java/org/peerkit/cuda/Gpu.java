@@ -63,9 +63,13 @@ public final class Gpu {
         return driver.attribute(device, CudaDriver.ATTR_MULTIPROCESSORS);
     }
 
-    /** The SM clock in Hz (the driver reports kHz). */
+    /** The SM clock in Hz (the driver reports kHz), or NaN where the driver no longer reports it. */
     public double clockHz() {
-        return driver.attribute(device, CudaDriver.ATTR_CLOCK_RATE) * 1e3;
+        try {
+            return driver.attribute(device, CudaDriver.ATTR_CLOCK_RATE) * 1e3;
+        } catch (IllegalStateException e) {
+            return Double.NaN;
+        }
     }
 
     public int computeCapability() {

@@ -34,6 +34,7 @@ final class PeerGolden {
         wholeLayer(x, dy);
         gpu.free(x);
         gpu.free(dy);
+        layer.free();
     }
 
     private void stages(DeviceArray x, DeviceArray dy) {
@@ -54,6 +55,7 @@ final class PeerGolden {
         check.close("mix backward dgates", gpu.floats(b.dGates), f.get("dgates"));
         check.close("mix backward du", gpu.floats(layer.du), f.get("du"));
         check.close("mix backward dv", gpu.floats(layer.dv), f.get("dv"));
+        layer.collectTouchedRows();  // clears the expert flags for the whole-layer run
         gpu.write(b.dGates, f.floats("dgates"));
         layer.softmaxBackward(tokens);
         check.close("softmax backward", gpu.floats(b.dScores), f.get("dscores"));
