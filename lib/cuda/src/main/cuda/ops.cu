@@ -1,7 +1,8 @@
-// The dense operations of a decoder step besides PEER: RMSNorm, GELU, cross-entropy, embedding
-// and AdamW (dense, and row-sparse for the expert tables). Formulas follow lib's double-precision
-// reference paths (org.peerkit.nn.RmsNorm, nn.Gelu, nn.CrossEntropy, nn.Embedding, train.AdamW,
-// train.SparseRowAdamW), which write the golden files these kernels are checked against.
+// The dense operations of a decoder step besides PEER: RMSNorm, LayerNorm, bias, GELU,
+// cross-entropy, embedding and AdamW (dense, and row-sparse for the expert tables). Formulas
+// follow lib's double-precision reference paths (org.peerkit.nn.RmsNorm, nn.LayerNorm, nn.Linear,
+// nn.Gelu, nn.CrossEntropy, nn.Embedding, train.AdamW, train.SparseRowAdamW), which write the
+// golden files these kernels are checked against.
 #include "common.cuh"
 
 #define PK_ROW_THREADS 256
@@ -71,6 +72,81 @@ extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_rmsnorm_backward
     for (int j = threadIdx.x; j < D; j += blockDim.x) {
         dx[base + j] = r * w[j] * dy[base + j] - x[base + j] * c;
         atomicAdd(dw + j, dy[base + j] * x[base + j] * r);
+    }
+}
+
+// LayerNorm (nn.LayerNorm): y = (x - mean) * inv * g + b, inv = 1 / sqrt(var + eps) with the biased
+// variance; mean and inv per row are kept for backward. One block per row of x [rows, D].
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_layernorm_forward(
+    const float* __restrict__ x, const float* __restrict__ g, const float* __restrict__ b, int rows, int D,
+    float eps, float* __restrict__ y, float* __restrict__ mean, float* __restrict__ inv) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    const float* xr = x + (size_t)blockIdx.x * D;
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        s += xr[j];
+    }
+    const float mu = block_sum(s, scratch) / D;
+    float ss = 0.0f;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        ss += (xr[j] - mu) * (xr[j] - mu);  // two passes: no cancellation for rows with a large mean
+    }
+    const float r = rsqrtf(block_sum(ss, scratch) / D + eps);
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        y[(size_t)blockIdx.x * D + j] = (xr[j] - mu) * r * g[j] + b[j];
+    }
+    if (threadIdx.x == 0) {
+        mean[blockIdx.x] = mu;
+        inv[blockIdx.x] = r;
+    }
+}
+
+// dx = inv * (dxh - mean(dxh) - xh * mean(dxh * xh)) with xh = (x - mean) * inv, dxh = dy * g
+// (overwritten); dg += dy * xh, db += dy (atomics).
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_layernorm_backward(
+    const float* __restrict__ dy, const float* __restrict__ x, const float* __restrict__ g,
+    const float* __restrict__ mean, const float* __restrict__ inv, int rows, int D, float* __restrict__ dx,
+    float* dg, float* db) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    const size_t base = (size_t)blockIdx.x * D;
+    const float mu = mean[blockIdx.x];
+    const float r = inv[blockIdx.x];
+    float s1 = 0.0f;
+    float s2 = 0.0f;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        const float dxh = dy[base + j] * g[j];
+        s1 += dxh;
+        s2 += dxh * (x[base + j] - mu) * r;
+    }
+    const float m1 = block_sum(s1, scratch) / D;
+    const float m2 = block_sum(s2, scratch) / D;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        const float xh = (x[base + j] - mu) * r;
+        dx[base + j] = r * (dy[base + j] * g[j] - m1 - xh * m2);
+        atomicAdd(dg + j, dy[base + j] * xh);
+        atomicAdd(db + j, dy[base + j]);
+    }
+}
+
+// y[r, j] += b[j] for y [rows, D] (a Linear's bias after its cuBLAS GEMM).
+extern "C" __global__ void pk_add_bias(float* y, const float* __restrict__ b, long long rows, int D) {
+    const long long n = rows * D;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        y[i] += b[i % D];
+    }
+}
+
+// db[j] += sum_r dy[r, j]: block i sums rows 64i .. 64i+63 of every column (reads coalesced along
+// a row), then one atomic per column. Grid = ceil(rows / 64).
+extern "C" __global__ void pk_bias_grad(const float* __restrict__ dy, long long rows, int D, float* db) {
+    const long long r0 = (long long)blockIdx.x * 64;
+    const long long r1 = min(rows, r0 + 64);
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        float s = 0.0f;
+        for (long long r = r0; r < r1; ++r) {
+            s += dy[r * D + j];
+        }
+        atomicAdd(db + j, s);
     }
 }
 

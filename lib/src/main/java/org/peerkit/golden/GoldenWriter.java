@@ -12,7 +12,8 @@ import org.peerkit.tensor.ExpertActivation;
 /**
  * Writes the golden files the GPU suite (lib/cuda GoldenSuite) checks: four PEER cases covering
  * both activations, k below/at a power of two, d_model 32…1024 and the yardstick's h 8, k 16, d_key 128,
- * plus the dense step kernels. Run by environment/gpu.sh:
+ * plus the dense step kernels (ops) and LayerNorm, dense FFW and PKM's bag (step). Run by
+ * environment/gpu.sh:
  * {@code java … org.peerkit.golden.GoldenWriter <dir>}.
  */
 public final class GoldenWriter {
@@ -45,6 +46,7 @@ public final class GoldenWriter {
             c.write(dir);
         }
         OpsGoldenCase.write(dir, 16);
+        StepGoldenCase.write(dir, 17);
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
         }
