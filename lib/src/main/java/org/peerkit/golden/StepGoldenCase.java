@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.DenseFfw;
 import org.peerkit.nn.Activation;
+import org.peerkit.nn.CausalSelfAttention;
 import org.peerkit.nn.LayerNorm;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
@@ -15,8 +16,8 @@ import org.peerkit.tensor.Kernels;
 
 /**
  * The golden file of the other layers of a decoder step on the GPU: LayerNorm, the dense FFW
- * (Linear with bias, GELU, Linear) and PKM's weighted bag of value rows (Kernels.bagForward and
- * bagBackward), each from lib's float64 path.
+ * (Linear with bias, GELU, Linear), PKM's weighted bag of value rows (Kernels.bagForward and
+ * bagBackward) and causal self-attention without rotary positions, each from lib's float64 path.
  */
 final class StepGoldenCase {
     static final double LN_EPS = 1e-5;
@@ -30,6 +31,7 @@ final class StepGoldenCase {
         layerNorm(rng, out);
         denseFfw(rng, out);
         bag(rng, out);
+        attention(rng, out);
         out.write(dir.resolve("step.safetensors"));
     }
 
@@ -84,5 +86,25 @@ final class StepGoldenCase {
         out.ref("bag.expert", GoldenTensors.ints(expert)).in("bag.gates", gates).in("bag.v", v).in("bag.dy", dy);
         out.ref("bag.y", y).ref("bag.dgates", dGates).ref("bag.dv", dv)
                 .ref("bag.touched_rows", Nd4j.createFromArray(new double[] {touched.length}));
+    }
+
+    private static void attention(Rng rng, GoldenTensors out) {
+        int batch = 2;
+        int seq = 7;
+        int d = 32;
+        CausalSelfAttention att = new CausalSelfAttention("att", d, 4, true, 0.3, 0.3, null, DataType.DOUBLE, rng);
+        String[] names = {"att.wqkv", "att.bqkv", "att.wproj", "att.bproj"};
+        for (int i = 0; i < names.length; i++) {
+            Param p = att.params().get(i);
+            p.value().assign(GoldenTensors.input(rng, 0.3, p.shape()));
+            out.in(names[i], p.value());
+        }
+        INDArray x = GoldenTensors.input(rng, 1, batch, seq, d);
+        INDArray dy = GoldenTensors.input(rng, 1, batch, seq, d);
+        out.in("att.x", x).in("att.dy", dy).meta("att_heads", 4);
+        out.ref("att.y", att.forward(x)).ref("att.dx", att.backward(dy));
+        for (int i = 0; i < names.length; i++) {
+            out.ref(names[i].replace("att.", "att.d"), att.params().get(i).grad());
+        }
     }
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * when the machine cannot run the kernels.
  */
 public final class Gpu {
-    private static final String[] MODULES = {"retrieval", "mixing", "ops"};
+    private static final String[] MODULES = {"retrieval", "mixing", "ops", "attention"};
 
     private final CudaDriver driver;
     private final int device;

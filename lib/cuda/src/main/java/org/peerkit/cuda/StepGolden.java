@@ -1,8 +1,9 @@
 package org.peerkit.cuda;
 
 /**
- * Checks LayerNorm, the dense FFW ({@link DenseFfwDevice}) and PKM's bag kernels against the
- * golden file of lib's float64 LayerNorm, DenseFfw and Kernels.bagForward/bagBackward.
+ * Checks LayerNorm, the dense FFW ({@link DenseFfwDevice}), PKM's bag kernels and causal
+ * self-attention ({@link AttentionDevice}) against the golden file of lib's float64 LayerNorm,
+ * DenseFfw, Kernels.bagForward/bagBackward and CausalSelfAttention.
  */
 final class StepGolden {
     private static final int THREADS = 256;
@@ -21,6 +22,7 @@ final class StepGolden {
         layerNorm();
         denseFfw();
         bag();
+        attention();
     }
 
     private void layerNorm() {
@@ -95,5 +97,28 @@ final class StepGolden {
         for (DeviceArray a : new DeviceArray[] {expert, gates, v, dy, y, dGates, dv, used, rows, count}) {
             gpu.free(a);
         }
+    }
+
+    private void attention() {
+        long[] shape = f.shape("att.x");
+        int batch = (int) shape[0];
+        int seq = (int) shape[1];
+        int d = (int) shape[2];
+        AttentionDevice att = new AttentionDevice(gpu, batch, seq, f.meta("att_heads"), d);
+        gpu.write(att.wqkv, f.floats("att.wqkv"));
+        gpu.write(att.bqkv, f.floats("att.bqkv"));
+        gpu.write(att.wproj, f.floats("att.wproj"));
+        gpu.write(att.bproj, f.floats("att.bproj"));
+        DeviceArray x = gpu.upload(f.floats("att.x"));
+        DeviceArray dy = gpu.upload(f.floats("att.dy"));
+        check.close("attention y", gpu.floats(att.forward(x)), f.get("att.y"));
+        check.close("attention dx", gpu.floats(att.backward(x, dy)), f.get("att.dx"));
+        check.close("attention dwqkv", gpu.floats(att.dwqkv), f.get("att.dwqkv"));
+        check.close("attention dbqkv", gpu.floats(att.dbqkv), f.get("att.dbqkv"));
+        check.close("attention dwproj", gpu.floats(att.dwproj), f.get("att.dwproj"));
+        check.close("attention dbproj", gpu.floats(att.dbproj), f.get("att.dbproj"));
+        att.free();
+        gpu.free(x);
+        gpu.free(dy);
     }
 }

@@ -63,13 +63,15 @@ class GoldenFilesTest {
     private static final List<String> STEP_TENSORS = List.of("ln.x", "ln.g", "ln.b", "ln.dy", "ln.y", "ln.dx", "ln.dg",
             "ln.db", "ffw.w1", "ffw.b1", "ffw.w2", "ffw.b2", "ffw.x", "ffw.dy", "ffw.y", "ffw.dx", "ffw.dw1", "ffw.db1",
             "ffw.dw2", "ffw.db2", "bag.expert", "bag.gates", "bag.v", "bag.dy", "bag.y", "bag.dgates", "bag.dv",
-            "bag.touched_rows");
+            "bag.touched_rows", "att.wqkv", "att.bqkv", "att.wproj", "att.bproj", "att.x", "att.dy", "att.y", "att.dx",
+            "att.dwqkv", "att.dbqkv", "att.dwproj", "att.dbproj");
 
     @Test
     void stepFileHoldsWhatStepGoldenReads() throws IOException {
         SafeTensorsFile f = SafeTensorsFile.read(dir.resolve("step.safetensors"));
         STEP_TENSORS.forEach(f::get);
         assertTrue(!f.metaText("ln_eps").isEmpty());
+        assertEquals(0, f.shape("att.x")[2] % f.meta("att_heads"));
         assertEquals(f.shape("ffw.x")[1], f.shape("ffw.w1")[0]);
         assertEquals(f.shape("bag.gates")[0] * f.shape("bag.gates")[1], f.get("bag.expert").length);
     }

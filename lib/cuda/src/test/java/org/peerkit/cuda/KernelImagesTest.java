@@ -31,7 +31,7 @@ class KernelImagesTest {
         assumeTrue(KernelImages.modules().isPresent(), "built without nvcc");
         String[] modules = KernelImages.modules().get().split("\\s+");
         Arrays.sort(modules);
-        assertArrayEquals(new String[] {"mixing", "ops", "retrieval"}, modules);
+        assertArrayEquals(new String[] {"attention", "mixing", "ops", "retrieval"}, modules);
         for (String m : modules) {
             for (int arch : KernelImages.CUBIN_ARCHS) {
                 byte[] cubin = KernelImages.read(DIR + m + ".sm_" + arch + ".cubin");
