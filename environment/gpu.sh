@@ -90,14 +90,15 @@ unpack_runtime() {
   fi
 }
 
+# Sets PEERKIT_CUBLAS and LD_LIBRARY_PATH (for libcublasLt beside it) when cuBLAS 13 is found;
+# called outside a pipeline so the exports reach the Java steps.
 find_cublas() {
   local f
-  f="$(find /opt/torch/.venv /usr/local/cuda* /usr/lib/x86_64-linux-gnu -name 'libcublas.so.13*' 2>/dev/null | grep -v Lt | head -1 || true)"
+  f="$(find /opt/torch/.venv /usr/local/cuda* /usr/lib/x86_64-linux-gnu -name 'libcublas.so.13*' 2>/dev/null | head -1 || true)"
   if [ -n "$f" ]; then
     export PEERKIT_CUBLAS="$f"
     export LD_LIBRARY_PATH="$(dirname "$f")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   fi
-  echo "cublas: ${f:-not found}"
 }
 
 run_device() {
@@ -109,7 +110,8 @@ run_device() {
   local jre=/tmp/peerkit-jre/jre rc=0
   command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv | tee "$out/nvidia-smi.csv"
   unpack_runtime "$jre"
-  find_cublas | tee "$out/cublas.txt"
+  find_cublas
+  echo "cublas: ${PEERKIT_CUBLAS:-not found by find; the launcher searches its own list}" | tee "$out/cublas.txt"
   local java=("$jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$bundle/lib/*" org.peerkit.cuda.CudaMain)
   say "golden suite (every kernel against lib's float64 results)"
   timeout 180 "${java[@]}" golden "$bundle/golden" 2>&1 | tee "$out/golden.txt" || rc=1
