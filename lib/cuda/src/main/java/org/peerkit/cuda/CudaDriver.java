@@ -11,7 +11,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The CUDA driver API (libcuda.so.1, installed with the NVIDIA driver) as far as PEERkit needs it:
@@ -26,6 +28,7 @@ final class CudaDriver {
     /** CUDA 13.0, the toolkit our cubins and PTX are built with; older drivers reject them. */
     static final int REQUIRED_VERSION = 13000;
     static final int ATTR_CLOCK_RATE = 13;
+    private static final int INVALID_VALUE = 1;
     static final int ATTR_MULTIPROCESSORS = 16;
     static final int ATTR_CC_MAJOR = 75;
     static final int ATTR_CC_MINOR = 76;
@@ -52,6 +55,8 @@ final class CudaDriver {
     private final MethodHandle cuMemGetInfo;
     private final MethodHandle cuLaunchKernel;
     private final MethodHandle cuGetErrorName;
+    /** cuFuncGetParamInfo (CUDA 12.4+): checks launch arguments against the kernel's parameters. */
+    private final Optional<MethodHandle> cuFuncGetParamInfo;
 
     private CudaDriver(NativeLibrary lib) {
         cuInit = lib.function("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -77,6 +82,8 @@ final class CudaDriver {
         cuLaunchKernel = lib.function("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         cuGetErrorName = lib.function("cuGetErrorName", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        cuFuncGetParamInfo = lib.optionalFunction("cuFuncGetParamInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     }
 
     /**
@@ -210,6 +217,33 @@ final class CudaDriver {
     void launch(MemorySegment fn, int[] grid, int[] block, int sharedBytes, MemorySegment params, String name) {
         check(invokeInt(cuLaunchKernel, fn, grid[0], grid[1], grid[2], block[0], block[1], block[2], sharedBytes,
                 MemorySegment.NULL, params, MemorySegment.NULL), "cuLaunchKernel " + name);
+    }
+
+    /**
+     * The byte sizes of {@code fn}'s parameters in order, or empty where the driver cannot say
+     * (before CUDA 12.4). A kernel's C signature and our Java argument list are written separately,
+     * so {@link Gpu#launch} compares them before the first launch rather than passing garbage.
+     */
+    Optional<long[]> parameterSizes(MemorySegment fn) {
+        if (cuFuncGetParamInfo.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment offset = a.allocate(JAVA_LONG);
+            MemorySegment size = a.allocate(JAVA_LONG);
+            long[] sizes = new long[0];
+            for (long i = 0;; i++) {
+                int rc = invokeInt(cuFuncGetParamInfo.get(), fn, i, offset, size);
+                if (rc == INVALID_VALUE && i > 0) {
+                    return Optional.of(sizes);  // past the last parameter
+                }
+                if (rc != 0) {
+                    return Optional.empty();  // the driver cannot tell here: launch unchecked
+                }
+                sizes = Arrays.copyOf(sizes, sizes.length + 1);
+                sizes[sizes.length - 1] = size.get(JAVA_LONG, 0);
+            }
+        }
     }
 
     private void check(int rc, String what) {

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -184,7 +185,8 @@ public final class Gpu {
      * as an int, a Float as a float — in the order of the kernel's C signature.
      */
     public void launch(String module, String kernel, long gridX, int blockX, int sharedBytes, Object... args) {
-        MemorySegment fn = functions.computeIfAbsent(kernel, k -> driver.function(modules.get(module), k));
+        MemorySegment fn = functions.computeIfAbsent(kernel, k -> checked(driver.function(modules.get(module), k), k,
+                args));
         if (gridX <= 0) {
             return;
         }
@@ -196,6 +198,21 @@ public final class Gpu {
             driver.launch(fn, new int[] {Math.toIntExact(gridX), 1, 1}, new int[] {blockX, 1, 1}, sharedBytes, params,
                     kernel);
         }
+    }
+
+    /** {@code fn} after comparing the kernel's parameter sizes with the Java arguments of its first launch. */
+    private MemorySegment checked(MemorySegment fn, String kernel, Object[] args) {
+        driver.parameterSizes(fn).ifPresent(sizes -> {
+            long[] given = new long[args.length];
+            for (int i = 0; i < args.length; i++) {
+                given[i] = args[i] instanceof Integer || args[i] instanceof Float ? 4 : 8;
+            }
+            if (!Arrays.equals(sizes, given)) {
+                throw new IllegalArgumentException(kernel + " takes parameters of " + Arrays.toString(sizes)
+                        + " bytes but was launched with " + Arrays.toString(given) + ": fix the call's argument list");
+            }
+        });
+        return fn;
     }
 
     private static MemorySegment argument(Arena arena, Object arg, String kernel, int index) {

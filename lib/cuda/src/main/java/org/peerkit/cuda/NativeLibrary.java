@@ -57,6 +57,11 @@ final class NativeLibrary {
                         + ": the library is older than CUDA 13; install the CUDA 13 driver/libraries"));
     }
 
+    /** The C function {@code symbol}, or empty where this library version lacks it. */
+    Optional<MethodHandle> optionalFunction(String symbol, FunctionDescriptor signature) {
+        return lookup.find(symbol).map(s -> LINKER.downcallHandle(s, signature));
+    }
+
     String name() {
         return name;
     }
