@@ -1,8 +1,8 @@
-// The dense operations of a decoder step besides PEER: RMSNorm, LayerNorm, bias, GELU,
+// The dense operations of a decoder step besides PEER: RMSNorm, LayerNorm, BatchNorm, bias, GELU,
 // cross-entropy, embedding and AdamW (dense, and row-sparse for the expert tables). Formulas
 // follow lib's double-precision reference paths (org.peerkit.nn.RmsNorm, nn.LayerNorm, nn.Linear,
-// nn.Gelu, nn.CrossEntropy, nn.Embedding, train.AdamW, train.SparseRowAdamW), which write the
-// golden files these kernels are checked against.
+// ffw.QueryBatchNorm, nn.Gelu, nn.CrossEntropy, nn.Embedding, train.AdamW, train.SparseRowAdamW),
+// which write the golden files these kernels are checked against.
 #include "common.cuh"
 
 #define PK_ROW_THREADS 256
@@ -147,6 +147,104 @@ extern "C" __global__ void pk_bias_grad(const float* __restrict__ dy, long long 
             s += dy[r * D + j];
         }
         atomicAdd(db + j, s);
+    }
+}
+
+// BatchNorm over the query features (ffw.QueryBatchNorm, paper §3.3): per column of x [rows, C].
+// Column reductions use 32 columns x 8 row lanes per block (reads coalesced along a row); grid =
+// ceil(C / 32), 256 threads. Returns the 8 lanes' sum to every thread of the column.
+__device__ float column_sum(float v, float (*lanes)[32]) {
+    const int c = threadIdx.x & 31;
+    const int ty = threadIdx.x >> 5;
+    lanes[ty][c] = v;
+    __syncthreads();
+    float total = 0.0f;
+    for (int i = 0; i < 8; ++i) {
+        total += lanes[i][c];
+    }
+    __syncthreads();
+    return total;
+}
+
+// Training mode: mean and inv = 1/sqrt(var + eps) with the biased variance (two passes), and the
+// running statistics updated with momentum and the unbiased variance (PyTorch's BatchNorm1d).
+extern "C" __global__ void __launch_bounds__(256) pk_batchnorm_stats(
+    const float* __restrict__ x, int rows, int C, float eps, float momentum, float* __restrict__ mean,
+    float* __restrict__ inv, float* runMean, float* runVar) {
+    __shared__ float lanes[8][32];
+    const int col = blockIdx.x * 32 + (threadIdx.x & 31);
+    const int ty = threadIdx.x >> 5;
+    float s = 0.0f;
+    for (int r = ty; col < C && r < rows; r += 8) {
+        s += x[(size_t)r * C + col];
+    }
+    const float mu = column_sum(s, lanes) / rows;
+    float ss = 0.0f;
+    for (int r = ty; col < C && r < rows; r += 8) {
+        const float d = x[(size_t)r * C + col] - mu;
+        ss += d * d;
+    }
+    ss = column_sum(ss, lanes);
+    if (ty == 0 && col < C) {
+        mean[col] = mu;
+        inv[col] = rsqrtf(ss / rows + eps);
+        runMean[col] = (1.0f - momentum) * runMean[col] + momentum * mu;
+        runVar[col] = (1.0f - momentum) * runVar[col] + momentum * ss / (rows - 1);
+    }
+}
+
+// Evaluation mode: mean and inv from the running statistics.
+extern "C" __global__ void pk_batchnorm_eval_stats(const float* __restrict__ runMean, const float* __restrict__ runVar,
+                                                   int C, float eps, float* __restrict__ mean, float* __restrict__ inv) {
+    const int col = blockIdx.x * blockDim.x + threadIdx.x;
+    if (col < C) {
+        mean[col] = runMean[col];
+        inv[col] = rsqrtf(runVar[col] + eps);
+    }
+}
+
+// y = (x - mean) * inv * gamma + beta, elementwise over x [rows, C].
+extern "C" __global__ void pk_batchnorm_apply(const float* __restrict__ x, const float* __restrict__ mean,
+                                              const float* __restrict__ inv, const float* __restrict__ gamma,
+                                              const float* __restrict__ beta, long long rows, int C, float* __restrict__ y) {
+    const long long n = rows * C;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const int j = (int)(i % C);
+        y[i] = (x[i] - mean[j]) * inv[j] * gamma[j] + beta[j];
+    }
+}
+
+// Backward, training mode: dgamma += sum dy*xh, dbeta += sum dy (one writer per column), then
+// dx = gamma * inv * (dy - sum(dy)/rows - xh * sum(dy*xh)/rows) (overwritten), xh = (x - mean) * inv.
+extern "C" __global__ void __launch_bounds__(256) pk_batchnorm_backward(
+    const float* __restrict__ dy, const float* __restrict__ x, const float* __restrict__ mean,
+    const float* __restrict__ inv, const float* __restrict__ gamma, int rows, int C, float* __restrict__ dx,
+    float* dgamma, float* dbeta) {
+    __shared__ float lanes[8][32];
+    const int col = blockIdx.x * 32 + (threadIdx.x & 31);
+    const int ty = threadIdx.x >> 5;
+    const float mu = col < C ? mean[col] : 0.0f;
+    const float r = col < C ? inv[col] : 0.0f;
+    float s1 = 0.0f;
+    float s2 = 0.0f;
+    for (int row = ty; col < C && row < rows; row += 8) {
+        const size_t i = (size_t)row * C + col;
+        s1 += dy[i];
+        s2 += dy[i] * (x[i] - mu) * r;
+    }
+    const float sumDy = column_sum(s1, lanes);
+    const float sumDyXh = column_sum(s2, lanes);
+    if (col >= C) {
+        return;
+    }
+    if (ty == 0) {
+        dgamma[col] += sumDyXh;
+        dbeta[col] += sumDy;
+    }
+    const float scale = gamma[col] * r;
+    for (int row = ty; row < rows; row += 8) {
+        const size_t i = (size_t)row * C + col;
+        dx[i] = scale * (dy[i] - sumDy / rows - (x[i] - mu) * r * sumDyXh / rows);
     }
 }
 

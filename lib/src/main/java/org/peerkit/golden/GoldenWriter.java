@@ -10,8 +10,8 @@ import org.peerkit.tensor.BackendKind;
 import org.peerkit.tensor.ExpertActivation;
 
 /**
- * Writes the golden files the GPU suite (lib/cuda GoldenSuite) checks: four PEER cases covering
- * both activations, k below/at a power of two, d_model 32…1024 and the yardstick's h 8, k 16, d_key 128,
+ * Writes the golden files the GPU suite (lib/cuda GoldenSuite) checks: PEER cases covering
+ * both activations, k below/at a power of two, d_model 32…1024, query BatchNorm and the yardstick's h 8, k 16, d_key 128,
  * plus the dense step kernels (ops) and LayerNorm, dense FFW and PKM's bag (step). Run by
  * environment/gpu.sh:
  * {@code java … org.peerkit.golden.GoldenWriter <dir>}.
@@ -23,6 +23,7 @@ public final class GoldenWriter {
             new PeerGoldenCase("peer_relu", new PeerConfig(32, 32 * 32, 2, 16, 16, ExpertActivation.RELU, false), 40, 12),
             new PeerGoldenCase("peer_k3", new PeerConfig(48, 8 * 8, 3, 3, 8, ExpertActivation.GELU, false), 24, 13),
             new PeerGoldenCase("peer_wide", new PeerConfig(1024, 8 * 8, 2, 16, 32, ExpertActivation.GELU, false), 8, 14),
+            new PeerGoldenCase("peer_bn", new PeerConfig(64, 16 * 16, 4, 8, 32, ExpertActivation.GELU, true), 40, 16),
             new PeerGoldenCase("peer_yardstick", new PeerConfig(256, 16 * 16, 8, 16, 128, ExpertActivation.GELU, false),
                     16, 15));
 
@@ -45,8 +46,8 @@ public final class GoldenWriter {
         for (PeerGoldenCase c : PEER_CASES) {
             c.write(dir);
         }
-        OpsGoldenCase.write(dir, 16);
-        StepGoldenCase.write(dir, 17);
+        OpsGoldenCase.write(dir, 26);
+        StepGoldenCase.write(dir, 27);
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
         }

@@ -14,8 +14,8 @@ import org.peerkit.tensor.Kernels;
 import org.peerkit.tensor.Retrieval;
 
 /**
- * One PEER golden file: lib's PeerLayer in float64 (no query BatchNorm, as the device layer) run
- * forward and backward on float32-representable inputs, plus each kernel's stage on its own
+ * One PEER golden file: lib's PeerLayer in float64 (with or without query BatchNorm, training
+ * mode) run forward and backward on float32-representable inputs, plus each kernel's stage on its own
  * (Kernels.retrieve, mixBackward, softmaxGroupsBackward, retrieveBackward) so that the device can
  * check every kernel from the reference inputs of its stage.
  *
@@ -27,12 +27,20 @@ record PeerGoldenCase(String name, PeerConfig cfg, int tokens, long seed) {
         Rng rng = new Rng(seed);
         Kernels kernels = new CpuKernels();
         PeerLayer layer = new PeerLayer(name, cfg, DataType.DOUBLE, rng, kernels);
+        if (layer.queryBatchNorm() != null) {  // away from the identity, so the device's BN is exercised
+            layer.queryBatchNorm().gamma().value().assign(GoldenTensors.input(rng, 1, cfg.heads() * cfg.dKey()).addi(1));
+            layer.queryBatchNorm().beta().value().assign(GoldenTensors.input(rng, 1, cfg.heads() * cfg.dKey()));
+        }
         layer.params().forEach(p -> GoldenTensors.roundToFloat(p.value()));
         INDArray x = GoldenTensors.input(rng, 1, tokens, cfg.dModel());
         INDArray dy = GoldenTensors.input(rng, 1, tokens, cfg.dModel());
         GoldenTensors out = new GoldenTensors().meta("d_model", cfg.dModel()).meta("num_experts", cfg.numExperts())
                 .meta("heads", cfg.heads()).meta("k", cfg.k()).meta("d_key", cfg.dKey())
-                .meta("activation", cfg.activation().ordinal()).meta("seed", seed);
+                .meta("activation", cfg.activation().ordinal()).meta("seed", seed)
+                .meta("query_bn", cfg.queryBatchNorm() ? 1 : 0);
+        if (layer.queryBatchNorm() != null) {
+            out.in("bn_gamma", layer.queryBatchNorm().gamma().value()).in("bn_beta", layer.queryBatchNorm().beta().value());
+        }
         out.in("x", x).in("dy", dy).in("wq", layer.queryWeight().value()).in("keys1", layer.subKeys1().value())
                 .in("keys2", layer.subKeys2().value()).in("u", layer.u().value()).in("v", layer.v().value());
         layer.setTraining(true);
@@ -48,6 +56,9 @@ record PeerGoldenCase(String name, PeerConfig cfg, int tokens, long seed) {
                 .ref("dkeys1", layer.subKeys1().grad()).ref("dkeys2", layer.subKeys2().grad())
                 .ref("du", layer.u().grad()).ref("dv", layer.v().grad())
                 .ref("touched_rows", Nd4j.createFromArray(new double[] {layer.touchedRows().length}));
+        if (layer.queryBatchNorm() != null) {
+            out.ref("dbn_gamma", layer.queryBatchNorm().gamma().grad()).ref("dbn_beta", layer.queryBatchNorm().beta().grad());
+        }
         out.write(dir.resolve(name + ".safetensors"));
     }
 

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.DenseFfw;
+import org.peerkit.ffw.QueryBatchNorm;
 import org.peerkit.nn.Activation;
 import org.peerkit.nn.CausalSelfAttention;
 import org.peerkit.nn.LayerNorm;
@@ -17,7 +18,8 @@ import org.peerkit.tensor.Kernels;
 /**
  * The golden file of the other layers of a decoder step on the GPU: LayerNorm, the dense FFW
  * (Linear with bias, GELU, Linear), PKM's weighted bag of value rows (Kernels.bagForward and
- * bagBackward) and causal self-attention without rotary positions, each from lib's float64 path.
+ * bagBackward), causal self-attention without rotary positions and PEER's query BatchNorm in
+ * training mode, each from lib's float64 path.
  */
 final class StepGoldenCase {
     static final double LN_EPS = 1e-5;
@@ -32,6 +34,7 @@ final class StepGoldenCase {
         denseFfw(rng, out);
         bag(rng, out);
         attention(rng, out);
+        batchNorm(rng, out);
         out.write(dir.resolve("step.safetensors"));
     }
 
@@ -106,5 +109,21 @@ final class StepGoldenCase {
         for (int i = 0; i < names.length; i++) {
             out.ref(names[i].replace("att.", "att.d"), att.params().get(i).grad());
         }
+    }
+
+    private static void batchNorm(Rng rng, GoldenTensors out) {
+        QueryBatchNorm bn = new QueryBatchNorm("bn", 40, DataType.DOUBLE);
+        bn.gamma().value().assign(GoldenTensors.input(rng, 1, 40));
+        bn.beta().value().assign(GoldenTensors.input(rng, 1, 40));
+        INDArray x = GoldenTensors.input(rng, 2, 50, 40).addi(1.5);
+        GoldenTensors.roundToFloat(x);
+        INDArray dy = GoldenTensors.input(rng, 1, 50, 40);
+        out.in("bn.x", x).in("bn.gamma", bn.gamma().value()).in("bn.beta", bn.beta().value()).in("bn.dy", dy);
+        out.in("bn.run_mean0", Nd4j.createFromArray(bn.runningMean().clone()))
+                .in("bn.run_var0", Nd4j.createFromArray(bn.runningVar().clone()));
+        bn.setTraining(true);
+        out.ref("bn.y", bn.forward(x)).ref("bn.dx", bn.backward(dy)).ref("bn.dgamma", bn.gamma().grad())
+                .ref("bn.dbeta", bn.beta().grad()).ref("bn.run_mean", Nd4j.createFromArray(bn.runningMean().clone()))
+                .ref("bn.run_var", Nd4j.createFromArray(bn.runningVar().clone()));
     }
 }

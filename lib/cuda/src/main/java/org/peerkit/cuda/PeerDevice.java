@@ -1,8 +1,8 @@
 package org.peerkit.cuda;
 
 /**
- * A PEER layer (paper §2, Alg. 1; no query BatchNorm) forward and backward on the GPU with no host
- * round trip: q = x·W_q (cuBLAS), sub-key scores q₁·K₁ᵀ and q₂·K₂ᵀ (cuBLAS), per-half top-k',
+ * A PEER layer (paper §2, Alg. 1; query BatchNorm optional, §3.3) forward and backward on the GPU
+ * with no host round trip: q = x·W_q (cuBLAS), sub-key scores q₁·K₁ᵀ and q₂·K₂ᵀ (cuBLAS), per-half top-k',
  * top-k of the k'² sums with the softmax gates, and the weighted single-neuron experts.
  * Parameters and gradients are device arrays; gradients accumulate, as lib's {@code Param.grad}.
  *
@@ -28,9 +28,19 @@ public final class PeerDevice {
     public final DeviceArray du;
     public final DeviceArray dv;
     private final PeerBuffers buf;
+    /** The query BatchNorm (paper §3.3) or null; with it, q is its output and qRaw its input. */
+    private final BatchNormDevice bn;
+    private final DeviceArray qRaw;
+    private final DeviceArray dqRaw;
+    private boolean training = true;
+
+    /** A layer without query BatchNorm (as the benchmark runs both sides). */
+    public PeerDevice(Gpu gpu, PeerShape shape, int tokens) {
+        this(gpu, shape, tokens, false);
+    }
 
     /** A layer for at most {@code tokens} tokens per call, parameters zero until filled or uploaded. */
-    public PeerDevice(Gpu gpu, PeerShape shape, int tokens) {
+    public PeerDevice(Gpu gpu, PeerShape shape, int tokens, boolean queryBatchNorm) {
         this.gpu = gpu;
         this.shape = shape;
         this.tokens = tokens;
@@ -47,6 +57,19 @@ public final class PeerDevice {
         du = gpu.alloc(u.length());
         dv = gpu.alloc(v.length());
         buf = new PeerBuffers(gpu, shape, tokens);
+        bn = queryBatchNorm ? new BatchNormDevice(gpu, shape.queryWidth()) : null;
+        qRaw = queryBatchNorm ? gpu.alloc(buf.q.length()) : null;
+        dqRaw = queryBatchNorm ? gpu.alloc(buf.q.length()) : null;
+    }
+
+    /** The query BatchNorm, if this layer has one. */
+    public BatchNormDevice batchNorm() {
+        return bn;
+    }
+
+    /** Training mode (default) normalises queries by batch statistics; evaluation by running ones. */
+    public void setTraining(boolean on) {
+        training = on;
     }
 
     public PeerShape shape() {
@@ -76,8 +99,12 @@ public final class PeerDevice {
     public DeviceArray forward(DeviceArray x, int t) {
         checkTokens(t);
         int qw = shape.queryWidth();
-        gpu.gemm(false, false, t, qw, shape.dModel(), x.address(), shape.dModel(), wq.address(), qw, 0f,
-                buf.q.address(), qw);
+        DeviceArray q = bn == null ? buf.q : qRaw;
+        gpu.gemm(false, false, t, qw, shape.dModel(), x.address(), shape.dModel(), wq.address(), qw, 0f, q.address(),
+                qw);
+        if (bn != null) {
+            bn.forward(qRaw, buf.q, t, training);
+        }
         retrieve(t);
         return mixForward(x, t);
     }
@@ -142,12 +169,17 @@ public final class PeerDevice {
                 buf.q, keys1, keys2, t * shape.heads(), shape.dKey(), shape.k(), buf.dq, dkeys1, dkeys2);
     }
 
-    /** dx += dq·W_qᵀ and dW_q += xᵀ·dq. */
+    /** Through the query BatchNorm if any, then dx += dq·W_qᵀ and dW_q += xᵀ·dq. */
     public void queryBackward(DeviceArray x, int t) {
         int d = shape.dModel();
         int qw = shape.queryWidth();
-        gpu.gemm(false, true, t, d, qw, buf.dq.address(), qw, wq.address(), qw, 1f, buf.dx.address(), d);
-        gpu.gemm(true, false, d, qw, t, x.address(), d, buf.dq.address(), qw, 1f, dwq.address(), qw);
+        DeviceArray dq = buf.dq;
+        if (bn != null) {
+            bn.backward(buf.dq, qRaw, dqRaw, t);
+            dq = dqRaw;
+        }
+        gpu.gemm(false, true, t, d, qw, dq.address(), qw, wq.address(), qw, 1f, buf.dx.address(), d);
+        gpu.gemm(true, false, d, qw, t, x.address(), d, dq.address(), qw, 1f, dwq.address(), qw);
     }
 
     /** {@link PeerBuffers#touched}[0 .. count) ← the experts flagged by the last mix backward. */
@@ -164,6 +196,10 @@ public final class PeerDevice {
 
     /** Zeroes all gradients: the dense ones fully, du and dv on the rows the last backward touched. */
     public void zeroGradients() {
+        if (bn != null) {
+            gpu.zero(bn.dGamma);
+            gpu.zero(bn.dBeta);
+        }
         gpu.zero(dwq);
         gpu.zero(dkeys1);
         gpu.zero(dkeys2);
@@ -178,6 +214,11 @@ public final class PeerDevice {
             gpu.free(a);
         }
         buf.free(gpu);
+        if (bn != null) {
+            bn.free();
+            gpu.free(qRaw);
+            gpu.free(dqRaw);
+        }
     }
 
     private void checkTokens(int t) {

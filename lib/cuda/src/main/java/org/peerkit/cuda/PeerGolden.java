@@ -19,7 +19,11 @@ final class PeerGolden {
         this.tokens = (int) f.shape("x")[0];
         PeerShape shape = new PeerShape(f.meta("d_model"), f.meta("num_experts"), f.meta("heads"), f.meta("k"),
                 f.meta("d_key"), f.meta("activation"));
-        this.layer = new PeerDevice(gpu, shape, tokens);
+        this.layer = new PeerDevice(gpu, shape, tokens, "1".equals(f.metaText("query_bn")));
+        if (layer.batchNorm() != null) {
+            gpu.write(layer.batchNorm().gamma, f.floats("bn_gamma"));
+            gpu.write(layer.batchNorm().beta, f.floats("bn_beta"));
+        }
         gpu.write(layer.wq, f.floats("wq"));
         gpu.write(layer.keys1, f.floats("keys1"));
         gpu.write(layer.keys2, f.floats("keys2"));
@@ -72,6 +76,7 @@ final class PeerGolden {
         for (DeviceArray g : new DeviceArray[] {layer.dwq, layer.dkeys1, layer.dkeys2, layer.du, layer.dv}) {
             gpu.zero(g);
         }
+        layer.zeroGradients();  // also the query BatchNorm's
         DeviceArray y = layer.forward(x, tokens);
         check.close("layer q (cuBLAS)", gpu.floats(layer.buffers().q), f.get("q"));
         check.close("layer y", gpu.floats(y), f.get("y"));
@@ -81,6 +86,10 @@ final class PeerGolden {
         check.close("layer dkeys1", gpu.floats(layer.dkeys1), f.get("dkeys1"));
         check.close("layer du", gpu.floats(layer.du), f.get("du"));
         check.close("layer dv", gpu.floats(layer.dv), f.get("dv"));
+        if (layer.batchNorm() != null) {
+            check.close("layer query-BN dgamma", gpu.floats(layer.batchNorm().dGamma), f.get("dbn_gamma"));
+            check.close("layer query-BN dbeta", gpu.floats(layer.batchNorm().dBeta), f.get("dbn_beta"));
+        }
         int touched = gpu.ints(layer.buffers().touchedCount)[0];
         check.close("touched rows", new float[] {touched}, new double[] {f.get("touched_rows")[0]}, 0);
         layer.zeroGradients();

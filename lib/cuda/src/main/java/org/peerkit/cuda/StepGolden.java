@@ -2,8 +2,9 @@ package org.peerkit.cuda;
 
 /**
  * Checks LayerNorm, the dense FFW ({@link DenseFfwDevice}), PKM's bag kernels and causal
- * self-attention ({@link AttentionDevice}) against the golden file of lib's float64 LayerNorm,
- * DenseFfw, Kernels.bagForward/bagBackward and CausalSelfAttention.
+ * self-attention ({@link AttentionDevice}) and the query BatchNorm against the golden file of
+ * lib's float64 LayerNorm, DenseFfw, Kernels.bagForward/bagBackward, CausalSelfAttention and
+ * QueryBatchNorm (training mode, eps 1e-5, momentum 0.1).
  */
 final class StepGolden {
     private static final int THREADS = 256;
@@ -23,6 +24,7 @@ final class StepGolden {
         denseFfw();
         bag();
         attention();
+        batchNorm();
     }
 
     private void layerNorm() {
@@ -120,5 +122,38 @@ final class StepGolden {
         att.free();
         gpu.free(x);
         gpu.free(dy);
+    }
+
+    private void batchNorm() {
+        int rows = (int) f.shape("bn.x")[0];
+        int c = (int) f.shape("bn.x")[1];
+        DeviceArray x = gpu.upload(f.floats("bn.x"));
+        DeviceArray gamma = gpu.upload(f.floats("bn.gamma"));
+        DeviceArray beta = gpu.upload(f.floats("bn.beta"));
+        DeviceArray dy = gpu.upload(f.floats("bn.dy"));
+        DeviceArray runMean = gpu.upload(f.floats("bn.run_mean0"));
+        DeviceArray runVar = gpu.upload(f.floats("bn.run_var0"));
+        DeviceArray mean = gpu.alloc(c);
+        DeviceArray inv = gpu.alloc(c);
+        DeviceArray y = gpu.alloc(x.length());
+        DeviceArray dx = gpu.alloc(x.length());
+        DeviceArray dGamma = gpu.alloc(c);
+        DeviceArray dBeta = gpu.alloc(c);
+        long columnBlocks = (c + 31) / 32;
+        gpu.launch("ops", "pk_batchnorm_stats", columnBlocks, THREADS, 0, x, rows, c, 1e-5f, 0.1f, mean, inv, runMean,
+                runVar);
+        gpu.launch("ops", "pk_batchnorm_apply", (x.length() + THREADS - 1) / THREADS, THREADS, 0, x, mean, inv, gamma,
+                beta, (long) rows, c, y);
+        gpu.launch("ops", "pk_batchnorm_backward", columnBlocks, THREADS, 0, dy, x, mean, inv, gamma, rows, c, dx,
+                dGamma, dBeta);
+        check.close("batchnorm y", gpu.floats(y), f.get("bn.y"));
+        check.close("batchnorm running mean", gpu.floats(runMean), f.get("bn.run_mean"));
+        check.close("batchnorm running var", gpu.floats(runVar), f.get("bn.run_var"));
+        check.close("batchnorm dx", gpu.floats(dx), f.get("bn.dx"));
+        check.close("batchnorm dgamma", gpu.floats(dGamma), f.get("bn.dgamma"));
+        check.close("batchnorm dbeta", gpu.floats(dBeta), f.get("bn.dbeta"));
+        for (DeviceArray a : new DeviceArray[] {x, gamma, beta, dy, runMean, runVar, mean, inv, y, dx, dGamma, dBeta}) {
+            gpu.free(a);
+        }
     }
 }
