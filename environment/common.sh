@@ -62,13 +62,11 @@ build() {
   (cd "$PEERKIT_ROOT" && mvn -B -q $profiles -DskipTests package)
 }
 
-# The Maven profiles for PEERKIT_BACKEND: cpu (default) needs none; cuda needs -Pcuda, plus
-# cuda-redist (CUDA 11.6 + cuDNN 8.3 libraries in a 1.8 GB jar) when PEERKIT_CUDA_REDIST=1, for
-# hosts whose driver is new enough but which have no CUDA 11 runtime installed.
+# The Maven profiles for PEERKIT_BACKEND: none for either (the GPU engine, lib/cuda, is always
+# built; environment/gpu.sh runs it); the check still names a bad value early.
 maven_profiles() {
   case "${PEERKIT_BACKEND:-cpu}" in
-    cpu) echo "" ;;
-    cuda) if [ "${PEERKIT_CUDA_REDIST:-0}" = 1 ]; then echo "-Pcuda,cuda-redist"; else echo "-Pcuda"; fi ;;
+    cpu|cuda) echo "" ;;
     *) die "PEERKIT_BACKEND=$PEERKIT_BACKEND is not a backend: use 'cpu' (default) or 'cuda'" ;;
   esac
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PEERkit's second command: set up and run every test, then print a summary.
 #   1. Debian packages (Jupyter, the kernel test suite, headless Chromium, npm), the datasets;
-#      notebooks carry no outputs; the CUDA profile resolves and compiles
+#      notebooks carry no outputs; the CUDA kernels compile (nvcc) into the lib/cuda jar
 #   2. JUnit 5 tests of the library and the kernel (mvn verify)
 #   3. the kernel installed for this user, then its Jupyter protocol suite
 #   4. every notebook executed headlessly at PEERKIT_SCALE=smoke (any cell error fails)
@@ -65,13 +65,28 @@ else
   grep -E "\[(ERROR|WARN)\].*\.java" "$out/style.log" | head -20
 fi
 
-# --- 3. the CUDA profile resolves and compiles (no GPU needed; it runs where one is lent) ---------
-say "cuda profile compiles (mvn -Pcuda compile)"
+# --- 3. the CUDA kernels compile (nvcc; no GPU needed) and the sm_90 cubins are in the jar ----------
+say "CUDA kernels compile (nvcc, lib/cuda)"
 t=$(date +%s)
-if (cd "$PEERKIT_ROOT" && mvn -B -q -Pcuda -pl lib compile) > "$out/cuda.log" 2>&1; then
-  summary+=("cuda profile: compiles ($(stage_time $t))")
+if (cd "$PEERKIT_ROOT" && mvn -B -pl lib/cuda -am package -DskipTests) > "$out/cuda.log" 2>&1; then
+  sed -n 's/.*\(\[peerkit-cuda\]\)/\1/p' "$out/cuda.log"   # nvcc version, registers and spills per kernel (ptxas -v)
+  if grep -q 'nvcc not found' "$out/cuda.log"; then
+    summary+=("CUDA kernels: skipped, no nvcc ($(stage_time $t))")
+  elif sm90="$(/usr/bin/python3 - "$PEERKIT_ROOT"/lib/cuda/target/peerkit-cuda-*.jar <<'PY'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+cubins = [n for n in names if n.endswith(".cubin")]
+sm90 = [n for n in cubins if n.endswith(".sm_90.cubin")]
+print(f"{len(cubins)} cubins, {len(sm90)} for sm_90")
+sys.exit(0 if sm90 else 1)
+PY
+)"; then
+    summary+=("CUDA kernels: compiled, $sm90 in the jar ($(stage_time $t))")
+  else
+    failed_stages+=("CUDA kernels"); summary+=("CUDA kernels: FAILED, no sm_90 cubin in the jar")
+  fi
 else
-  failed_stages+=("cuda profile"); summary+=("cuda profile: FAILED to compile"); tail -30 "$out/cuda.log"
+  failed_stages+=("CUDA kernels"); summary+=("CUDA kernels: FAILED to compile (see cuda.log)"); tail -30 "$out/cuda.log"
 fi
 
 # --- 4. JUnit ------------------------------------------------------------------------------------

@@ -7,13 +7,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * ND4J start-up: checks that the backend asked for ({@code PEERKIT_BACKEND}, default {@code cpu})
- * is the one this build carries and that its hardware exists, <em>before</em> ND4J loads native
- * code, so a wrong choice is a clear message rather than a native crash. Then initialises ND4J
- * once and reports what it loaded.
- *
- * <p>Why a gate at all: ND4J picks its backend from whatever jar is on the classpath, and the CUDA
- * backend on a machine without a driver fails deep inside JavaCPP with an UnsatisfiedLinkError.
+ * ND4J start-up: checks that the engine asked for ({@code PEERKIT_BACKEND}, default {@code cpu})
+ * can run in this JVM and that its hardware exists, <em>before</em> ND4J loads native code, so a
+ * wrong choice is a one-sentence message rather than a native crash. Then initialises ND4J once.
  */
 public final class Backend {
     /** Environment variable selecting the backend. */
@@ -53,16 +49,26 @@ public final class Backend {
         return kind;
     }
 
-    /** Validates the choice against the build and the machine without loading any native code. */
+    /**
+     * Validates the choice against the machine and this JVM without loading any native code. CUDA
+     * fails here in one sentence: without an NVIDIA driver it names the driver; with one, it says
+     * that the GPU engine runs in lib/cuda's launcher, not in this ND4J JVM. An
+     * IllegalArgumentException because the environment's value is what cannot be used here, and the
+     * CLI prints such errors as one line.
+     */
     static void check(BackendKind kind) {
-        if (!kind.onClasspath()) {
-            String profile = kind == BackendKind.CUDA ? "mvn -Pcuda package" : "mvn package (default profile)";
-            throw new IllegalStateException(ENV + "=" + kind.name().toLowerCase() + " but this build does not contain the "
-                    + kind + " backend (" + kind.backendClass + "). Rebuild with: " + profile);
-        }
         if (kind == BackendKind.CUDA && !nvidiaDriverPresent()) {
-            throw new IllegalStateException(ENV + "=cuda but no NVIDIA driver was found (/proc/driver/nvidia/version is "
-                    + "missing): this machine has no usable GPU. Use " + ENV + "=cpu with the default build.");
+            throw new IllegalArgumentException(ENV + "=cuda but this machine has no NVIDIA driver (/proc/driver/nvidia/version"
+                    + " is missing): install the NVIDIA driver R580 or newer on a machine with an NVIDIA GPU, or use "
+                    + ENV + "=cpu.");
+        }
+        if (kind == BackendKind.CUDA) {
+            throw new IllegalArgumentException(ENV + "=cuda runs in PEERkit's CUDA launcher (lib/cuda, Java 22+), not in this"
+                    + " ND4J JVM: run environment/gpu.sh bundle, then environment/gpu.sh device, or use " + ENV + "=cpu here.");
+        }
+        if (!kind.onClasspath()) {
+            throw new IllegalStateException(ENV + "=cpu but this build does not contain ND4J's CPU backend ("
+                    + kind.backendClass + "): rebuild with mvn package.");
         }
     }
 

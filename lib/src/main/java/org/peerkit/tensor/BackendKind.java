@@ -2,14 +2,18 @@ package org.peerkit.tensor;
 
 import java.util.Locale;
 
-/** The ND4J backends PEERkit knows. Which one is on the classpath is chosen at build time (Maven profile). */
+/**
+ * The engines {@code PEERKIT_BACKEND} can name. ND4J is the CPU engine; the GPU engine is PEERkit's
+ * own (lib/cuda: CUDA kernels launched through java.lang.foreign, no ND4J), because ND4J's only CUDA
+ * builds (1.0.0-M2.1, CUDA 11.x) carry no Hopper code.
+ */
 public enum BackendKind {
     /** {@code nd4j-native}: libnd4j + OpenBLAS on the CPU (the default build). */
     CPU("org.nd4j.linalg.cpu.nativecpu.CpuBackend"),
-    /** {@code nd4j-cuda-11.6}: libnd4j on an NVIDIA GPU (build with {@code mvn -Pcuda}). */
-    CUDA("org.nd4j.linalg.jcublas.JCublasBackend");
+    /** lib/cuda's launcher on an NVIDIA GPU (Java 22+, started by {@code environment/gpu.sh device}). */
+    CUDA("org.peerkit.cuda.Gpu");
 
-    /** The ND4J backend class whose presence on the classpath identifies this build. */
+    /** The class whose presence on the classpath says this engine can run in this JVM. */
     public final String backendClass;
 
     BackendKind(String backendClass) {
@@ -26,7 +30,7 @@ public enum BackendKind {
         }
     }
 
-    /** True when this backend's classes are on the classpath (i.e. the build includes it). */
+    /** True when this engine's classes are on the classpath. */
     public boolean onClasspath() {
         try {
             Class.forName(backendClass, false, BackendKind.class.getClassLoader());

@@ -48,9 +48,7 @@ public final class Doctor {
         add(lines, "omp wait policy", ompWaitPolicy(System.getenv("OMP_WAIT_POLICY")));
         add(lines, "openblas thread timeout", openblasThreadTimeout(System.getenv("OPENBLAS_THREAD_TIMEOUT")));
         add(lines, "huge pages", hugePages(System.getenv("GLIBC_TUNABLES"), thpMode()));
-        if (kind == BackendKind.CUDA) {
-            lines.addAll(CudaInfo.lines(env));
-        }
+        add(lines, "nvidia driver", CudaInfo.driverVersion().orElse("none (the CUDA backend, lib/cuda, needs one)"));
         add(lines, "simd", Simd.describe());
         add(lines, "default dtype", String.valueOf(Nd4j.dataType()));
         add(lines, "off-heap max", gib(Pointer.maxBytes()) + " (org.bytedeco.javacpp.maxbytes)");

@@ -30,7 +30,7 @@ import org.peerkit.nn.Rng;
  * org.openjdk.jmh.Main PeerBench -p side=128 -wi 10 -i 10 -f 1} (C2 needs several calls to compile
  * the kernels; README, Benchmarks, says how many warm-ups). Each call ends with
  * {@code Nd4j.getExecutioner().commit()} (nothing on the CPU backend) so the timer covers all the
- * queued work.
+ * queued work. The GPU counterpart is lib/cuda's PeerBench (environment/gpu.sh device).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
