@@ -24,17 +24,19 @@ import org.peerkit.flops.LadderConfig;
  *   "kinds":   ["dense", "moe", "pkm", "peer"],    // optional, default all four
  *   "ladder":  {"dModels": [32, 64, 96], "seqLen": 64,          // LadderConfig fields; each one
  *               "ffw": {"peer": {"experts": 4096, "heads": 4,   // left out is LadderConfig.kit()'s
- *                                "topK": 8, "keyDim": 32, "queryBatchNorm": true}}}
+ *                                "topK": 8, "keyDim": 32, "queryBatchNorm": true}}},
+ *   "seeds":   [1, 2, 3]                           // optional, default the base spec's seed
  * }
  * }</pre>
  *
- * Members are {@link Sweep#isoFlop} of the file's base spec, budget by budget (first budget first),
- * kind by kind, smallest width first. Every field is checked before anything trains, and an error
+ * Members are {@link Sweep#isoFlop} of the file's base spec, seed by seed (so an interrupted sweep
+ * has whole ladders of the first seeds rather than a few seeds of every rung), then budget by budget
+ * (first budget first), kind by kind, smallest width first. Every field is checked before anything trains, and an error
  * names the file, the field and what to write instead.
  */
 final class IsoFlopGrid {
 
-    static final List<String> FIELDS = List.of("budgets", "kinds", "ladder");
+    static final List<String> FIELDS = List.of("budgets", "kinds", "ladder", "seeds");
     static final List<String> LADDER_FIELDS = List.of("vocabSize", "seqLen", "batchSize", "dModels", "dModelPerLayer",
             "headDim", "ffwMult", "ffw");
 
@@ -52,18 +54,42 @@ final class IsoFlopGrid {
         List<Double> budgets = budgets(block.get("budgets"), where);
         List<FfwKind> kinds = kinds(block.get("kinds"), where);
         LadderConfig ladder = ladder(block.get("ladder"), base, where + ".ladder");
+        List<Long> seeds = seeds(block.get("seeds"), base.seed(), where);
         List<RunSpec> out = new ArrayList<>();
-        for (double b : budgets) {
-            for (FfwKind k : kinds) {
-                try {
-                    out.addAll(Sweep.isoFlop(name, base, b, ladder, k).specs());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(where + ", budget " + IsoFlopPlanner.sci(b) + ", kind " + k.id()
-                            + ": " + e.getMessage(), e);
+        for (long seed : seeds) {
+            for (double b : budgets) {
+                for (FfwKind k : kinds) {
+                    try {
+                        out.addAll(Sweep.isoFlop(name, base.withSeed(seed), b, ladder, k).specs());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(where + ", budget " + IsoFlopPlanner.sci(b) + ", kind "
+                                + k.id() + ": " + e.getMessage(), e);
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /** The seed axis: distinct whole numbers; absent means the base spec's seed alone. */
+    static List<Long> seeds(JsonNode n, long fallback, String where) {
+        if (n == null) {
+            return List.of(fallback);
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            throw new IllegalArgumentException(where + ".seeds must be a non-empty list of whole numbers, e.g. [1, 2, 3]");
+        }
+        Set<Long> out = new LinkedHashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode v = n.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new IllegalArgumentException(where + ".seeds[" + i + "]=" + v + " is not a whole number");
+            }
+            if (!out.add(v.asLong())) {
+                throw new IllegalArgumentException(where + ".seeds lists " + v + " twice");
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<Double> budgets(JsonNode n, String where) {

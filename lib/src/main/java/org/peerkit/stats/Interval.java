@@ -2,6 +2,7 @@ package org.peerkit.stats;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.moment.Mean;
 import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
@@ -59,6 +60,15 @@ public record Interval(double estimate, double low, double high, int n, String m
                         + " is not finite: drop the diverged run or fix it before averaging");
             }
         }
+    }
+
+    /**
+     * The interval of f(estimate) for an increasing {@code f}, e.g. {@code Math::exp} to turn a
+     * loss interval into a perplexity interval (the ends map to the ends, so coverage is kept).
+     */
+    public Interval map(DoubleUnaryOperator f) {
+        return new Interval(f.applyAsDouble(estimate), Double.isFinite(low) ? f.applyAsDouble(low) : low,
+                Double.isFinite(high) ? f.applyAsDouble(high) : high, n, method);
     }
 
     /** Half the interval's width (∞ without an interval). */
