@@ -105,8 +105,8 @@ class IsoFlopGridTest {
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"seqLen\": 1.5}}}");
         assertTrue(m.contains("isoflop.ladder.seqLen=1.5 must be a positive whole number"), m);
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [40]}}}");
-        assertTrue(m.contains("isoflop.ladder: dModels contains 40: each width must be ≥ dModelPerLayer=32 and a"
-                + " multiple of headDim=16"), m);
+        assertTrue(m.contains("isoflop.ladder: dModels contains 40: each width must be a positive multiple of"
+                + " headDim=16"), m);
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"expert\": 256,"
                 + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}");
         // a misspelt field leaves the real one missing: the reader names the one to write
