@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.knowm.xchart.XYChart;
+import org.peerkit.experiment.BracketedIsoFlop;
 import org.peerkit.experiment.Budget;
 import org.peerkit.experiment.RunFlops;
 import org.peerkit.experiment.RunResult;
@@ -169,6 +171,43 @@ public final class IsoFlopResults {
                 .findFirst().map(d -> g.compare(d).verdict(g.spec().ffw().kind().id(), "dense", 3)
                         .replace(" lower than ", " better than ").replace(" higher than ", " worse than "))
                 .orElse("");
+    }
+
+    /**
+     * How each ladder of a {@link BracketedIsoFlop} run ended: budget, kind, the rungs trained, the
+     * optimum, bracketed or not (with the reason), and whether the loss rise to each side of the
+     * optimum survives a paired comparison across seeds ("left rise", "right rise").
+     */
+    public static Table brackets(List<BracketedIsoFlop.Outcome> outcomes, Collection<RunResult> runs) {
+        Table t = Table.create("isoFLOP ladders: is the optimum inside?", StringColumn.create("budget"),
+                StringColumn.create("kind"), StringColumn.create("d_model rungs"), IntColumn.create("optimum d_model"),
+                StringColumn.create("status"), StringColumn.create("left rise"), StringColumn.create("right rise"),
+                StringColumn.create("why"));
+        for (BracketedIsoFlop.Outcome o : outcomes) {
+            t.stringColumn("budget").append(IsoFlopPlanner.sci(o.budget()));
+            t.stringColumn("kind").append(o.kind().id());
+            t.stringColumn("d_model rungs").append(o.widths().toString());
+            t.intColumn("optimum d_model").append(o.decision().optimum());
+            t.stringColumn("status").append(o.decision().status().name().toLowerCase(Locale.ROOT));
+            Map<Integer, SeedGroup> byWidth = new TreeMap<>();
+            SeedGroup.of(at(runs, o.budget())).stream().filter(g -> g.spec().ffw().kind() == o.kind())
+                    .forEach(g -> byWidth.put(g.spec().model().dModel(), g));
+            t.stringColumn("left rise").append(rise(byWidth, o.decision().optimum(), -1));
+            t.stringColumn("right rise").append(rise(byWidth, o.decision().optimum(), +1));
+            t.stringColumn("why").append(o.decision().reason());
+        }
+        return t;
+    }
+
+    /** The paired verdict of the neighbour rung on {@code side} (−1 narrower, +1 wider) against the optimum. */
+    private static String rise(Map<Integer, SeedGroup> byWidth, int optimum, int side) {
+        List<Integer> ws = new ArrayList<>(byWidth.keySet());
+        int i = ws.indexOf(optimum);
+        int j = i + side;
+        if (i < 0 || j < 0 || j >= ws.size()) {
+            return "no rung";
+        }
+        return byWidth.get(ws.get(j)).compare(byWidth.get(optimum)).verdict("d=" + ws.get(j), "d=" + optimum, 3);
     }
 
     /**
