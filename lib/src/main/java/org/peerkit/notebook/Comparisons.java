@@ -11,6 +11,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * Which differences are real: paired comparisons of seed groups on the first evaluation split's
@@ -69,6 +70,7 @@ public final class Comparisons {
             t.stringColumn("verdict").append(c.verdict(a, b, 4).replace(" lower than ", " better than ")
                     .replace(" higher than ", " worse than "));
         }
+        t.doubleColumn("Δ loss").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(4));
         return t;
     }
 

@@ -19,6 +19,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * The paper's Table 2 laid beside ours (query BatchNorm ablation, §3.3): one row per PEER
@@ -73,6 +74,9 @@ public final class QueryBnTable {
             IntervalCells.append(t, "unevenness", interval(arms, a -> a.stats().unevenness()), 2);
             appendPaper(t, paper, rank.indexOf(p.experts()), p.queryBatchNorm());
         }
+        IntervalCells.printDigits(t, "ppl", 2);
+        IntervalCells.printDigits(t, "usage %", 1);
+        IntervalCells.printDigits(t, "unevenness", 2);
         return t;
     }
 
@@ -107,6 +111,8 @@ public final class QueryBnTable {
                 });
             }
         });
+        t.doubleColumn("on − off").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
+        t.doubleColumn("p").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(4));
         return t;
     }
 

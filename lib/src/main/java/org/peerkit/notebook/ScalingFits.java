@@ -102,8 +102,8 @@ public final class ScalingFits {
             t.stringColumn("E (95 % bootstrap)").append(r.e().format(3));
             t.doubleColumn("α").append(r.law().alpha());
             t.stringColumn("α (95 % bootstrap)").append(r.alpha().format(4));
-            t.stringColumn("A (95 % bootstrap)").append(String.format(Locale.ROOT, "%.3g [%.3g, %.3g]",
-                    r.law().a(), r.a().low(), r.a().high()));
+            t.stringColumn("A (95 % bootstrap)").append(r.a().bounded() ? String.format(Locale.ROOT, "%.3g [%.3g, %.3g]",
+                    r.law().a(), r.a().low(), r.a().high()) : String.format(Locale.ROOT, "%.3g (no interval)", r.law().a()));
             t.stringColumn("law").append(r.law().toString());
         });
         return t;

@@ -47,8 +47,28 @@ public final class PowerLawFit {
             return optimise(c, loss);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new IllegalStateException("no L = E + A·C^(-α) fits losses " + Arrays.toString(loss) + " at budgets "
-                    + Arrays.toString(c) + " (" + e.getMessage() + ")", e);
+                    + Arrays.toString(c) + (convexInLogC(c, loss) ? "" : ": the loss falls faster at the larger budgets,"
+                    + " which no saturating power law does (runs still in their early, steep phase)")
+                    + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Whether the slope of L against ln C flattens (or stays) from budget to budget, as E + A·C^(−α) requires. */
+    static boolean convexInLogC(double[] c, double[] loss) {
+        Integer[] order = new Integer[c.length];
+        for (int i = 0; i < c.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (i, j) -> Double.compare(c[i], c[j]));
+        double prev = Double.NEGATIVE_INFINITY;
+        for (int k = 1; k < order.length; k++) {
+            double slope = (loss[order[k]] - loss[order[k - 1]]) / Math.log(c[order[k]] / c[order[k - 1]]);
+            if (slope < prev - 1e-12) {
+                return false;
+            }
+            prev = slope;
+        }
+        return true;
     }
 
     private static PowerLaw optimise(double[] c, double[] loss) {

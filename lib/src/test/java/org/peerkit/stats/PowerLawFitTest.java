@@ -86,6 +86,13 @@ class PowerLawFitTest {
     }
 
     @Test
+    void convexityInLogCIsWhatASaturatingLawNeeds() {
+        double[] c = {1e9, 1e10, 1e11};
+        assertTrue(PowerLawFit.convexInLogC(c, new double[] {DENSE.at(1e9), DENSE.at(1e10), DENSE.at(1e11)}));
+        assertFalse(PowerLawFit.convexInLogC(c, new double[] {8.2, 7.9, 7.0}), "steepening: early training");
+    }
+
+    @Test
     void crossingIsWhereTheLawsMeet() {
         double x = Crossover.of(SPARSE, DENSE, 1e9, 1e30);
         assertTrue(x > 1e9 && Double.isFinite(x), "crossing at " + x);
