@@ -137,8 +137,22 @@ public final class ScalingFits {
                 StringColumn.create("crossover (95 % bootstrap)"), DoubleColumn.create("share of replicates crossing"),
                 StringColumn.create("literature"));
         double lo = Arrays.stream(dense.c()).min().orElseThrow();
+        String denseFails = null;
+        try {
+            PowerLawFit.fit(dense.c(), Arrays.stream(dense.lossBySeed()).mapToDouble(s -> Arrays.stream(s).average()
+                    .orElseThrow()).toArray());
+        } catch (IllegalStateException e) {
+            denseFails = "dense has no fit: " + e.getMessage();
+        }
+        String denseError = denseFails;
         ps.forEach((k, p) -> {
-            if (k != FfwKind.DENSE) {
+            if (k != FfwKind.DENSE && denseError != null) {
+                t.stringColumn("kind").append(k.id());
+                t.doubleColumn("crossover FLOPs").appendMissing();
+                t.stringColumn("crossover (95 % bootstrap)").append(denseError);
+                t.doubleColumn("share of replicates crossing").appendMissing();
+                t.stringColumn("literature").append("~1e17 (smallest published fine-grained isoFLOP win)");
+            } else if (k != FfwKind.DENSE) {
                 t.stringColumn("kind").append(k.id());
                 try {
                     Crossover x = Crossover.bootstrap(p.c(), p.lossBySeed(), dense.c(), dense.lossBySeed(), lo,
@@ -148,7 +162,7 @@ public final class ScalingFits {
                     t.doubleColumn("share of replicates crossing").append(x.shareOvertaking());
                 } catch (IllegalStateException e) {
                     t.doubleColumn("crossover FLOPs").appendMissing();
-                    t.stringColumn("crossover (95 % bootstrap)").append("no fit: " + e.getMessage());
+                    t.stringColumn("crossover (95 % bootstrap)").append(k.id() + " has no fit: " + e.getMessage());
                     t.doubleColumn("share of replicates crossing").appendMissing();
                 }
                 t.stringColumn("literature").append("~1e17 (smallest published fine-grained isoFLOP win)");
