@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code peerkit plan}: isoFLOP ladders for a FLOP budget, per FFW kind. */
 @Command(name = "plan",
         description = "Print isoFLOP ladders for a training-FLOP budget: model sizes with total and active params, "
-                + "FLOPs/token, tokens and steps the budget buys, memory of weights and AdamW state.")
+                + "FLOPs/token (the paper's count and the non-embedding count), tokens and steps the budget buys, "
+                + "memory of weights and AdamW state.")
 public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--budget", required = true, paramLabel = "FLOPS", description = "Training FLOPs, e.g. 1e13.")
@@ -41,6 +42,10 @@ public final class PlanCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--scale=" + scale + " is not a scale: use kit or paper");
         };
         List<FfwKind> kinds = kind.equalsIgnoreCase("all") ? List.of(FfwKind.values()) : List.of(FfwKind.parse(kind));
+        out.println("FLOPs both ways: train_flops_per_token is the paper's count the budget is spent in (with the output"
+                + " head); nonemb_flops_per_token and nonemb_flops leave out the embedding and output head, as the"
+                + " fine-grained MoE scaling literature counts.");
+        out.println();
         int failed = 0;
         String lastError = "";
         for (FfwKind k : kinds) {

@@ -24,46 +24,111 @@ import org.peerkit.flops.LadderConfig;
  *   "kinds":   ["dense", "moe", "pkm", "peer"],    // optional, default all four
  *   "ladder":  {"dModels": [32, 64, 96], "seqLen": 64,          // LadderConfig fields; each one
  *               "ffw": {"peer": {"experts": 4096, "heads": 4,   // left out is LadderConfig.kit()'s
- *                                "topK": 8, "keyDim": 32, "queryBatchNorm": true}}}
+ *                                "topK": 8, "keyDim": 32, "queryBatchNorm": true}}},
+ *   "seeds":   [1, 2, 3],                          // optional, default the base spec's seed
+ *   "bracket": {"rounds": 3, "minSteps": 50}       // optional: how BracketedIsoFlop may extend
  * }
  * }</pre>
  *
- * Members are {@link Sweep#isoFlop} of the file's base spec, budget by budget (first budget first),
- * kind by kind, smallest width first. Every field is checked before anything trains, and an error
+ * Members are {@link Sweep#isoFlop} of the file's base spec, seed by seed (so an interrupted sweep
+ * has whole ladders of the first seeds rather than a few seeds of every rung), then budget by budget
+ * (first budget first), kind by kind, smallest width first. Every field is checked before anything trains, and an error
  * names the file, the field and what to write instead.
  */
 final class IsoFlopGrid {
 
-    static final List<String> FIELDS = List.of("budgets", "kinds", "ladder");
+    static final List<String> FIELDS = List.of("budgets", "kinds", "ladder", "seeds", "bracket");
+    static final List<String> BRACKET_FIELDS = List.of("rounds", "minSteps");
+
+    /**
+     * A parsed block.
+     *
+     * @param rounds how many times {@link BracketedIsoFlop} may extend each ladder (0: never)
+     * @param minSteps the fewest steps a wider rung must get to be added
+     */
+    record Block(List<Double> budgets, List<FfwKind> kinds, LadderConfig ladder, List<Long> seeds, int rounds,
+            long minSteps) {
+    }
     static final List<String> LADDER_FIELDS = List.of("vocabSize", "seqLen", "batchSize", "dModels", "dModelPerLayer",
             "headDim", "ffwMult", "ffw");
 
     private IsoFlopGrid() {
     }
 
-    /** The members of the sweep {@code name} described by {@code block}, on {@code base}. */
+    /** The members of the sweep {@code name} described by {@code block}, on {@code base}: the initial ladders. */
     static List<RunSpec> specs(String name, JsonNode block, RunSpec base, String source) {
+        Block b = block(block, base, source);
+        return specs(name, base, b, b.ladder(), b.budgets(), b.kinds(), source);
+    }
+
+    /** Every seed of {@code ladder} for each budget and kind, seed outermost. */
+    static List<RunSpec> specs(String name, RunSpec base, Block block, LadderConfig ladder, List<Double> budgets,
+            List<FfwKind> kinds, String source) {
+        String where = source + ": isoflop";
+        List<RunSpec> out = new ArrayList<>();
+        for (long seed : block.seeds()) {
+            for (double b : budgets) {
+                for (FfwKind k : kinds) {
+                    try {
+                        out.addAll(Sweep.isoFlop(name, base.withSeed(seed), b, ladder, k).specs());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(where + ", budget " + IsoFlopPlanner.sci(b) + ", kind "
+                                + k.id() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads and checks the whole block. */
+    static Block block(JsonNode block, RunSpec base, String source) {
         String where = source + ": isoflop";
         if (block == null || !block.isObject()) {
             throw new IllegalArgumentException(where + " must be an object {\"budgets\": [...], \"kinds\": [...],"
                     + " \"ladder\": {...}}");
         }
         unknownFields(block, FIELDS, where);
-        List<Double> budgets = budgets(block.get("budgets"), where);
-        List<FfwKind> kinds = kinds(block.get("kinds"), where);
-        LadderConfig ladder = ladder(block.get("ladder"), base, where + ".ladder");
-        List<RunSpec> out = new ArrayList<>();
-        for (double b : budgets) {
-            for (FfwKind k : kinds) {
-                try {
-                    out.addAll(Sweep.isoFlop(name, base, b, ladder, k).specs());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(where + ", budget " + IsoFlopPlanner.sci(b) + ", kind " + k.id()
-                            + ": " + e.getMessage(), e);
-                }
+        JsonNode br = block.get("bracket");
+        if (br != null && !br.isObject()) {
+            throw new IllegalArgumentException(where + ".bracket must be an object {\"rounds\": 3, \"minSteps\": 50}");
+        }
+        if (br != null) {
+            unknownFields(br, BRACKET_FIELDS, where + ".bracket");
+        }
+        int rounds = br != null && br.has("rounds") ? nonNegativeInt(br.get("rounds"), where + ".bracket.rounds") : 0;
+        long minSteps = br != null && br.has("minSteps") ? positiveInt(br.get("minSteps"), where + ".bracket.minSteps") : 1;
+        return new Block(budgets(block.get("budgets"), where), kinds(block.get("kinds"), where),
+                ladder(block.get("ladder"), base, where + ".ladder"), seeds(block.get("seeds"), base.seed(), where),
+                rounds, minSteps);
+    }
+
+    private static int nonNegativeInt(JsonNode v, String where) {
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+            throw new IllegalArgumentException(where + "=" + v + " must be a whole number ≥ 0");
+        }
+        return v.asInt();
+    }
+
+    /** The seed axis: distinct whole numbers; absent means the base spec's seed alone. */
+    static List<Long> seeds(JsonNode n, long fallback, String where) {
+        if (n == null) {
+            return List.of(fallback);
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            throw new IllegalArgumentException(where + ".seeds must be a non-empty list of whole numbers, e.g. [1, 2, 3]");
+        }
+        Set<Long> out = new LinkedHashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode v = n.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new IllegalArgumentException(where + ".seeds[" + i + "]=" + v + " is not a whole number");
+            }
+            if (!out.add(v.asLong())) {
+                throw new IllegalArgumentException(where + ".seeds lists " + v + " twice");
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private static List<Double> budgets(JsonNode n, String where) {

@@ -22,6 +22,8 @@ import org.peerkit.nn.Param;
  *       not discounted, as in Chinchilla);</li>
  *   <li>training FLOPs per token = 3 × forward (the backward runs two GEMMs per forward GEMM: one
  *       for the input gradient, one for the weight gradient);</li>
+ *   <li>a second, non-embedding count ({@link #nonEmbeddingTrainingFlopsPerToken}) also leaves
+ *       out the output head, as the fine-grained MoE scaling literature does;</li>
  *   <li>not counted: the embedding lookup (a gather, no multiply; Chinchilla counts it as a
  *       one-hot matmul), norms, activations, softmax and the optimiser (element-wise, O(params)
  *       rather than O(params·tokens)).</li>
@@ -117,12 +119,40 @@ public record FlopCount(List<LayerCount> layers, int seqLen) {
 
     /** Parameters outside the embedding and position tables (Kaplan's N). */
     public long nonEmbeddingParams() {
+        // the untied head stays in: Kaplan's N excludes only the embedding and position tables
         return layers.stream().filter(l -> !l.name().equals("embed") && !l.name().equals("pos"))
                 .mapToLong(LayerCount::params).sum();
     }
 
     public long forwardFlopsPerToken() {
         return layers.stream().mapToLong(LayerCount::forwardFlopsPerToken).sum();
+    }
+
+    /**
+     * Forward FLOPs per token of the embedding lookup and the unembedding (the output head, counted
+     * under "embed" when tied): the part the non-embedding count leaves out.
+     */
+    public long embeddingFlopsPerToken() {
+        return layers.stream().filter(l -> isEmbedding(l.name())).mapToLong(LayerCount::forwardFlopsPerToken).sum();
+    }
+
+    /**
+     * Forward FLOPs per token without the embedding and unembedding: the count of the fine-grained
+     * MoE scaling literature (Kaplan et al. 2020's non-embedding N, used by Krajewski et al. 2024 for
+     * their isoFLOP budgets), which keeps a vocabulary-sized head from dominating the budget of a
+     * small model. The attention term stays as in {@link #forwardFlopsPerToken}.
+     */
+    public long nonEmbeddingForwardFlopsPerToken() {
+        return forwardFlopsPerToken() - embeddingFlopsPerToken();
+    }
+
+    /** 3 × {@link #nonEmbeddingForwardFlopsPerToken}. */
+    public long nonEmbeddingTrainingFlopsPerToken() {
+        return 3 * nonEmbeddingForwardFlopsPerToken();
+    }
+
+    private static boolean isEmbedding(String part) {
+        return part.equals("embed") || part.equals("pos") || part.equals("head");
     }
 
     /** 3 × forward: see the class comment. */

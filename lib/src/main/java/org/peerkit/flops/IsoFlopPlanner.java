@@ -89,12 +89,18 @@ public final class IsoFlopPlanner {
         return new FlopCount(layers, dense.seqLen());
     }
 
-    /** A ladder as a table: one row per rung. */
+    /**
+     * A ladder as a table: one row per rung. FLOPs both ways: {@code train_flops_per_token} is the
+     * paper's count that the budget is spent in (§3.1; {@link FlopCount}'s class comment), and
+     * {@code nonemb_flops_per_token} / {@code nonemb_flops} the same tokens counted without the
+     * embedding and output head, the count of the fine-grained MoE scaling literature.
+     */
     public static Table table(List<ModelPlan> plans, String name) {
         Table t = Table.create(name,
                 StringColumn.create("kind"), StringColumn.create("ffw"), IntColumn.create("d_model"),
                 IntColumn.create("layers"), IntColumn.create("heads"), LongColumn.create("total_params"),
                 LongColumn.create("active_params"), LongColumn.create("train_flops_per_token"),
+                LongColumn.create("nonemb_flops_per_token"), DoubleColumn.create("nonemb_flops"),
                 LongColumn.create("tokens"), LongColumn.create("steps"), DoubleColumn.create("tokens_per_param"),
                 DoubleColumn.create("weights_mb"), DoubleColumn.create("adam_mb"));
         for (ModelPlan p : plans) {
@@ -106,6 +112,8 @@ public final class IsoFlopPlanner {
             t.longColumn("total_params").append(p.count().totalParams());
             t.longColumn("active_params").append(p.count().activeParams());
             t.longColumn("train_flops_per_token").append(p.count().trainingFlopsPerToken());
+            t.longColumn("nonemb_flops_per_token").append(p.count().nonEmbeddingTrainingFlopsPerToken());
+            t.doubleColumn("nonemb_flops").append(sig3(p.nonEmbeddingFlops()));
             t.longColumn("tokens").append(p.tokens());
             t.longColumn("steps").append(p.steps());
             t.doubleColumn("tokens_per_param").append(sig3(p.tokensPerParam()));

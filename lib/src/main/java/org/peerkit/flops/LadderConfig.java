@@ -13,7 +13,7 @@ import org.peerkit.tensor.Activation;
 
 /**
  * The family of models an isoFLOP ladder walks: one backbone per d_model with
- * {@code nLayers = dModel / dModelPerLayer}, {@code nHeads = dModel / headDim}, FFW width
+ * {@code nLayers = max(1, dModel / dModelPerLayer)}, {@code nHeads = dModel / headDim}, FFW width
  * {@code ffwMult·dModel}, and, per FFW kind, the expert settings put into the middle block.
  *
  * <p>The paper gives no shapes; {@link #paper6e18()} is inferred from Fig. 1 (lib/README.md, The paper's facts): the
@@ -40,9 +40,11 @@ public record LadderConfig(int vocabSize, int seqLen, int batchSize, List<Intege
             throw new IllegalArgumentException("dModels is empty: give the ladder's widths");
         }
         for (int d : dModels) {
-            if (d < dModelPerLayer || d % headDim != 0) {
-                throw new IllegalArgumentException("dModels contains " + d + ": each width must be ≥ dModelPerLayer="
-                        + dModelPerLayer + " and a multiple of headDim=" + headDim);
+            // below dModelPerLayer a rung has one layer (see backbone): LadderBracket extends ladders
+            // downwards past it when the optimum sits at the narrowest rung
+            if (d < headDim || d % headDim != 0) {
+                throw new IllegalArgumentException("dModels contains " + d + ": each width must be a positive multiple"
+                        + " of headDim=" + headDim);
             }
         }
         dModels = List.copyOf(dModels);
@@ -93,6 +95,11 @@ public record LadderConfig(int vocabSize, int seqLen, int batchSize, List<Intege
 
     private static List<Integer> range(int from, int to, int step) {
         return IntStream.iterate(from, d -> d <= to, d -> d + step).boxed().toList();
+    }
+
+    /** The same ladder at other widths (smallest first), e.g. a ladder {@link LadderBracket} extended. */
+    public LadderConfig withDModels(List<Integer> widths) {
+        return new LadderConfig(vocabSize, seqLen, batchSize, widths, dModelPerLayer, headDim, ffwMult, ffw);
     }
 
     /** The same ladder with other settings for one kind (e.g. a smaller N). */

@@ -24,6 +24,11 @@ public record ModelPlan(LmConfig backbone, FfwSpec ffw, FlopCount count, double 
         return 8 * count.totalParams();
     }
 
+    /** The non-embedding training FLOPs these tokens cost ({@link FlopCount#nonEmbeddingTrainingFlopsPerToken}). */
+    public double nonEmbeddingFlops() {
+        return (double) tokens * count.nonEmbeddingTrainingFlopsPerToken();
+    }
+
     public double tokensPerParam() {
         return (double) tokens / count.totalParams();
     }

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.peerkit.experiment.RunResult;
-import org.peerkit.experiment.RunSummary;
+import org.peerkit.experiment.SeedGroup;
 import org.peerkit.flops.FfwSpec;
 import org.peerkit.flops.PaperFig3;
 import tech.tablesaw.api.DoubleColumn;
@@ -33,15 +33,24 @@ public final class Fig3Tables {
     private Fig3Tables() {
     }
 
-    /** Fig. 3a, ours: columns ffw, N (0 = dense), N label, active (h·k, or d_ff for dense), total params, ppl, usage %, unevenness, train s. */
+    /**
+     * Fig. 3a, ours, one row per configuration averaged over its seeds: columns ffw, N (0 = dense),
+     * N label, active (h·k, or d_ff for dense), total params, seeds, ppl (e^mean loss) with its 95 %
+     * t interval (ppl lo, ppl hi, ppl (95 % t)), usage % and unevenness (seed means, with their
+     * intervals), train s (seed mean).
+     */
     public static Table experts(Collection<RunResult> runs) {
-        List<RunResult> sorted = new ArrayList<>(runs);
-        sorted.sort(Comparator.comparingInt(Fig3Tables::expertsOf));
+        List<SeedGroup> groups = new ArrayList<>(SeedGroup.of(runs));
+        groups.sort(Comparator.comparingInt(g -> expertsOf(g.first())));
         Table t = Table.create("Fig. 3a: number of experts", StringColumn.create("ffw"), IntColumn.create("N"),
-                StringColumn.create("N label"), IntColumn.create("active"), LongColumn.create("total params"),
-                DoubleColumn.create("ppl"), DoubleColumn.create("usage %"), DoubleColumn.create("unevenness"),
-                DoubleColumn.create("train s"));
-        for (RunResult r : sorted) {
+                StringColumn.create("N label"), IntColumn.create("active"), LongColumn.create("total params"));
+        IntervalCells.addSeeds(t);
+        IntervalCells.add(t, "ppl");
+        IntervalCells.add(t, "usage %");
+        IntervalCells.add(t, "unevenness");
+        t.addColumns(DoubleColumn.create("train s"));
+        for (SeedGroup g : groups) {
+            RunResult r = g.first();
             int n = expertsOf(r);
             t.stringColumn("ffw").append(r.spec().ffw().label());
             t.intColumn("N").append(n);
@@ -49,42 +58,82 @@ public final class Fig3Tables {
             t.intColumn("active").append(r.spec().ffw() instanceof FfwSpec.Peer p ? p.heads() * p.topK()
                     : r.spec().model().dFf());
             t.longColumn("total params").append(r.summary().totalParams());
-            t.doubleColumn("ppl").append(r.perplexity());
-            appendRouting(t, r.summary());
-            t.doubleColumn("train s").append(r.summary().trainSeconds());
+            appendSeedColumns(t, g);
         }
         return readable(t);
     }
 
-    /** Fig. 3b, ours: columns heads, topK, h·k, ppl, PEER FLOPs/token (forward), train FLOPs/token (whole model), train s, usage %, unevenness. */
+    /**
+     * Fig. 3b, ours, one row per (h, k) averaged over its seeds: columns heads, topK, h·k, N, seeds,
+     * ppl with its interval, PEER FLOPs/token (forward), train FLOPs/token (whole model), train s,
+     * usage % and unevenness with their intervals.
+     */
     public static Table active(Collection<RunResult> runs) {
-        List<RunResult> sorted = new ArrayList<>(runs);
-        for (RunResult r : sorted) {
+        for (RunResult r : runs) {
             if (!(r.spec().ffw() instanceof FfwSpec.Peer)) {
                 throw new IllegalArgumentException("run " + r.id() + " is " + r.spec().ffw().kind().id()
                         + ", not PEER: the active-experts table has one row per PEER (h, k)");
             }
         }
-        sorted.sort(Comparator.comparingInt((RunResult r) -> peer(r).heads() * peer(r).topK())
-                .thenComparingInt(r -> peer(r).heads()));
+        List<SeedGroup> groups = new ArrayList<>(SeedGroup.of(runs));
+        groups.sort(Comparator.comparingInt((SeedGroup g) -> peer(g.first()).heads() * peer(g.first()).topK())
+                .thenComparingInt(g -> peer(g.first()).heads()));
         Table t = Table.create("Fig. 3b: active experts", IntColumn.create("heads"), IntColumn.create("topK"),
-                IntColumn.create("h·k"), IntColumn.create("N"), DoubleColumn.create("ppl"),
-                LongColumn.create("PEER FLOPs/token"), DoubleColumn.create("train FLOPs/token"),
-                DoubleColumn.create("train s"), DoubleColumn.create("usage %"), DoubleColumn.create("unevenness"));
-        for (RunResult r : sorted) {
+                IntColumn.create("h·k"), IntColumn.create("N"), LongColumn.create("PEER FLOPs/token"),
+                DoubleColumn.create("train FLOPs/token"));
+        IntervalCells.addSeeds(t);
+        IntervalCells.add(t, "ppl");
+        IntervalCells.add(t, "usage %");
+        IntervalCells.add(t, "unevenness");
+        t.addColumns(DoubleColumn.create("train s"));
+        for (SeedGroup g : groups) {
+            RunResult r = g.first();
             FfwSpec.Peer p = peer(r);
             t.intColumn("heads").append(p.heads());
             t.intColumn("topK").append(p.topK());
             t.intColumn("h·k").append(p.heads() * p.topK());
             t.intColumn("N").append(p.experts());
-            t.doubleColumn("ppl").append(r.perplexity());
             t.longColumn("PEER FLOPs/token").append(p.count("ffw", r.spec().model().dModel(), r.spec().model().dFf(),
                     r.spec().model().bias()).forwardFlopsPerToken());
             t.doubleColumn("train FLOPs/token").append(r.summary().flops() / r.summary().tokens());
-            t.doubleColumn("train s").append(r.summary().trainSeconds());
-            appendRouting(t, r.summary());
+            appendSeedColumns(t, g);
         }
         return readable(t);
+    }
+
+    /** seeds, ppl, usage %, unevenness (intervals over seeds) and the mean training time. */
+    private static void appendSeedColumns(Table t, SeedGroup g) {
+        t.intColumn("seeds").append(g.runs().size());
+        IntervalCells.append(t, "ppl", g.perplexity(), 2);
+        Double usage = find(g.first().summary().routing(), "_usage_pct");
+        if (usage == null) {
+            IntervalCells.appendMissing(t, "usage %");
+            IntervalCells.appendMissing(t, "unevenness");
+        } else {
+            IntervalCells.append(t, "usage %", g.mean(r -> find(r.summary().routing(), "_usage_pct")), 1);
+            IntervalCells.append(t, "unevenness", g.mean(r -> find(r.summary().routing(), "_unevenness")), 2);
+        }
+        t.doubleColumn("train s").append(g.mean(r -> r.summary().trainSeconds()).estimate());
+    }
+
+    /**
+     * The seed groups of {@code runs} in the order of {@link #experts}' rows (dense first, then N
+     * ascending): the arms {@link Comparisons} pairs.
+     */
+    public static List<SeedGroup> expertGroups(Collection<RunResult> runs) {
+        List<SeedGroup> groups = new ArrayList<>(SeedGroup.of(runs));
+        groups.sort(Comparator.comparingInt(g -> expertsOf(g.first())));
+        return groups;
+    }
+
+    /** "dense", "PEER 64²", "h=4 k=8 N=128²", ...: a short name for a seed group in comparison tables. */
+    public static String label(SeedGroup g) {
+        FfwSpec f = g.spec().ffw();
+        if (f instanceof FfwSpec.Peer p) {
+            return "h=" + p.heads() + " k=" + p.topK() + " N=" + (int) Math.round(Math.sqrt(p.experts())) + "²"
+                    + (p.queryBatchNorm() ? "" : " no BN");
+        }
+        return f.kind().id();
     }
 
     /** Fig. 3a, the paper's: columns N (0 = dense), N label, total params, C4 ppl. */
@@ -115,12 +164,10 @@ public final class Fig3Tables {
 
     /** Prints measured numbers to the digits that mean something (the values keep full precision). */
     private static Table readable(Table t) {
-        for (String c : List.of("ppl", "unevenness")) {
-            t.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
-        }
-        for (String c : List.of("usage %", "train s")) {
-            t.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
-        }
+        IntervalCells.printDigits(t, "ppl", 2);
+        IntervalCells.printDigits(t, "unevenness", 2);
+        IntervalCells.printDigits(t, "usage %", 1);
+        t.doubleColumn("train s").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         if (t.containsColumn("train FLOPs/token")) {
             t.doubleColumn("train FLOPs/token").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
         }
@@ -142,22 +189,7 @@ public final class Fig3Tables {
         return (FfwSpec.Peer) r.spec().ffw();
     }
 
-    /** The expert layer's usage and unevenness as Evaluation stores them ({@code block<i>_usage_pct}, ...). */
-    private static void appendRouting(Table t, RunSummary s) {
-        Double usage = find(s.routing(), "_usage_pct");
-        Double uneven = find(s.routing(), "_unevenness");
-        if (usage == null) {
-            t.doubleColumn("usage %").appendMissing();
-        } else {
-            t.doubleColumn("usage %").append(usage);
-        }
-        if (uneven == null) {
-            t.doubleColumn("unevenness").appendMissing();
-        } else {
-            t.doubleColumn("unevenness").append(uneven);
-        }
-    }
-
+    /** The expert layer's usage or unevenness as Evaluation stores them ({@code block<i>_usage_pct}, ...). */
     private static Double find(Map<String, Double> routing, String suffix) {
         return routing.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue).findFirst()
                 .orElse(null);

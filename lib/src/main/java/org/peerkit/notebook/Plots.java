@@ -41,7 +41,8 @@ public final class Plots {
      * isoFLOP curves (paper Fig. 1): x = total parameters (log), y = loss, one series per method,
      * each series' minimum marked by a separate "min" point series.
      *
-     * @param curves method → (params, loss) points, in any order
+     * @param curves method → (params, loss) points, in any order; a point {params, loss, bar}
+     *     also carries an error bar (e.g. the larger side of a 95 % interval over seeds)
      */
     public static XYChart isoFlop(String title, String yTitle, Map<String, double[][]> curves) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("total parameters")
@@ -57,13 +58,15 @@ public final class Plots {
             Arrays.sort(pts, (a, b) -> Double.compare(a[0], b[0]));
             double[] x = new double[pts.length];
             double[] y = new double[pts.length];
+            double[] bars = new double[pts.length];
             int best = 0;
             for (int p = 0; p < pts.length; p++) {
                 x[p] = pts[p][0];
                 y[p] = pts[p][1];
+                bars[p] = pts[p].length > 2 ? pts[p][2] : 0;
                 best = y[p] < y[best] ? p : best;
             }
-            c.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            c.addSeries(e.getKey(), x, y, bars).setMarker(SeriesMarkers.CIRCLE);
             minX[i] = x[best];
             minY[i] = y[best];
             i++;

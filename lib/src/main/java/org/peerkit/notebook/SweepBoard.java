@@ -36,6 +36,9 @@ public final class SweepBoard implements SweepListener {
 
     @Override
     public void starting(int index, int total, RunSpec spec) {
+        if (index == 0) {
+            done.clear();   // a new round of the same board (BracketedIsoFlop runs one sweep per round)
+        }
         Table t = new SweepResult("progress", done).statusTable();
         t.setName("sweep: " + done.size() + " of " + total + " done, running " + spec.id() + " (" + spec.ffw().label() + ")");
         show(t);

@@ -34,7 +34,8 @@ class ExperimentCommandsTest {
         for (String k : new String[] {"dense ladder", "moe ladder", "pkm ladder", "peer ladder"}) {
             assertTrue(out.toString().contains(k + " @ 1e13 FLOPs"), out.toString());
         }
-        assertTrue(out.toString().contains("total_params") && out.toString().contains("adam_mb"), out.toString());
+        assertTrue(out.toString().contains("total_params") && out.toString().contains("adam_mb")
+                && out.toString().contains("nonemb_flops_per_token"), out.toString());
     }
 
     @Test

@@ -52,6 +52,26 @@ class IsoFlopGridTest {
     }
 
     @Test
+    void aSeedAxisRepeatsWholeLaddersSeedBySeed(@TempDir Path dir) throws Exception {
+        Sweep s = read(dir, "{\"isoflop\": {\"budgets\": [1e10, 3e10], \"kinds\": [\"dense\"], \"seeds\": [7, 8, 9], "
+                + LADDER + "}}");
+        assertEquals(12, s.specs().size());
+        assertEquals(List.of(7L, 7L, 7L, 7L, 8L, 8L, 8L, 8L, 9L, 9L, 9L, 9L),
+                s.specs().stream().map(RunSpec::seed).toList());
+        assertEquals(s.specs().get(0).withSeed(9), s.specs().get(8));
+        assertEquals(4, SeedGroup.of(s.specs().stream().map(IsoFlopGridTest::done).toList()).size());
+        String m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"seeds\": [1, 1], " + LADDER + "}}");
+        assertTrue(m.contains("isoflop.seeds lists 1 twice"), m);
+        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"seeds\": [1.5], " + LADDER + "}}");
+        assertTrue(m.contains("isoflop.seeds[0]=1.5 is not a whole number"), m);
+    }
+
+    private static RunResult done(RunSpec s) {
+        return new RunResult(s.id(), Path.of(s.id()), s, new RunSummary(1, 1, 1, 1, java.util.Map.of("valid", 1.0), 1, 1,
+                1, java.util.Map.of()), RunResult.Origin.LOADED);
+    }
+
+    @Test
     void leftOutFieldsAreTheKitLadderAndAllFourKinds(@TempDir Path dir) throws Exception {
         Sweep s = read(dir, "{\"base\": " + RunSpec.defaults().toJson() + ", \"isoflop\": {\"budgets\": [3e12],"
                 + " \"ladder\": {\"dModels\": [32, 64]}}}");
@@ -66,7 +86,7 @@ class IsoFlopGridTest {
     @Test
     void badInputIsNamedBeforeAnythingTrains(@TempDir Path dir) {
         String m = messageOf(dir, "{\"isoflop\": {\"budget\": [1e10]}}");
-        assertTrue(m.contains("isoflop: unknown field 'budget'; known fields: budgets, kinds, ladder"), m);
+        assertTrue(m.contains("isoflop: unknown field 'budget'; known fields: budgets, kinds, ladder, seeds"), m);
         m = messageOf(dir, "{\"isoflop\": {\"kinds\": [\"dense\"]}}");
         assertTrue(m.contains("isoflop.budgets must be a non-empty list"), m);
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10, -2]}}");
@@ -85,8 +105,8 @@ class IsoFlopGridTest {
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"seqLen\": 1.5}}}");
         assertTrue(m.contains("isoflop.ladder.seqLen=1.5 must be a positive whole number"), m);
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [40]}}}");
-        assertTrue(m.contains("isoflop.ladder: dModels contains 40: each width must be ≥ dModelPerLayer=32 and a"
-                + " multiple of headDim=16"), m);
+        assertTrue(m.contains("isoflop.ladder: dModels contains 40: each width must be a positive multiple of"
+                + " headDim=16"), m);
         m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"expert\": 256,"
                 + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}");
         // a misspelt field leaves the real one missing: the reader names the one to write

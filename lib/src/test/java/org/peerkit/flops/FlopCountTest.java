@@ -39,6 +39,11 @@ class FlopCountTest {
         long d = cfg.dModel();
         long matmulParams = cfg.nLayers() * (4 * d * d + 2 * d * cfg.dFf()) + d * cfg.vocabSize();
         assertEquals(2 * matmulParams + cfg.nLayers() * 4L * t * d, analytic.forwardFlopsPerToken());
+        // the non-embedding count (tied or untied) leaves out exactly the 2·D·V of the output head
+        assertEquals(2 * d * cfg.vocabSize(), analytic.embeddingFlopsPerToken());
+        assertEquals(2 * (matmulParams - d * cfg.vocabSize()) + cfg.nLayers() * 4L * t * d,
+                analytic.nonEmbeddingForwardFlopsPerToken());
+        assertEquals(3 * analytic.nonEmbeddingForwardFlopsPerToken(), analytic.nonEmbeddingTrainingFlopsPerToken());
 
         long perStep = 4096L * analytic.trainingFlopsPerToken();
         assertEquals(10, analytic.stepsFor(10.5 * perStep, 4096));

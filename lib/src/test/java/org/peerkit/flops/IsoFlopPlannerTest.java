@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
@@ -46,6 +47,21 @@ class IsoFlopPlannerTest {
         lm.forwardLoss(w, b);
         lm.backward(1.0);
         assertEquals((long) b * t * p.count().trainingFlopsPerToken(), Gemm.count());
+    }
+
+    @Test
+    void theLadderTableShowsFlopsBothWays() {
+        List<ModelPlan> plans = IsoFlopPlanner.ladder(1e13, FfwKind.PEER, LadderConfig.kit());
+        Table t = IsoFlopPlanner.table(plans, "x");
+        for (int r = 0; r < t.rowCount(); r++) {
+            ModelPlan p = plans.get(r);
+            long d = p.backbone().dModel();
+            assertEquals(p.count().trainingFlopsPerToken() - 6 * d * p.backbone().vocabSize(),
+                    t.longColumn("nonemb_flops_per_token").get(r));
+            assertEquals((double) p.tokens() * t.longColumn("nonemb_flops_per_token").get(r),
+                    t.doubleColumn("nonemb_flops").get(r), 0.01 * p.nonEmbeddingFlops());
+            assertTrue(t.doubleColumn("nonemb_flops").get(r) < 1e13);
+        }
     }
 
     @Test

@@ -62,6 +62,44 @@ class Fig3TablesTest {
         assertTrue(e.getMessage().contains("not PEER"), e.getMessage());
     }
 
+    static RunResult seeded(FfwSpec ffw, long seed, double loss, double usage) {
+        RunSpec s = RunSpec.defaults().withFfw(ffw).withSeed(seed);
+        Map<String, Double> routing = ffw instanceof FfwSpec.Peer ? Map.of("block1_usage_pct", usage,
+                "block1_unevenness", 1.0) : Map.of();
+        return new RunResult(s.id(), Path.of("runs", s.id()), s, new RunSummary(4, 256, 1024e3, 3, Map.of("valid", loss),
+                1000, 100, 2.5, routing), RunResult.Origin.LOADED);
+    }
+
+    @Test
+    void seedsAreAveragedIntoOneRowWithIntervalsAndComparedPairwise() {
+        FfwSpec small = new FfwSpec.Peer(64, 2, 4, 8, true);
+        FfwSpec large = new FfwSpec.Peer(256, 2, 4, 8, true);
+        List<RunResult> runs = List.of(seeded(new FfwSpec.Dense(), 1, 5.0, 0), seeded(new FfwSpec.Dense(), 2, 5.4, 0),
+                seeded(new FfwSpec.Dense(), 3, 5.2, 0), seeded(small, 1, 4.9, 50), seeded(small, 2, 5.3, 60),
+                seeded(small, 3, 5.1, 70), seeded(large, 1, 5.0, 20), seeded(large, 2, 5.5, 30), seeded(large, 3, 5.1, 40));
+        Table t = Fig3Tables.experts(runs);
+        assertEquals(List.of(0, 64, 256), t.intColumn("N").asList());
+        assertEquals(List.of(3, 3, 3), t.intColumn("seeds").asList());
+        assertEquals(Math.exp(5.2), t.doubleColumn("ppl").get(0), 1e-9);
+        assertTrue(t.doubleColumn("ppl lo").get(0) < Math.exp(5.2) && t.doubleColumn("ppl hi").get(0) > Math.exp(5.2));
+        assertEquals(60.0, t.doubleColumn("usage %").get(1), 1e-12);
+        assertTrue(t.stringColumn("usage % (95 % t)").get(1).startsWith("60.0 ± 24.8"), t.stringColumn("usage % (95 % t)").get(1));
+        XYChart c = Fig3Plots.versusExperts("x", t, "ppl");
+        assertTrue(c.getSeriesMap().get("PEER").getExtraValues()[0] > 0, "error bars drawn");
+
+        var groups = Fig3Tables.expertGroups(runs);
+        Table vsDense = Comparisons.against("vs dense", groups.get(0), groups, Fig3Tables::label);
+        assertEquals(List.of("h=2 k=4 N=8²", "h=2 k=4 N=16²"), vsDense.stringColumn("arm").asList());
+        // 8² beats dense by exactly 0.1 on every seed; 16² differs by −0, +0.1, −0.1: noise
+        assertEquals(List.of(true, false), vsDense.booleanColumn("significant").asList());
+        assertTrue(vsDense.stringColumn("verdict").get(0).startsWith("h=2 k=4 N=8² better than dense"),
+                vsDense.stringColumn("verdict").get(0));
+        assertEquals("h=2 k=4 N=8² better than dense (-0.1000 ± 0.0000, p=0.000)", Comparisons.significant(vsDense));
+        Table steps = Comparisons.adjacent("N steps", groups.subList(1, 3), Fig3Tables::label);
+        assertEquals(1, steps.rowCount());
+        assertEquals("none significant at 95 %", Comparisons.significant(steps));
+    }
+
     @Test
     void thePapersTablesHaveItsRowsAndPlotLikeOurs() {
         Table a = Fig3Tables.paperExperts();

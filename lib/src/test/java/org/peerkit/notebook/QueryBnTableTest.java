@@ -48,6 +48,34 @@ class QueryBnTableTest {
     }
 
     @Test
+    void seedsAverageIntoOneRowPerConfigurationAndBnIsTestedPairedBySeed() {
+        List<RunResult> runs = new ArrayList<>();
+        List<RoutingStats> stats = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            for (boolean bn : new boolean[] {false, true}) {
+                RunSpec s = RunSpec.defaults().withFfw(new FfwSpec.Peer(16, 2, 2, 8, bn)).withSeed(seed);
+                // BN lowers the loss by 0.05 on every seed; the seeds differ by 0.3
+                double loss = 3 + 0.3 * seed + (bn ? -0.05 : 0);
+                runs.add(new RunResult(s.id(), Path.of(s.id()), s, new RunSummary(4, 256, 1e6, 3, Map.of("valid", loss),
+                        1, 1, 1, Map.of()), RunResult.Origin.LOADED));
+                RoutingStats st = new RoutingStats(16);
+                int[] idx = bn ? new int[] {(int) seed, (int) seed + 5} : new int[] {0, 1};
+                st.add(new RoutingRecord(16, 1, 2, idx, new double[] {0.5, 0.5}));
+                stats.add(st);
+            }
+        }
+        Table t = QueryBnTable.of(runs, stats);
+        assertEquals(2, t.rowCount());
+        assertEquals(List.of(3, 3), t.intColumn("seeds").asList());
+        assertEquals(Math.exp(3.6), t.doubleColumn("ppl").get(0), 1e-9);
+        Table e = QueryBnTable.effects(runs, stats);
+        assertEquals(List.of("loss", "usage %", "unevenness"), e.stringColumn("metric").asList());
+        assertEquals(-0.05, e.doubleColumn("on − off").get(0), 1e-9);
+        assertEquals(List.of(true, false, false), e.booleanColumn("significant").asList());
+        assertTrue(e.stringColumn("verdict").get(0).startsWith("BN on lower than BN off"), e.stringColumn("verdict").get(0));
+    }
+
+    @Test
     void mismatchedInputsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> QueryBnTable.of(List.of(run(16, true, 1)), List.of()));
         RunSpec dense = RunSpec.defaults();
