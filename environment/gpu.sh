@@ -4,8 +4,8 @@
 #   environment/gpu.sh bundle   on a developer/CI machine (JDK 17 + Maven, Temurin 25, nvcc 13):
 #       builds target/gpu-bundle (<= 64 MiB): a jlinked Java 25 runtime (tar.xz), peerkit-cuda.jar
 #       with its cubins and jackson-core, the golden files written by lib's float64 paths, and the
-#       yardstick's PyTorch PEER layer (peer_ref.py, copied from PEERKIT_YARDSTICK, default
-#       ../shared/yardstick; not in git) for the comparison.
+#       PyTorch PEER layer the comparison runs (peer_ref.py, copied from the folder PEERKIT_YARDSTICK
+#       names; it is not part of this repository, and without it the device run skips PyTorch).
 #   environment/gpu.sh device   on the GPU machine, with target/gpu-bundle carried there:
 #       the GPU and driver, the golden suite (every kernel against the CPU's float64 results), then
 #       PEER forward and forward+backward at the yardstick's sizes and at paper scale (d_model 1024,
@@ -63,7 +63,7 @@ make_bundle() {
   java --add-modules=jdk.incubator.vector -cp "$lib_jar:$(cat "$PEERKIT_ROOT/lib/target/classpath.txt")" \
     org.peerkit.golden.GoldenWriter "$bundle/golden" 2>&1 | grep -v "incubator modules" || die "golden files failed"
   make_runtime
-  local yard="${PEERKIT_YARDSTICK:-$PEERKIT_ROOT/../shared/yardstick}"
+  local yard="${PEERKIT_YARDSTICK:-}"
   rm -rf "$bundle/yardstick"
   if [ -f "$yard/peer_ref.py" ]; then
     mkdir -p "$bundle/yardstick" && cp "$yard/peer_ref.py" "$bundle/yardstick/"
