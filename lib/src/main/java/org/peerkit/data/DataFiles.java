@@ -93,6 +93,13 @@ public final class DataFiles {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** Lower-case hex SHA-256 of a buffer's remaining bytes (e.g. a memory-mapped file); its position is kept. */
+    public static String sha256(java.nio.ByteBuffer bytes) {
+        MessageDigest md = sha256Digest();
+        md.update(bytes.duplicate());
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(sha256Digest().digest(bytes));
     }

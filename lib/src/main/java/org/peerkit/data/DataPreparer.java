@@ -165,7 +165,7 @@ public final class DataPreparer {
         SplitInfo prev = old == null ? null : old.splits().stream().filter(i -> i.split().equals(s.id())).findFirst().orElse(null);
         if (Files.isRegularFile(shardFile) && prev != null && prev.textSha256().equals(textSha)) {
             try {
-                TokenShard shard = TokenShard.open(shardFile, tok.hash());
+                TokenShard shard = TokenShard.open(shardFile, tok.hash(), prev.shardSha256());
                 if (shard.tokenCount() == prev.tokens()) {
                     note("kept  " + rel(shardFile) + " (" + shard.tokenCount() + " tokens)");
                     return prev;
@@ -181,9 +181,10 @@ public final class DataPreparer {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         TokenShard.write(shardFile, ids.toArray(), ids.size(), tok);
+        String shardSha = TokenShard.open(shardFile, tok.hash()).sha256();  // as read back: what later opens compare
         note(String.format("wrote %s (%d tokens, %s, encoded at %.1f MB/s)", rel(shardFile), ids.size(),
                 DataFiles.humanBytes(size(shardFile)), utf8.length / 1e6 / seconds));
-        return new SplitInfo(s.id(), documents, utf8.length, countWords(text), ids.size(), seconds, textSha);
+        return new SplitInfo(s.id(), documents, utf8.length, countWords(text), ids.size(), seconds, textSha, shardSha);
     }
 
     Path textFile(Split s) {

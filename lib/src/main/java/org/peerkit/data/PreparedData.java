@@ -32,7 +32,8 @@ public final class PreparedData {
         this.manifest = manifest;
         this.tokenizer = tokenizer;
         for (Split s : Split.values()) {
-            shards.put(s, TokenShard.open(location.vocabDir(manifest.vocabSize()).resolve(s.id() + ".tok"), tokenizer.hash()));
+            shards.put(s, TokenShard.open(location.vocabDir(manifest.vocabSize()).resolve(s.id() + ".tok"), tokenizer.hash(),
+                    manifest.split(s).shardSha256()));
         }
     }
 
@@ -50,9 +51,12 @@ public final class PreparedData {
         return load(loc, vocabSize);
     }
 
-    /** True if {@code data prepare} completed for this vocabulary size (its manifest exists). */
+    /**
+     * True if {@code data prepare} completed for this vocabulary size: its manifest exists and has
+     * this build's format (an older one is prepared again, which rebuilds only what changed).
+     */
     public static boolean isPrepared(DataLocation location, int vocabSize) {
-        return Files.isRegularFile(location.vocabDir(vocabSize).resolve("manifest.json"));
+        return DataManifest.isCurrent(location.vocabDir(vocabSize).resolve("manifest.json"));
     }
 
     /**

@@ -86,6 +86,25 @@ class DataPreparerTest {
         PreparedData.load(fake.location, 300);
     }
 
+    /** An in-range id changed in a shard passes every header check; the recorded hash refuses it. */
+    @Test
+    void aShardWithAChangedTokenIsRefusedAndRebuilt(@TempDir Path root) throws Exception {
+        FakeArchives fake = new FakeArchives(root);
+        DataManifest m = preparer(fake).prepare(300);
+        Path shard = fake.location.vocabDir(300).resolve("train.tok");
+        assertEquals(DataFiles.sha256(shard), m.split(Split.TRAIN).shardSha256());
+        byte[] b = Files.readAllBytes(shard);
+        b[TokenShard.HEADER_BYTES] = (byte) (b[TokenShard.HEADER_BYTES] ^ 1);  // id stays below 256
+        Files.write(shard, b);
+        var e = assertThrows(DataException.class, () -> PreparedData.load(fake.location, 300));
+        assertTrue(e.getMessage().startsWith("token shard " + shard + " is corrupt: its SHA-256 is"), e.getMessage());
+        DataPreparer again = preparer(fake);
+        assertEquals(m.split(Split.TRAIN).shardSha256(), again.prepare(300).split(Split.TRAIN).shardSha256());
+        assertTrue(again.actions().stream().anyMatch(a -> a.startsWith("rebuilding bpe-300/train.tok")),
+                again.actions().toString());
+        assertEquals(m.split(Split.TRAIN).shardSha256(), PreparedData.load(fake.location, 300).shard(Split.TRAIN).sha256());
+    }
+
     @Test
     void textsOfAnotherRecipeAreRebuilt(@TempDir Path root) throws Exception {
         FakeArchives fake = new FakeArchives(root);
