@@ -101,6 +101,10 @@ public final class RunStore {
 
     /** How long {@link #run} waits for another process training the same spec (default: not at all). */
     public RunStore withLockWait(Duration wait) {
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("lock wait " + wait.toSeconds() + " s is negative: give 0 to fail at once"
+                    + " when another process trains the run, or a positive number of seconds to wait for it");
+        }
         return new RunStore(root, data, checkpointEvery, wait);
     }
 
