@@ -2,6 +2,8 @@ package org.peerkit.experiment;
 
 import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -54,6 +56,7 @@ public final class SpecJson {
                 // strict numbers: 64.5 or "64" where an integer belongs is an error, never a truncation
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))  // [null] in a list is an error too
                 .addModule(numbers);
         if (indent) {
             b.enable(SerializationFeature.INDENT_OUTPUT);
@@ -98,7 +101,12 @@ public final class SpecJson {
      */
     public static RunSpec read(String json, String source) {
         try {
-            return CANONICAL.readValue(json, RunSpec.class);
+            RunSpec spec = CANONICAL.readValue(json, RunSpec.class);
+            if (spec == null) {
+                throw new IllegalArgumentException(source + " holds no run spec (JSON null); write one with"
+                        + " `peerkit train --print-spec`");
+            }
+            return spec;
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(source + ": unknown field '" + path(e) + "'; known fields there: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")), e);
@@ -126,6 +134,10 @@ public final class SpecJson {
                 String where = path(e);
                 throw new IllegalArgumentException(source + ": " + root.getMessage()
                         + (where.isEmpty() ? "" : " (in '" + where + "')"), e);
+            }
+            if (root instanceof RuntimeException) {  // a constructor choked on something the checks above let by
+                throw new IllegalArgumentException(source + ": the value at '" + path(e) + "' is malformed; compare it"
+                        + " with `peerkit train --print-spec`", e);
             }
             String msg = e.getOriginalMessage();
             if (msg.startsWith("Numeric value (")) {  // e.g. 99999999999 for an int
