@@ -67,6 +67,7 @@ public final class DataPreparer {
     /** Runs every step that is not done yet and returns the manifest. */
     public DataManifest prepare(int vocabSize) {
         BpeTokenizer.checkVocabSize(vocabSize);
+        checkFolders(vocabSize);
         ensureTexts();
         String trainText = readText(Split.TRAIN);
         Path dir = location.vocabDir(vocabSize);
@@ -94,6 +95,16 @@ public final class DataPreparer {
             Checksums.write(dir, RECORDED);  // last: the manifest and tokenizer as written are what later loads verify
         }
         return m;
+    }
+
+    /** A file where the cache needs a folder is named before anything is downloaded or written. */
+    private void checkFolders(int vocabSize) {
+        for (Path p : List.of(location.cache(), location.archives(), location.textDir(), location.vocabDir(vocabSize))) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new DataException(p + " is a file, but the data cache needs a folder there: move the file away,"
+                        + " or set PEERKIT_DATA to another folder");
+            }
+        }
     }
 
     /**

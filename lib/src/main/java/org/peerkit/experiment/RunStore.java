@@ -174,6 +174,10 @@ public final class RunStore {
     /** Every run dir under the root that holds something, newest first. */
     public List<RunInfo> list() {
         List<RunInfo> out = new ArrayList<>();
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new IllegalArgumentException("the run store " + root + " is a file, not a folder: point --runs or "
+                    + ENV + " at a folder (a new one is created on the first run)");
+        }
         if (!Files.isDirectory(root)) {
             return out;
         }
@@ -187,7 +191,8 @@ public final class RunStore {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root, e);
+            throw new UncheckedIOException("cannot list the run store " + root + " (" + e.getMessage() + "): check its"
+                    + " permissions, or point --runs or " + ENV + " at another folder", e);
         }
         out.sort(Comparator.comparing((RunInfo i) -> lastModified(i.dir())).reversed());
         return out;
@@ -356,7 +361,11 @@ public final class RunStore {
         } catch (RuntimeException | Error e) {
             StringWriter sw = new StringWriter();
             e.printStackTrace(new PrintWriter(sw));
-            DataFiles.writeStringAtomically(dir.resolve(ERROR), e + "\n\n" + sw);
+            try {
+                DataFiles.writeStringAtomically(dir.resolve(ERROR), e + "\n\n" + sw);
+            } catch (RuntimeException recording) {  // e.g. a full disk: report the original failure, not this one
+                e.addSuppressed(recording);
+            }
             throw e;
         }
     }

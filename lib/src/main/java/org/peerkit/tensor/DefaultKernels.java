@@ -45,7 +45,8 @@ public final class DefaultKernels {
         return backend == BackendKind.CUDA ? Choice.ND4J : Choice.CPU;
     }
 
-    static Choice parse(String value) {
+    /** Parses {@code cpu} or {@code nd4j}; an unknown value is an error naming the knob. */
+    public static Choice parse(String value) {
         try {
             return Choice.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
