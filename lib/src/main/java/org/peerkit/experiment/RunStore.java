@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.peerkit.data.BatchSource;
+import org.peerkit.data.Checksums;
 import org.peerkit.data.DataFiles;
 import org.peerkit.data.DataLocation;
 import org.peerkit.data.Split;
@@ -41,7 +42,9 @@ import tech.tablesaw.api.Table;
  *   evals.csv       evaluations during and at the end of the run
  *   checkpoint/     the training core's checkpoints (newest kept)
  *   error.txt       the error of the last failed attempt, if any
- *   complete.json   the final numbers; written last, so it marks the run complete
+ *   complete.json   the final numbers
+ *   checksums.sha256  SHA-256 of spec.json and manifest.json, then (rewritten last, marking the run
+ *                   complete) also of metrics.csv, evals.csv and complete.json
  *   .lock           OS lock held while training
  * </pre>
  * {@link #run} returns a finished run at once (no model is built, no data opened), resumes a
@@ -59,6 +62,9 @@ public final class RunStore {
     static final String CHECKPOINT = "checkpoint";
     static final String COMPLETE = "complete.json";
     static final String ERROR = "error.txt";
+    /** Files the run dir's checksums.sha256 covers once a run has started, and once it is complete. */
+    static final List<String> STARTED_RECORD = List.of(SPEC, MANIFEST);
+    static final List<String> FINISHED_RECORD = List.of(SPEC, MANIFEST, METRICS, EVALS, COMPLETE);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -245,21 +251,11 @@ public final class RunStore {
             return new RunInfo(id, dir, RunStatus.CORRUPT, spec, "its " + SPEC + " hashes to " + spec.id() + ", not to the"
                     + " folder name " + id + " (the spec was edited, or the folder copied or renamed)");
         }
-        Path manifest = dir.resolve(MANIFEST);
-        if (Files.exists(manifest)) {
-            try {
-                RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
-                if (!m.specSha256().equals(SpecJson.sha256(spec.toJson()))) {
-                    return new RunInfo(id, dir, RunStatus.CORRUPT, spec, MANIFEST + " belongs to another spec"
-                            + " (specSha256 " + m.specSha256().substring(0, 16) + "…)");
-                }
-            } catch (IOException | RuntimeException e) {
-                return new RunInfo(id, dir, RunStatus.CORRUPT, spec, MANIFEST + " is unreadable (" + firstLine(e) + ")");
-            }
-        } else if (hasCheckpoint(dir) || Files.exists(dir.resolve(COMPLETE))) {
-            return new RunInfo(id, dir, RunStatus.CORRUPT, spec, "it has results but no " + MANIFEST);
+        String bad = badRecord(dir, spec);
+        if (bad != null) {
+            return new RunInfo(id, dir, RunStatus.CORRUPT, spec, bad);
         }
-        if (Files.exists(dir.resolve(COMPLETE))) {
+        if (recordsCompletion(dir)) {
             try {
                 RunSummary s = JSON.readValue(dir.resolve(COMPLETE).toFile(), RunSummary.class);
                 return new RunInfo(id, dir, RunStatus.COMPLETE, spec, s.steps() + " steps");
@@ -270,6 +266,48 @@ public final class RunStore {
         if (RunLock.isHeld(dir)) {
             return new RunInfo(id, dir, RunStatus.RUNNING, spec, "");
         }
+        return partial(id, dir, spec);
+    }
+
+    /**
+     * Why the run dir's files do not check out against its checksums and its spec, or null. The
+     * checksums cover spec.json and manifest.json from the start, and metrics.csv, evals.csv and
+     * complete.json once the run is complete; complete.json without them is an interrupted finish,
+     * which resumes (from the final checkpoint) like a partial run.
+     */
+    private static String badRecord(Path dir, RunSpec spec) {
+        if (!Files.exists(dir.resolve(MANIFEST))) {
+            return hasCheckpoint(dir) || Files.exists(dir.resolve(COMPLETE)) ? "it has results but no " + MANIFEST : null;
+        }
+        List<String> names = recordsCompletion(dir) ? FINISHED_RECORD : STARTED_RECORD;
+        Optional<String> problem = Checksums.problem(dir, names);
+        if (problem.isPresent()) {
+            return problem.get();
+        }
+        try {
+            RunManifest m = JSON.readValue(dir.resolve(MANIFEST).toFile(), RunManifest.class);
+            if (!m.specSha256().equals(SpecJson.sha256(spec.toJson()))) {
+                return MANIFEST + " belongs to another spec (specSha256 " + m.specSha256().substring(0, 16) + "…)";
+            }
+        } catch (IOException | RuntimeException e) {
+            return MANIFEST + " is unreadable (" + firstLine(e) + ")";
+        }
+        return null;
+    }
+
+    /** Whether the checksums record a finished run (complete.json among them). */
+    private static boolean recordsCompletion(Path dir) {
+        if (!Files.exists(dir.resolve(COMPLETE))) {
+            return false;
+        }
+        try {
+            return Files.readString(dir.resolve(Checksums.FILE)).contains("  " + COMPLETE + "\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static RunInfo partial(String id, Path dir, RunSpec spec) {
         String detail;
         try {
             Optional<Path> ckpt = Checkpoint.latest(dir.resolve(CHECKPOINT));
@@ -322,6 +360,7 @@ public final class RunStore {
                 writeJson(manifest, RunManifest.capture(spec, fingerprint, fc.totalParams(), fc.activeParams(),
                         fc.trainingFlopsPerToken(), steps));
                 DataFiles.writeStringAtomically(dir.resolve(SPEC), SpecJson.pretty(spec));
+                Checksums.write(dir, STARTED_RECORD);
             } else {
                 RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
                 if (!m.data().equals(fingerprint)) {
@@ -356,7 +395,8 @@ public final class RunStore {
             RunSummary summary = new RunSummary(t.step(), t.step() * t.tokensPerStep(),
                     fc.trainingFlops(t.step() * t.tokensPerStep()), t.lastLoss(), evals, fc.totalParams(),
                     fc.activeParams(), m.doubleColumn("step_ms").sum() / 1000.0, routing);
-            writeJson(dir.resolve(COMPLETE), summary);  // last: marks the run complete
+            writeJson(dir.resolve(COMPLETE), summary);
+            Checksums.write(dir, FINISHED_RECORD);  // last: marks the run complete, its numbers verifiable
             return new RunResult(dir.getFileName().toString(), dir, spec, summary, origin);
         } catch (RuntimeException | Error e) {
             StringWriter sw = new StringWriter();

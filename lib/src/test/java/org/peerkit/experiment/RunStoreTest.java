@@ -145,7 +145,7 @@ class RunStoreTest {
 
         Files.writeString(dir.resolve("manifest.json"), "{ not json");
         e = assertThrows(RunCorruptException.class, () -> store.run(spec));
-        assertTrue(e.getMessage().contains("manifest.json is unreadable"), e.getMessage());
+        assertTrue(e.getMessage().contains("manifest.json does not match the SHA-256 recorded"), e.getMessage());
     }
 
     /** Resuming needs metrics up to the checkpoint's step, each row well-formed. */
