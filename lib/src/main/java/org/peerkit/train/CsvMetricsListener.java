@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.peerkit.data.DataFiles;
 
 /**
  * Appends one row per step to a metrics CSV (readable by Tablesaw's {@code Table.read().csv}).
@@ -36,6 +37,7 @@ public final class CsvMetricsListener implements TrainListener {
             List<String> keep = kept(t.step());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, keep, StandardCharsets.UTF_8);
+            DataFiles.groupReadable(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
