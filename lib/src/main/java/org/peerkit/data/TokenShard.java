@@ -133,17 +133,23 @@ public final class TokenShard {
             }
             ByteBuffer tokens = map.slice(HEADER_BYTES, (int) (2 * count)).order(ByteOrder.LITTLE_ENDIAN);
             checkIds(file, tokens, vocab, fix);
-            String sha = DataFiles.sha256(map.slice(0, (int) expectedSize));
-            if (expectedSha256 != null && !sha.equals(expectedSha256)) {
-                throw new DataException("token shard " + file + " is corrupt: its SHA-256 is " + sha.substring(0, 12)
-                        + "…, the data manifest recorded " + expectedSha256.substring(0, 12) + "…" + fix);
-            }
+            String sha = checkSha256(file, map.slice(0, (int) expectedSize), expectedSha256, fix);
             return new TokenShard(file, vocab, count, hashHex, sha, tokens);
         } catch (NoSuchFileException e) {
             throw new DataException("missing token shard " + file + ": run `environment/peerkit data prepare`");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read token shard " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file's SHA-256, which must equal {@code expected} when one is given. */
+    private static String checkSha256(Path file, ByteBuffer whole, String expected, String fix) {
+        String sha = DataFiles.sha256(whole);
+        if (expected != null && !sha.equals(expected)) {
+            throw new DataException("token shard " + file + " is corrupt: its SHA-256 is " + sha.substring(0, 12)
+                    + "…, the data manifest recorded " + expected.substring(0, 12) + "…" + fix);
+        }
+        return sha;
     }
 
     /** Every id must lie in [0, vocab): a flipped byte would otherwise reach the model as a valid-looking id. */

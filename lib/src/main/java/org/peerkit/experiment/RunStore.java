@@ -352,29 +352,7 @@ public final class RunStore {
         Map<String, String> fingerprint = data.fingerprint(spec);
         Trainer t = new Trainer(lm, src, new TrainConfig(steps, spec.accumSteps(), spec.clipNorm(),
                 spec.schedule().forSteps(steps), spec.optimizer(), spec.seed()));
-        RunResult.Origin origin = RunResult.Origin.TRAINED;
-        try {
-            Path manifest = dir.resolve(MANIFEST);
-            if (fresh || !Files.exists(manifest)) {
-                clear(dir);
-                writeJson(manifest, RunManifest.capture(spec, fingerprint, fc.totalParams(), fc.activeParams(),
-                        fc.trainingFlopsPerToken(), steps));
-                DataFiles.writeStringAtomically(dir.resolve(SPEC), SpecJson.pretty(spec));
-                Checksums.write(dir, STARTED_RECORD);
-            } else {
-                RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
-                if (!m.data().equals(fingerprint)) {
-                    throw corrupt(dir, "its data changed since it started (" + m.data() + " then, " + fingerprint
-                            + " now), so it cannot resume onto the same curve");
-                }
-                if (t.resumeLatest(dir.resolve(CHECKPOINT))) {
-                    origin = RunResult.Origin.RESUMED;
-                }
-            }
-            Files.deleteIfExists(dir.resolve(ERROR));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run dir " + dir + ": " + e.getMessage(), e);
-        }
+        RunResult.Origin origin = prepareDir(spec, dir, fresh, t, fc, steps, fingerprint);
         List<Split> splits = spec.data().evalSplits();
         t.addListener(new CsvMetricsListener(dir.resolve(METRICS)));
         t.addListener(new EvalCsvListener(dir.resolve(EVALS), data.eval(spec, splits.get(0)), spec.data().evalEvery()));
@@ -399,14 +377,46 @@ public final class RunStore {
             Checksums.write(dir, FINISHED_RECORD);  // last: marks the run complete, its numbers verifiable
             return new RunResult(dir.getFileName().toString(), dir, spec, summary, origin);
         } catch (RuntimeException | Error e) {
-            StringWriter sw = new StringWriter();
-            e.printStackTrace(new PrintWriter(sw));
-            try {
-                DataFiles.writeStringAtomically(dir.resolve(ERROR), e + "\n\n" + sw);
-            } catch (RuntimeException recording) {  // e.g. a full disk: report the original failure, not this one
-                e.addSuppressed(recording);
-            }
+            recordFailure(dir, e);
             throw e;
+        }
+    }
+
+    /** A fresh run dir (manifest, spec, checksums) or the partial run resumed into {@code t}; says which. */
+    private RunResult.Origin prepareDir(RunSpec spec, Path dir, boolean fresh, Trainer t, FlopCount fc, long steps,
+            Map<String, String> fingerprint) {
+        boolean resumed = false;
+        try {
+            Path manifest = dir.resolve(MANIFEST);
+            if (fresh || !Files.exists(manifest)) {
+                clear(dir);
+                writeJson(manifest, RunManifest.capture(spec, fingerprint, fc.totalParams(), fc.activeParams(),
+                        fc.trainingFlopsPerToken(), steps));
+                DataFiles.writeStringAtomically(dir.resolve(SPEC), SpecJson.pretty(spec));
+                Checksums.write(dir, STARTED_RECORD);
+            } else {
+                RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
+                if (!m.data().equals(fingerprint)) {
+                    throw corrupt(dir, "its data changed since it started (" + m.data() + " then, " + fingerprint
+                            + " now), so it cannot resume onto the same curve");
+                }
+                resumed = t.resumeLatest(dir.resolve(CHECKPOINT));
+            }
+            Files.deleteIfExists(dir.resolve(ERROR));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run dir " + dir + ": " + e.getMessage(), e);
+        }
+        return resumed ? RunResult.Origin.RESUMED : RunResult.Origin.TRAINED;
+    }
+
+    /** Writes error.txt; if that fails too (e.g. a full disk), the original failure stays the one reported. */
+    private static void recordFailure(Path dir, Throwable e) {
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
+        try {
+            DataFiles.writeStringAtomically(dir.resolve(ERROR), e + "\n\n" + sw);
+        } catch (RuntimeException recording) {
+            e.addSuppressed(recording);
         }
     }
 

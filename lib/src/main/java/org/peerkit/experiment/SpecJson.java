@@ -129,26 +129,29 @@ public final class SpecJson {
             }
             throw new IllegalArgumentException(source + ": " + badValue(e), e);
         } catch (JsonMappingException e) {
-            Throwable root = rootCause(e);
-            if (root instanceof IllegalArgumentException) {
-                String where = path(e);
-                throw new IllegalArgumentException(source + ": " + root.getMessage()
-                        + (where.isEmpty() ? "" : " (in '" + where + "')"), e);
-            }
-            if (root instanceof RuntimeException) {  // a constructor choked on something the checks above let by
-                throw new IllegalArgumentException(source + ": the value at '" + path(e) + "' is malformed; compare it"
-                        + " with `peerkit train --print-spec`", e);
-            }
-            String msg = e.getOriginalMessage();
-            if (msg.startsWith("Numeric value (")) {  // e.g. 99999999999 for an int
-                throw new IllegalArgumentException(source + ": '" + path(e) + "'=" + msg.replaceAll(
-                        "(?s)^Numeric value \\(([^)]*)\\) out of range of (\\w+).*$", "$1 is out of range (a Java $2)"), e);
-            }
-            throw new IllegalArgumentException(source + ": " + firstLine(msg) + " at '" + path(e) + "'", e);
+            throw new IllegalArgumentException(source + ": " + mappingProblem(e), e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + " is not valid JSON: " + e.getOriginalMessage() + " (line "
                     + e.getLocation().getLineNr() + ")", e);
         }
+    }
+
+    /** What went wrong building the spec from well-formed JSON, with the field's path. */
+    private static String mappingProblem(JsonMappingException e) {
+        Throwable root = rootCause(e);
+        String where = path(e);
+        if (root instanceof IllegalArgumentException) {
+            return root.getMessage() + (where.isEmpty() ? "" : " (in '" + where + "')");
+        }
+        if (root instanceof RuntimeException) {  // a constructor choked on something the checks above let by
+            return "the value at '" + where + "' is malformed; compare it with `peerkit train --print-spec`";
+        }
+        String msg = e.getOriginalMessage();
+        if (msg.startsWith("Numeric value (")) {  // e.g. 99999999999 for an int
+            return "'" + where + "'=" + msg.replaceAll("(?s)^Numeric value \\(([^)]*)\\) out of range of (\\w+).*$",
+                    "$1 is out of range (a Java $2)");
+        }
+        return firstLine(msg) + " at '" + where + "'";
     }
 
     /** "'model.dModel' must be a whole number, not 64.5" and the like, for a value of the wrong type. */

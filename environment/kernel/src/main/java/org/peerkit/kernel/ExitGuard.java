@@ -1,6 +1,7 @@
 package org.peerkit.kernel;
 
 import java.security.Permission;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Refuses {@code System.exit} (and {@code Runtime.halt}) called from a notebook cell, which would
@@ -28,6 +29,9 @@ final class ExitGuard extends SecurityManager {
         if (System.getSecurityManager() != null) {
             return false;
         }
+        // the common pool first: created with a manager installed, its workers would be "innocuous"
+        // threads that drop every thread-local after each task (the kit's parallel kernels use it)
+        ForkJoinPool.commonPool();
         try {
             System.setSecurityManager(new ExitGuard());
             return true;
