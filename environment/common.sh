@@ -22,6 +22,17 @@ export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Every PEERKIT_* knob with a fixed set of values is checked here, before anything is installed or
+# run: a misspelt value is an error, never a silent default (the Java side checks them again).
+check_knobs() {
+  case "${PEERKIT_SCALE:-smoke}" in smoke|full|SMOKE|FULL) ;; *) die "PEERKIT_SCALE=$PEERKIT_SCALE is not a scale: use 'smoke' (CI, minutes) or 'full' (real runs)" ;; esac
+  case "${PEERKIT_BACKEND:-cpu}" in cpu|cuda|CPU|CUDA) ;; *) die "PEERKIT_BACKEND=$PEERKIT_BACKEND is not a backend: use 'cpu' (default) or 'cuda'" ;; esac
+  case "${PEERKIT_SIMD:-on}" in on|off|ON|OFF) ;; *) die "PEERKIT_SIMD=$PEERKIT_SIMD is not a setting: use 'on' (default) or 'off'" ;; esac
+  case "${PEERKIT_PORT:-8888}" in ''|*[!0-9]*) die "PEERKIT_PORT=$PEERKIT_PORT is not a port number: use e.g. 8888" ;; esac
+  [[ "$KERNEL_NAME" =~ ^[A-Za-z0-9._-]+$ ]] || die "PEERKIT_KERNEL_NAME=$KERNEL_NAME is not a kernel name: use letters, digits, '.', '_' or '-'"
+}
+check_knobs
+
 # Installs the Debian packages that are missing, with --no-install-recommends (Jupyter from Debian:
 # there is no PyPI here). Uses sudo when not root; says exactly what to run when neither works.
 need_apt() {

@@ -2,7 +2,8 @@
 
 Runs Debian's jupyter_kernel_test suite (python3-jupyter-kernel-test) plus our own checks:
 interrupt of a sleep and of a busy loop with recovery, one-line error values, a reply to
-history_request, the %jars glob error. Use Debian's Python, not a pyenv shim:
+history_request, the %jars glob error, 200,000 printlns arriving intact in few stream messages,
+System.exit refused. Use Debian's Python, not a pyenv shim:
 
     PEERKIT_KERNEL_NAME=java /usr/bin/python3 -m unittest -v test_kernel_protocol.py
     /usr/bin/python3 test_kernel_protocol.py          # same, summary line printed last
@@ -130,6 +131,21 @@ class JavaKernelProtocolTests(jupyter_kernel_test.KernelTests):
         self.assertIn("stopped", content["evalue"])
         self.assertNotIn("ThreadDeath", content["evalue"])
         self.assert_result("spins > 0", "true")
+
+    def test_many_printlns_arrive_intact_in_few_messages(self):
+        # one IOPub message per println used to flood the socket: output and the idle status were lost
+        content, msgs = self.execute_reply("for (int i = 0; i < 200_000; i++) System.out.println(i);", timeout=120)
+        self.assertEqual(content["status"], "ok", content)
+        streams = [m for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"]
+        text = "".join(m["content"]["text"] for m in streams)
+        self.assertEqual(text, "".join("%d\n" % i for i in range(200_000)))
+        self.assertLessEqual(len(streams), 200)
+        self.assert_result("1 + 1", "2")
+
+    def test_system_exit_is_refused_and_the_kernel_lives(self):
+        self.execute_reply("int survivor = 7;")
+        self.assert_one_line_error("System.exit(0);", "CellException", "System.exit(0) was refused")
+        self.assert_result("survivor", "7")
 
     def test_errors_are_one_line_and_the_next_cell_runs(self):
         self.assert_one_line_error("int bad = \"x\";", "CompilationError", "line 1: incompatible types")

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
  * <p>Adding a command is one line: put its class in {@code subcommands} below. Each subcommand is
  * a picocli {@code @Command} class implementing {@code Callable<Integer>} (or a parent command
  * holding its own subcommands, like {@link DataCommand}); {@code --help} and {@code --version} are
- * inherited. Exit codes: 0 success, 1 a {@code DataException} or {@code IllegalArgumentException}
- * (message only), 2 bad usage.
+ * inherited. Exit codes: 0 success, 1 a failure (one or two sentences, cause and fix, by
+ * {@link CliErrors}; the stack trace with {@code --verbose}), 2 bad usage. Every {@code PEERKIT_*}
+ * knob is checked first ({@link Knobs}).
  */
 @Command(name = "peerkit",
         // INHERIT: every subcommand gets --help and --version without repeating them
@@ -34,14 +35,26 @@ public final class PeerkitCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = CliErrors.VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "On failure, print the stack trace after the error message.")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */
     public static CommandLine commandLine() {
-        return new CommandLine(new PeerkitCli())
-                .setExecutionExceptionHandler(new Errors());
+        CommandLine cli = new CommandLine(new PeerkitCli()).setExecutionExceptionHandler(new CliErrors());
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                Knobs.check();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ExecutionException(cli, e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return cli;
     }
 
     /** Without a subcommand: print usage and fail, so a typo in a script does not pass silently. */
@@ -58,21 +71,6 @@ public final class PeerkitCli implements Runnable {
         public String[] getVersion() {
             String v = PeerkitCli.class.getPackage().getImplementationVersion();
             return new String[] {"peerkit " + (v == null ? "dev" : v), "Java " + System.getProperty("java.version")};
-        }
-    }
-
-    /**
-     * Expected failures (bad data, bad arguments to the library) print their message, without a
-     * stack trace, and exit 1; anything else keeps picocli's default (stack trace).
-     */
-    static final class Errors implements CommandLine.IExecutionExceptionHandler {
-        @Override
-        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-            if (ex instanceof org.peerkit.data.DataException || ex instanceof IllegalArgumentException) {
-                cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
-                return 1;
-            }
-            throw ex;
         }
     }
 }

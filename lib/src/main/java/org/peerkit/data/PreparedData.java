@@ -32,7 +32,8 @@ public final class PreparedData {
         this.manifest = manifest;
         this.tokenizer = tokenizer;
         for (Split s : Split.values()) {
-            shards.put(s, TokenShard.open(location.vocabDir(manifest.vocabSize()).resolve(s.id() + ".tok"), tokenizer.hash()));
+            shards.put(s, TokenShard.open(location.vocabDir(manifest.vocabSize()).resolve(s.id() + ".tok"), tokenizer.hash(),
+                    manifest.split(s).shardSha256()));
         }
     }
 
@@ -50,9 +51,13 @@ public final class PreparedData {
         return load(loc, vocabSize);
     }
 
-    /** True if {@code data prepare} completed for this vocabulary size (its manifest exists). */
+    /**
+     * True if {@code data prepare} completed for this vocabulary size: its manifest exists and has
+     * this build's format (an older one is prepared again, which rebuilds only what changed).
+     */
     public static boolean isPrepared(DataLocation location, int vocabSize) {
-        return Files.isRegularFile(location.vocabDir(vocabSize).resolve("manifest.json"));
+        Path dir = location.vocabDir(vocabSize);
+        return DataManifest.isCurrent(dir.resolve(DataPreparer.MANIFEST)) && Files.isRegularFile(dir.resolve(Checksums.FILE));
     }
 
     /**
@@ -69,6 +74,10 @@ public final class PreparedData {
                     + " (missing " + dir.resolve("manifest.json") + "): run `environment/peerkit data prepare --vocab " + vocabSize
                     + "` (or PreparedData.open() in a notebook); set PEERKIT_DATA if the data lives elsewhere");
         }
+        Checksums.problem(dir, DataPreparer.RECORDED).ifPresent(p -> {
+            throw new DataException("in " + dir + ": " + p + "; run `environment/peerkit data prepare --vocab " + vocabSize
+                    + "` to rebuild it from verified inputs");
+        });
         DataManifest m = DataManifest.load(dir.resolve("manifest.json"));
         BpeTokenizer tok = BpeTokenizer.load(dir.resolve("tokenizer.bpe"));
         if (!tok.hash().equals(m.tokenizerHash())) {
@@ -104,18 +113,29 @@ public final class PreparedData {
         return new Batches(shard(split), split.id(), batchSize, seqLen, seed);
     }
 
-    /** The split's text (documents joined by blank lines); read from disk on each call. */
+    /** The split's text (documents joined by blank lines); read from disk, and verified, on each call. */
     public String text(Split split) {
+        verifyText(split);
         return DataPreparer.readText(location, split);
     }
 
     /** The whole documents of a split, in order. */
     public List<Document> documents(Split split) {
+        verifyText(split);
         return DataPreparer.documents(location, split);
     }
 
     /** The ids of the whole documents in a split, in order. */
     public List<String> documentIds(Split split) {
+        verifyText(split);
         return DataPreparer.documentIds(location).getOrDefault(split.id(), List.of());
+    }
+
+    /** The split's text and documents.tsv must match the checksums data prepare recorded. */
+    private void verifyText(Split split) {
+        Checksums.problem(location.textDir(), List.of(split.id() + ".txt", DataPreparer.DOCUMENTS_TSV)).ifPresent(p -> {
+            throw new DataException("in " + location.textDir() + ": " + p + "; run `environment/peerkit data prepare`"
+                    + " to rebuild the texts from the verified archives");
+        });
     }
 }

@@ -10,8 +10,11 @@ package org.peerkit.data;
  * @param tokens        BPE tokens in the shard
  * @param encodeSeconds wall time to encode the split when it was prepared
  * @param textSha256    SHA-256 of the split's text file
+ * @param shardSha256   SHA-256 of the split's token shard ({@link TokenShard#sha256()}): shards are
+ *                      checked against it when opened, and runs record it in their data fingerprint
  */
-public record SplitInfo(String split, int documents, long bytes, long words, long tokens, double encodeSeconds, String textSha256) {
+public record SplitInfo(String split, int documents, long bytes, long words, long tokens, double encodeSeconds,
+        String textSha256, String shardSha256) {
 
     public double bytesPerToken() {
         return tokens == 0 ? 0 : (double) bytes / tokens;

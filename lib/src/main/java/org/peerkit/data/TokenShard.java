@@ -38,13 +38,15 @@ public final class TokenShard {
     private final int vocabSize;
     private final long tokenCount;
     private final String vocabHash;
+    private final String sha256;
     private final ByteBuffer tokens;
 
-    private TokenShard(Path file, int vocabSize, long tokenCount, String vocabHash, ByteBuffer tokens) {
+    private TokenShard(Path file, int vocabSize, long tokenCount, String vocabHash, String sha256, ByteBuffer tokens) {
         this.file = file;
         this.vocabSize = vocabSize;
         this.tokenCount = tokenCount;
         this.vocabHash = vocabHash;
+        this.sha256 = sha256;
         this.tokens = tokens;
     }
 
@@ -72,13 +74,24 @@ public final class TokenShard {
     }
 
     /**
-     * Maps a shard and checks its header against the tokenizer it must have been built with.
+     * Maps a shard, checks its header against the tokenizer it must have been built with, and reads
+     * every id once: each must lie below the header's vocabulary size, and the file's SHA-256 is
+     * taken on the way ({@link #sha256()}).
      *
      * @param expectedVocabHash {@link BpeTokenizer#hash()} of the tokenizer in use
      * @throws DataException naming the file and what to do if it is missing, truncated, not a
-     *                       shard, of another version, or built with another vocabulary
+     *                       shard, of another version, built with another vocabulary, or holds an
+     *                       id outside its vocabulary
      */
     public static TokenShard open(Path file, String expectedVocabHash) {
+        return open(file, expectedVocabHash, null);
+    }
+
+    /**
+     * As {@link #open(Path, String)}, and the file's SHA-256 must equal {@code expectedSha256}
+     * (recorded when the shard was written; null skips the comparison).
+     */
+    public static TokenShard open(Path file, String expectedVocabHash, String expectedSha256) {
         String fix = "; delete it and run `environment/peerkit data prepare` to rebuild it";
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -119,11 +132,35 @@ public final class TokenShard {
                         + " but the tokenizer in use is " + expectedVocabHash + fix);
             }
             ByteBuffer tokens = map.slice(HEADER_BYTES, (int) (2 * count)).order(ByteOrder.LITTLE_ENDIAN);
-            return new TokenShard(file, vocab, count, hashHex, tokens);
+            checkIds(file, tokens, vocab, fix);
+            String sha = checkSha256(file, map.slice(0, (int) expectedSize), expectedSha256, fix);
+            return new TokenShard(file, vocab, count, hashHex, sha, tokens);
         } catch (NoSuchFileException e) {
             throw new DataException("missing token shard " + file + ": run `environment/peerkit data prepare`");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read token shard " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's SHA-256, which must equal {@code expected} when one is given. */
+    private static String checkSha256(Path file, ByteBuffer whole, String expected, String fix) {
+        String sha = DataFiles.sha256(whole);
+        if (expected != null && !sha.equals(expected)) {
+            throw new DataException("token shard " + file + " is corrupt: its SHA-256 is " + sha.substring(0, 12)
+                    + "…, the data manifest recorded " + expected.substring(0, 12) + "…" + fix);
+        }
+        return sha;
+    }
+
+    /** Every id must lie in [0, vocab): a flipped byte would otherwise reach the model as a valid-looking id. */
+    private static void checkIds(Path file, ByteBuffer tokens, int vocab, String fix) {
+        int n = tokens.limit() / 2;
+        for (int i = 0; i < n; i++) {
+            int id = Short.toUnsignedInt(tokens.getShort(2 * i));
+            if (id >= vocab) {
+                throw new DataException("token shard " + file + " holds id " + id + " at position " + i
+                        + ", outside its vocabulary of " + vocab + " ids: the shard is corrupt" + fix);
+            }
         }
     }
 
@@ -141,6 +178,11 @@ public final class TokenShard {
 
     public String vocabHash() {
         return vocabHash;
+    }
+
+    /** SHA-256 of the whole file (header and tokens), as recorded in the data manifest. */
+    public String sha256() {
+        return sha256;
     }
 
     public int token(long i) {

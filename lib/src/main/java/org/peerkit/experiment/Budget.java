@@ -10,6 +10,9 @@ public record Budget(Unit unit, double amount) {
 
     public enum Unit { FLOPS, TOKENS }
 
+    /** The most steps one run may take ({@link IsoFlopPlanner#MAX_STEPS}). */
+    public static final long MAX_STEPS = IsoFlopPlanner.MAX_STEPS;
+
     public Budget {
         if (unit == null) {
             throw new IllegalArgumentException("budget.unit is missing: use FLOPS or TOKENS");
@@ -36,7 +39,14 @@ public record Budget(Unit unit, double amount) {
      */
     public long steps(long tokensPerStep, long trainingFlopsPerToken) {
         double perStep = unit == Unit.FLOPS ? (double) tokensPerStep * trainingFlopsPerToken : tokensPerStep;
-        long steps = (long) Math.floor(amount / perStep);
+        double exact = Math.floor(amount / perStep);
+        if (exact > MAX_STEPS) {
+            String u = unit.name().toLowerCase(java.util.Locale.ROOT);
+            throw new IllegalArgumentException("budget.amount=" + IsoFlopPlanner.sci(amount) + " " + u + " buys "
+                    + IsoFlopPlanner.sci(exact) + " steps of " + tokensPerStep + " tokens, more than the " + MAX_STEPS
+                    + " steps a run may take; lower the budget (a typo in its exponent?)");
+        }
+        long steps = (long) exact;
         if (steps < 1) {
             String u = unit.name().toLowerCase(java.util.Locale.ROOT);
             throw new IllegalArgumentException("budget.amount=" + IsoFlopPlanner.sci(amount) + " " + u + " is too small"

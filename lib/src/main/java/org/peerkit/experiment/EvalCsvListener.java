@@ -39,8 +39,7 @@ final class EvalCsvListener implements TrainListener {
         try {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    int comma = line.indexOf(',');
-                    if (comma > 0 && !line.startsWith("step,") && Long.parseLong(line.substring(0, comma)) <= t.step()) {
+                    if (!line.isEmpty() && !line.equals(HEADER) && rowStep(line) <= t.step()) {
                         keep.add(line);
                     }
                 }
@@ -49,6 +48,21 @@ final class EvalCsvListener implements TrainListener {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         DataFiles.writeStringAtomically(file, String.join("\n", keep) + "\n");
+    }
+
+    private long rowStep(String line) {
+        String[] cells = line.split(",", -1);
+        try {
+            if (cells.length == HEADER.split(",").length) {
+                Double.parseDouble(cells[2]);
+                return Long.parseLong(cells[0]);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        String shown = line.length() <= 60 ? line : line.substring(0, 60) + "…";
+        throw new IllegalStateException(file + " has a row that is not an evaluation ('" + shown + "'); the run dir is"
+                + " damaged: start the run over (peerkit train --spec FILE --force)");
     }
 
     @Override

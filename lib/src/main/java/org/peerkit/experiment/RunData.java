@@ -22,7 +22,7 @@ public interface RunData {
     /** The evaluation windows of one held-out split. */
     EvalSet eval(RunSpec spec, Split split);
 
-    /** What identifies the data for the manifest: source, tokenizer and text hashes. */
+    /** What identifies the data for the manifest: source, tokenizer, text and token-shard hashes. */
     Map<String, String> fingerprint(RunSpec spec);
 
     static RunData standard() {
@@ -89,6 +89,9 @@ public interface RunData {
                 m.put("tokenizerHash", d.manifest().tokenizerHash());
                 m.put("trainingTextSha256", d.manifest().trainingTextSha256());
                 m.put("tokenizerVocab", Integer.toString(d.vocabSize()));
+                for (Split split : Split.values()) {  // the tokens themselves: a changed shard is other data
+                    m.put(split.id() + "ShardSha256", d.shard(split).sha256());
+                }
             }
             return m;
         }

@@ -48,7 +48,9 @@ public final class RunLock implements AutoCloseable {
      * @throws RunLockedException if another holder keeps it past the wait
      */
     public static RunLock acquire(Path dir, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        long start = System.nanoTime();
+        // saturated: a wait of centuries (--wait 9e18) must not overflow into "already expired"
+        long waitNanos = wait.compareTo(Duration.ofDays(100 * 365)) > 0 ? Long.MAX_VALUE : Math.max(0, wait.toNanos());
         boolean warned = false;
         try {
             Files.createDirectories(dir);
@@ -62,7 +64,7 @@ public final class RunLock implements AutoCloseable {
                             dir.getFileName(), holder(dir), wait.toSeconds());
                     warned = true;
                 }
-                if (System.nanoTime() >= deadline) {
+                if (System.nanoTime() - start >= waitNanos) {
                     throw new RunLockedException("run " + dir.getFileName() + " is being trained by another process ("
                             + holder(dir) + ", lock " + dir.resolve(FILE) + "); wait for it to finish and ask again"
                             + (wait.isZero() ? "" : " (waited " + wait.toSeconds() + " s)") + ", or stop that process");

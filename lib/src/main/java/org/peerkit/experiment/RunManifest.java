@@ -21,7 +21,7 @@ import org.peerkit.tensor.Backend;
  * @param jvm vendor, name and version
  * @param os name, version, architecture
  * @param createdAt when the run dir was made (ISO-8601)
- * @param data data fingerprint: source, tokenizer hash, training-text hash
+ * @param data data fingerprint: source, tokenizer hash, training-text hash, each split's shard hash
  * @param totalParams parameters of the built model
  * @param activeParams parameters a token uses
  * @param trainingFlopsPerToken 3 × forward FLOPs per token (FlopCount convention)

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.peerkit.data.BatchSource;
+import org.peerkit.data.Checksums;
 import org.peerkit.data.DataFiles;
 import org.peerkit.data.DataLocation;
 import org.peerkit.data.Split;
@@ -41,7 +42,9 @@ import tech.tablesaw.api.Table;
  *   evals.csv       evaluations during and at the end of the run
  *   checkpoint/     the training core's checkpoints (newest kept)
  *   error.txt       the error of the last failed attempt, if any
- *   complete.json   the final numbers; written last, so it marks the run complete
+ *   complete.json   the final numbers
+ *   checksums.sha256  SHA-256 of spec.json and manifest.json, then (rewritten last, marking the run
+ *                   complete) also of metrics.csv, evals.csv and complete.json
  *   .lock           OS lock held while training
  * </pre>
  * {@link #run} returns a finished run at once (no model is built, no data opened), resumes a
@@ -59,6 +62,9 @@ public final class RunStore {
     static final String CHECKPOINT = "checkpoint";
     static final String COMPLETE = "complete.json";
     static final String ERROR = "error.txt";
+    /** Files the run dir's checksums.sha256 covers once a run has started, and once it is complete. */
+    static final List<String> STARTED_RECORD = List.of(SPEC, MANIFEST);
+    static final List<String> FINISHED_RECORD = List.of(SPEC, MANIFEST, METRICS, EVALS, COMPLETE);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -101,6 +107,10 @@ public final class RunStore {
 
     /** How long {@link #run} waits for another process training the same spec (default: not at all). */
     public RunStore withLockWait(Duration wait) {
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("lock wait " + wait.toSeconds() + " s is negative: give 0 to fail at once"
+                    + " when another process trains the run, or a positive number of seconds to wait for it");
+        }
         return new RunStore(root, data, checkpointEvery, wait);
     }
 
@@ -170,6 +180,10 @@ public final class RunStore {
     /** Every run dir under the root that holds something, newest first. */
     public List<RunInfo> list() {
         List<RunInfo> out = new ArrayList<>();
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new IllegalArgumentException("the run store " + root + " is a file, not a folder: point --runs or "
+                    + ENV + " at a folder (a new one is created on the first run)");
+        }
         if (!Files.isDirectory(root)) {
             return out;
         }
@@ -183,7 +197,8 @@ public final class RunStore {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root, e);
+            throw new UncheckedIOException("cannot list the run store " + root + " (" + e.getMessage() + "): check its"
+                    + " permissions, or point --runs or " + ENV + " at another folder", e);
         }
         out.sort(Comparator.comparing((RunInfo i) -> lastModified(i.dir())).reversed());
         return out;
@@ -236,21 +251,11 @@ public final class RunStore {
             return new RunInfo(id, dir, RunStatus.CORRUPT, spec, "its " + SPEC + " hashes to " + spec.id() + ", not to the"
                     + " folder name " + id + " (the spec was edited, or the folder copied or renamed)");
         }
-        Path manifest = dir.resolve(MANIFEST);
-        if (Files.exists(manifest)) {
-            try {
-                RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
-                if (!m.specSha256().equals(SpecJson.sha256(spec.toJson()))) {
-                    return new RunInfo(id, dir, RunStatus.CORRUPT, spec, MANIFEST + " belongs to another spec"
-                            + " (specSha256 " + m.specSha256().substring(0, 16) + "…)");
-                }
-            } catch (IOException | RuntimeException e) {
-                return new RunInfo(id, dir, RunStatus.CORRUPT, spec, MANIFEST + " is unreadable (" + firstLine(e) + ")");
-            }
-        } else if (hasCheckpoint(dir) || Files.exists(dir.resolve(COMPLETE))) {
-            return new RunInfo(id, dir, RunStatus.CORRUPT, spec, "it has results but no " + MANIFEST);
+        String bad = badRecord(dir, spec);
+        if (bad != null) {
+            return new RunInfo(id, dir, RunStatus.CORRUPT, spec, bad);
         }
-        if (Files.exists(dir.resolve(COMPLETE))) {
+        if (recordsCompletion(dir)) {
             try {
                 RunSummary s = JSON.readValue(dir.resolve(COMPLETE).toFile(), RunSummary.class);
                 return new RunInfo(id, dir, RunStatus.COMPLETE, spec, s.steps() + " steps");
@@ -261,6 +266,48 @@ public final class RunStore {
         if (RunLock.isHeld(dir)) {
             return new RunInfo(id, dir, RunStatus.RUNNING, spec, "");
         }
+        return partial(id, dir, spec);
+    }
+
+    /**
+     * Why the run dir's files do not check out against its checksums and its spec, or null. The
+     * checksums cover spec.json and manifest.json from the start, and metrics.csv, evals.csv and
+     * complete.json once the run is complete; complete.json without them is an interrupted finish,
+     * which resumes (from the final checkpoint) like a partial run.
+     */
+    private static String badRecord(Path dir, RunSpec spec) {
+        if (!Files.exists(dir.resolve(MANIFEST))) {
+            return hasCheckpoint(dir) || Files.exists(dir.resolve(COMPLETE)) ? "it has results but no " + MANIFEST : null;
+        }
+        List<String> names = recordsCompletion(dir) ? FINISHED_RECORD : STARTED_RECORD;
+        Optional<String> problem = Checksums.problem(dir, names);
+        if (problem.isPresent()) {
+            return problem.get();
+        }
+        try {
+            RunManifest m = JSON.readValue(dir.resolve(MANIFEST).toFile(), RunManifest.class);
+            if (!m.specSha256().equals(SpecJson.sha256(spec.toJson()))) {
+                return MANIFEST + " belongs to another spec (specSha256 " + m.specSha256().substring(0, 16) + "…)";
+            }
+        } catch (IOException | RuntimeException e) {
+            return MANIFEST + " is unreadable (" + firstLine(e) + ")";
+        }
+        return null;
+    }
+
+    /** Whether the checksums record a finished run (complete.json among them). */
+    private static boolean recordsCompletion(Path dir) {
+        if (!Files.exists(dir.resolve(COMPLETE))) {
+            return false;
+        }
+        try {
+            return Files.readString(dir.resolve(Checksums.FILE)).contains("  " + COMPLETE + "\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static RunInfo partial(String id, Path dir, RunSpec spec) {
         String detail;
         try {
             Optional<Path> ckpt = Checkpoint.latest(dir.resolve(CHECKPOINT));
@@ -305,28 +352,7 @@ public final class RunStore {
         Map<String, String> fingerprint = data.fingerprint(spec);
         Trainer t = new Trainer(lm, src, new TrainConfig(steps, spec.accumSteps(), spec.clipNorm(),
                 spec.schedule().forSteps(steps), spec.optimizer(), spec.seed()));
-        RunResult.Origin origin = RunResult.Origin.TRAINED;
-        try {
-            Path manifest = dir.resolve(MANIFEST);
-            if (fresh || !Files.exists(manifest)) {
-                clear(dir);
-                writeJson(manifest, RunManifest.capture(spec, fingerprint, fc.totalParams(), fc.activeParams(),
-                        fc.trainingFlopsPerToken(), steps));
-                DataFiles.writeStringAtomically(dir.resolve(SPEC), SpecJson.pretty(spec));
-            } else {
-                RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
-                if (!m.data().equals(fingerprint)) {
-                    throw corrupt(dir, "its data changed since it started (" + m.data() + " then, " + fingerprint
-                            + " now), so it cannot resume onto the same curve");
-                }
-                if (t.resumeLatest(dir.resolve(CHECKPOINT))) {
-                    origin = RunResult.Origin.RESUMED;
-                }
-            }
-            Files.deleteIfExists(dir.resolve(ERROR));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run dir " + dir + ": " + e.getMessage(), e);
-        }
+        RunResult.Origin origin = prepareDir(spec, dir, fresh, t, fc, steps, fingerprint);
         List<Split> splits = spec.data().evalSplits();
         t.addListener(new CsvMetricsListener(dir.resolve(METRICS)));
         t.addListener(new EvalCsvListener(dir.resolve(EVALS), data.eval(spec, splits.get(0)), spec.data().evalEvery()));
@@ -347,13 +373,50 @@ public final class RunStore {
             RunSummary summary = new RunSummary(t.step(), t.step() * t.tokensPerStep(),
                     fc.trainingFlops(t.step() * t.tokensPerStep()), t.lastLoss(), evals, fc.totalParams(),
                     fc.activeParams(), m.doubleColumn("step_ms").sum() / 1000.0, routing);
-            writeJson(dir.resolve(COMPLETE), summary);  // last: marks the run complete
+            writeJson(dir.resolve(COMPLETE), summary);
+            Checksums.write(dir, FINISHED_RECORD);  // last: marks the run complete, its numbers verifiable
             return new RunResult(dir.getFileName().toString(), dir, spec, summary, origin);
         } catch (RuntimeException | Error e) {
-            StringWriter sw = new StringWriter();
-            e.printStackTrace(new PrintWriter(sw));
-            DataFiles.writeStringAtomically(dir.resolve(ERROR), e + "\n\n" + sw);
+            recordFailure(dir, e);
             throw e;
+        }
+    }
+
+    /** A fresh run dir (manifest, spec, checksums) or the partial run resumed into {@code t}; says which. */
+    private RunResult.Origin prepareDir(RunSpec spec, Path dir, boolean fresh, Trainer t, FlopCount fc, long steps,
+            Map<String, String> fingerprint) {
+        boolean resumed = false;
+        try {
+            Path manifest = dir.resolve(MANIFEST);
+            if (fresh || !Files.exists(manifest)) {
+                clear(dir);
+                writeJson(manifest, RunManifest.capture(spec, fingerprint, fc.totalParams(), fc.activeParams(),
+                        fc.trainingFlopsPerToken(), steps));
+                DataFiles.writeStringAtomically(dir.resolve(SPEC), SpecJson.pretty(spec));
+                Checksums.write(dir, STARTED_RECORD);
+            } else {
+                RunManifest m = JSON.readValue(manifest.toFile(), RunManifest.class);
+                if (!m.data().equals(fingerprint)) {
+                    throw corrupt(dir, "its data changed since it started (" + m.data() + " then, " + fingerprint
+                            + " now), so it cannot resume onto the same curve");
+                }
+                resumed = t.resumeLatest(dir.resolve(CHECKPOINT));
+            }
+            Files.deleteIfExists(dir.resolve(ERROR));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run dir " + dir + ": " + e.getMessage(), e);
+        }
+        return resumed ? RunResult.Origin.RESUMED : RunResult.Origin.TRAINED;
+    }
+
+    /** Writes error.txt; if that fails too (e.g. a full disk), the original failure stays the one reported. */
+    private static void recordFailure(Path dir, Throwable e) {
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
+        try {
+            DataFiles.writeStringAtomically(dir.resolve(ERROR), e + "\n\n" + sw);
+        } catch (RuntimeException recording) {
+            e.addSuppressed(recording);
         }
     }
 

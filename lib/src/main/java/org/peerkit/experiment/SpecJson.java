@@ -1,6 +1,8 @@
 package org.peerkit.experiment;
 
 import org.peerkit.flops.FfwKind;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -50,6 +52,10 @@ public final class SpecJson {
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // strict numbers: 64.5 or "64" where an integer belongs is an error, never a truncation
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))  // [null] in a list is an error too
                 .addModule(numbers);
         if (indent) {
             b.enable(SerializationFeature.INDENT_OUTPUT);
@@ -94,7 +100,12 @@ public final class SpecJson {
      */
     public static RunSpec read(String json, String source) {
         try {
-            return CANONICAL.readValue(json, RunSpec.class);
+            RunSpec spec = CANONICAL.readValue(json, RunSpec.class);
+            if (spec == null) {
+                throw new IllegalArgumentException(source + " holds no run spec (JSON null); write one with"
+                        + " `peerkit train --print-spec`");
+            }
+            return spec;
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(source + ": unknown field '" + path(e) + "'; known fields there: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")), e);
@@ -115,19 +126,62 @@ public final class SpecJson {
                 throw new IllegalArgumentException(source + ": missing field '" + path(e) + ".kind': use one of "
                         + FfwKind.names(), e);
             }
-            throw new IllegalArgumentException(source + ": bad value at '" + path(e) + "': " + msg, e);
+            throw new IllegalArgumentException(source + ": " + badValue(e), e);
         } catch (JsonMappingException e) {
-            Throwable root = rootCause(e);
-            if (root instanceof IllegalArgumentException) {
-                String where = path(e);
-                throw new IllegalArgumentException(source + ": " + root.getMessage()
-                        + (where.isEmpty() ? "" : " (in '" + where + "')"), e);
-            }
-            throw new IllegalArgumentException(source + ": " + e.getOriginalMessage() + " at '" + path(e) + "'", e);
+            throw new IllegalArgumentException(source + ": " + mappingProblem(e), e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + " is not valid JSON: " + e.getOriginalMessage() + " (line "
                     + e.getLocation().getLineNr() + ")", e);
         }
+    }
+
+    /** What went wrong building the spec from well-formed JSON, with the field's path. */
+    private static String mappingProblem(JsonMappingException e) {
+        Throwable root = rootCause(e);
+        String where = path(e);
+        if (root instanceof IllegalArgumentException) {
+            return root.getMessage() + (where.isEmpty() ? "" : " (in '" + where + "')");
+        }
+        if (root instanceof RuntimeException) {  // a constructor choked on something the checks above let by
+            return "the value at '" + where + "' is malformed; compare it with `peerkit train --print-spec`";
+        }
+        String msg = e.getOriginalMessage();
+        if (msg.startsWith("Numeric value (")) {  // e.g. 99999999999 for an int
+            return "'" + where + "'=" + msg.replaceAll("(?s)^Numeric value \\(([^)]*)\\) out of range of (\\w+).*$",
+                    "$1 is out of range (a Java $2)");
+        }
+        return firstLine(msg) + " at '" + where + "'";
+    }
+
+    /** "'model.dModel' must be a whole number, not 64.5" and the like, for a value of the wrong type. */
+    private static String badValue(MismatchedInputException e) {
+        String where = "'" + path(e) + "'";
+        String msg = e.getOriginalMessage();
+        Class<?> target = e.getTargetType();
+        boolean integral = target == int.class || target == long.class || target == Integer.class || target == Long.class;
+        String value = msg.replaceAll("(?s)^.*?\\(([^)]*)\\).*$", "$1");
+        if (integral && msg.contains("Floating-point value")) {
+            return where + " must be a whole number, not " + value;
+        }
+        if (msg.contains("String value")) {
+            return where + " must be a " + (isNumber(target) ? "number" : "value of its own type") + ", not the string "
+                    + (value.startsWith("\"") ? value : "\"" + value + "\"");
+        }
+        String found = msg.contains("VALUE_TRUE") ? "true" : msg.contains("VALUE_FALSE") ? "false"
+                : msg.contains("START_ARRAY") ? "a list" : msg.contains("START_OBJECT") ? "an object" : null;
+        if (found != null && isNumber(target)) {
+            return where + " must be a number, not " + found;
+        }
+        return "bad value at " + where + ": " + firstLine(msg);
+    }
+
+    private static boolean isNumber(Class<?> c) {
+        return c != null && (c.isPrimitive() && c != boolean.class || Number.class.isAssignableFrom(c));
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String path(JsonMappingException e) {

@@ -9,11 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.peerkit.data.DataFiles;
 import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.IsoFlopPlanner;
@@ -33,6 +36,8 @@ import org.peerkit.train.TrainListener;
  */
 public final class Sweep {
 
+    /** How long a sweep waits for another process training one of its members: as long as that takes. */
+    static final Duration OTHER_PROCESS_WAIT = Duration.ofDays(365);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final String name;
     private final List<RunSpec> specs;
@@ -198,23 +203,44 @@ public final class Sweep {
         return run(store, new SweepListener() { }, perRun);
     }
 
-    /** Runs every member in order; a failure is recorded and the next member starts. */
+    /**
+     * Runs every member in order; a failure is recorded and the next member starts. A member that
+     * another process is training (another sweep sharing the store) is not a failure: it is
+     * put off, and after the other members the sweep waits for that process and loads its result.
+     * A large or long sweep is announced with its estimated time first ({@link SweepEstimate}).
+     */
     public SweepResult run(RunStore store, SweepListener listener, TrainListener... perRun) {
-        List<SweepMember> done = new ArrayList<>();
+        SweepEstimate.of(specs, store).warning(name).ifPresent(listener::warning);
+        SweepMember[] done = new SweepMember[specs.size()];
+        List<Integer> busy = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            RunSpec s = specs.get(i);
-            listener.starting(i, specs.size(), s);
-            SweepMember m;
+            listener.starting(i, specs.size(), specs.get(i));
             try {
-                m = new SweepMember(i, s, store.run(s, perRun), null);
+                done[i] = new SweepMember(i, specs.get(i), store.run(specs.get(i), perRun), null);
+            } catch (RunLockedException trainedElsewhere) {
+                busy.add(i);
+                continue;
             } catch (RuntimeException e) {
-                m = new SweepMember(i, s, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-            done.add(m);
-            record(store, done);
-            listener.finished(m, i + 1, specs.size());
+            finish(store, listener, done, i);
         }
-        return new SweepResult(name, done);
+        RunStore waiting = store.withLockWait(OTHER_PROCESS_WAIT);
+        for (int i : busy) {
+            try {
+                done[i] = new SweepMember(i, specs.get(i), waiting.run(specs.get(i), perRun), null);
+            } catch (RuntimeException e) {
+                done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            finish(store, listener, done, i);
+        }
+        return new SweepResult(name, List.of(done));
+    }
+
+    private void finish(RunStore store, SweepListener listener, SweepMember[] done, int i) {
+        List<SweepMember> sofar = Arrays.stream(done).filter(Objects::nonNull).toList();
+        record(store, sofar);
+        listener.finished(done[i], sofar.size(), specs.size());
     }
 
     /** {@code <store>/sweeps/<name>.json}: every member's id and status so far, written atomically. */

@@ -16,6 +16,11 @@ public interface SweepListener {
     default void finished(SweepMember member, int done, int total) {
     }
 
+    /** Something to know before the sweep starts (e.g. its estimated time); printed to stderr unless overridden. */
+    default void warning(String message) {
+        System.err.println("warning: " + message);
+    }
+
     /** A terminal progress bar over the members (me.tongfei:progressbar), failures counted in its text. */
     static SweepListener progressBar(PrintStream out) {
         return new SweepListener() {

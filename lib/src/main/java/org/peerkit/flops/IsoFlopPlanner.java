@@ -43,6 +43,12 @@ public final class IsoFlopPlanner {
     }
 
     /**
+     * The most optimiser steps one run may take: 10⁹ (over three years at 0.1 s a step). A budget
+     * that buys more is a typo, and counts beyond it would overflow the schedule's int warm-up steps.
+     */
+    public static final long MAX_STEPS = 1_000_000_000L;
+
+    /**
      * The rungs of {@code ladder} for {@code kind} that the budget buys at least one step of.
      *
      * @throws IllegalArgumentException if the budget is too small for the smallest model, naming
@@ -56,6 +62,12 @@ public final class IsoFlopPlanner {
         FfwSpec ffw = ladder.ffw().get(kind);
         for (int d : ladder.dModels()) {
             ModelPlan p = size(ladder.backbone(d), ffw, budget, ladder.tokensPerStep());
+            double steps = budget / p.count().trainingFlopsPerToken() / ladder.tokensPerStep();
+            if (steps > MAX_STEPS) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "budget=%s FLOPs buys %s steps of the"
+                        + " d_model=%d %s model, more than the %d steps a run may take; lower the budget (a typo in"
+                        + " its exponent?)", sci(budget), sci(steps), d, kind.id(), MAX_STEPS));
+            }
             if (p.steps() >= 1) {
                 out.add(p);
             }

@@ -24,6 +24,10 @@ public final class Backend {
      * carries (CPU in the default build); idempotent.
      */
     public static BackendKind start() {
+        String simd = System.getenv(Simd.ENV);
+        if (simd != null && !simd.isBlank()) {
+            Simd.parse(simd);  // a misspelt value is an error here too, not a silent default
+        }
         return start(requested());
     }
 

@@ -15,13 +15,28 @@ package org.peerkit.tensor;
  */
 public final class Simd {
 
-    /** Set to {@code off} to force the scalar path. */
+    /** Set to {@code off} to force the scalar path ({@code on}, the default, otherwise). */
     public static final String ENV = "PEERKIT_SIMD";
     /** The JVM option that enables the vector path. */
     public static final String JVM_OPTION = "--add-modules=jdk.incubator.vector";
 
     private static final boolean VECTOR = !"off".equalsIgnoreCase(System.getenv(ENV))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /**
+     * Checks a value of {@link #ENV}: {@code on} (the default: the vector path where the JVM has
+     * it) or {@code off}.
+     *
+     * @throws IllegalArgumentException for anything else, naming the knob
+     */
+    public static boolean parse(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(ENV + "=" + value + " is not a setting: use 'on' (default,"
+                    + " the Vector API where the JVM has it) or 'off' (the scalar path)");
+        };
+    }
 
     private Simd() {}
 

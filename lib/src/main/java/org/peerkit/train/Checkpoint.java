@@ -20,10 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.peerkit.data.DataFiles;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
 import org.peerkit.nn.Param;
@@ -43,7 +45,8 @@ import org.peerkit.nn.Param;
 public final class Checkpoint {
 
     public static final String FORMAT = "peerkit-checkpoint";
-    public static final int VERSION = 1;
+    /** 2: a SHA-256 manifest ({@code checksums.sha256}) covers state.json and the tensors. */
+    public static final int VERSION = 2;
     static final String PARAMS = "params.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String BUFFERS = "buffers.safetensors";
@@ -85,6 +88,10 @@ public final class Checkpoint {
             ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(full)));
             ch.force(true);
         }
+        List<String> covered = new ArrayList<>(files.keySet());
+        covered.add(0, STATE);
+        CheckpointChecksums.write(tmp, covered);  // last: a folder whose manifest verifies is complete
+        shareWithGroup(tmp);
         fsyncDir(tmp);
         Path target = root.resolve(String.format("step-%08d", state.step()));
         if (Files.exists(target)) {  // re-saving a step: move the old one aside first
@@ -106,17 +113,24 @@ public final class Checkpoint {
         return list(root).stream().reduce((a, b) -> b);
     }
 
-    /** Reads and checks state.json and the tensor files' sizes and checksums (no tensors loaded). */
+    /**
+     * Verifies the folder against its SHA-256 manifest (state.json and every tensor file it lists),
+     * then reads state.json (no tensors loaded).
+     */
     public static CheckpointState readState(Path dir) throws IOException {
         Path statePath = dir.resolve(STATE);
+        if (!Files.exists(statePath)) {
+            throw new CheckpointException(dir + " is not a checkpoint: it has no " + STATE);
+        }
+        Set<String> covered = CheckpointChecksums.verify(dir, List.of(STATE));
         CheckpointState st;
         try (InputStream in = Files.newInputStream(statePath)) {
             st = JSON.readValue(in, CheckpointState.class);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(dir + " is not a checkpoint: it has no " + STATE);
         } catch (IOException e) {
-            throw new CheckpointException(statePath + " is corrupt (" + firstLine(e) + "); resume from an earlier"
-                    + " checkpoint", e);
+            throw new CheckpointException(statePath + " is corrupt (" + firstLine(e) + "); "
+                    + CheckpointChecksums.fix(dir), e);
         }
         if (!FORMAT.equals(st.format())) {
             throw new CheckpointException(statePath + " is not a PEERkit checkpoint (format=" + st.format()
@@ -126,20 +140,9 @@ public final class Checkpoint {
             throw new CheckpointException(statePath + " has layout version " + st.version() + "; this PEERkit reads"
                     + " version " + VERSION);
         }
-        for (Map.Entry<String, CheckpointState.FileInfo> f : st.files().entrySet()) {
-            Path file = dir.resolve(f.getKey());
-            if (!Files.exists(file)) {
-                throw new CheckpointException(dir + " is incomplete: " + f.getKey() + " is missing");
-            }
-            CheckpointState.FileInfo actual = info(file);
-            if (actual.bytes() != f.getValue().bytes()) {
-                throw new CheckpointException(file + " is truncated or overwritten: " + actual.bytes()
-                        + " bytes, expected " + f.getValue().bytes());
-            }
-            if (actual.crc32() != f.getValue().crc32()) {
-                throw new CheckpointException(file + " is corrupt: CRC-32 " + Long.toHexString(actual.crc32())
-                        + ", expected " + Long.toHexString(f.getValue().crc32()));
-            }
+        if (!covered.containsAll(st.files().keySet())) {
+            throw new CheckpointException(dir.resolve(CheckpointChecksums.FILE) + " does not cover every file "
+                    + STATE + " lists (" + st.files().keySet() + "); " + CheckpointChecksums.fix(dir));
         }
         return st;
     }
@@ -295,6 +298,16 @@ public final class Checkpoint {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename " + from + " atomically to " + to
                     + "; the checkpoint root must be on a local file system", e);
+        }
+    }
+
+    /** The folder (a temp folder is owner-only) and its files readable by the group, for shared run stores. */
+    private static void shareWithGroup(Path dir) throws IOException {
+        DataFiles.groupReadable(dir);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                DataFiles.groupReadable(p);
+            }
         }
     }
 

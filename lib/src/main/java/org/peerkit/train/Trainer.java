@@ -140,13 +140,33 @@ public final class Trainer {
 
     /** Restores model, optimiser and position from a checkpoint folder. */
     public void resume(Path dir) throws IOException {
-        CheckpointState st = Checkpoint.load(dir, model, opt);
+        CheckpointState st = Checkpoint.readState(dir);
+        checkSchedule(dir, st);
+        st = Checkpoint.load(dir, model, opt);
         step = st.step();
         dataPosition = st.dataPosition();
         rng.setState(st.rngState());
         lastLoss = st.lastLoss();
         lastCheckpoint = dir;
         lastCheckpointStep = step;
+    }
+
+    /**
+     * A checkpoint's step must lie on this run's schedule, and its data position must be where that
+     * many steps leave the data; anything else means the checkpoint belongs to another run.
+     */
+    private void checkSchedule(Path dir, CheckpointState st) throws CheckpointException {
+        Path state = dir.resolve(Checkpoint.STATE);
+        if (st.step() < 0 || st.step() > cfg.steps()) {
+            throw new CheckpointException(state + " is at step " + st.step() + ", outside this run's schedule of "
+                    + cfg.steps() + " steps; it belongs to another run: delete " + dir + " or start the run over");
+        }
+        long expected = st.step() * cfg.accumSteps();
+        if (st.dataPosition() != expected) {
+            throw new CheckpointException(state + " is at step " + st.step() + " but data position "
+                    + st.dataPosition() + " (expected " + expected + " with " + cfg.accumSteps() + " micro-batches"
+                    + " per step); it belongs to another run: delete " + dir + " or start the run over");
+        }
     }
 
     /** Resumes from the newest checkpoint in {@code root} if there is one; returns whether it did. */

@@ -59,6 +59,10 @@ class ExperimentCommandsTest {
         assertTrue(err.toString().contains("Missing required option: '--budget=FLOPS'"), err.toString());
         assertEquals(2, run("plan", "--budget", "lots"));
         assertTrue(err.toString().contains("'lots' is not a double"), err.toString());
+        assertEquals(1, run("plan", "--budget", "1e300", "--kind", "dense"));
+        assertTrue(err.toString().contains("error: budget=1e300 FLOPs buys") && err.toString().contains(
+                "more than the 1000000000 steps a run may take"), err.toString());
+        assertTrue(!out.toString().contains("9223372036854775807"), out.toString());
     }
 
     @Test
@@ -104,6 +108,12 @@ class ExperimentCommandsTest {
         Files.writeString(f, SpecJson.pretty(RunSpec.defaults()).replace("\"kind\" : \"dense\"", "\"kind\" : \"mlp\""));
         assertEquals(1, run("train", "--spec", f.toString()));
         assertTrue(err.toString().contains("unknown FFW kind 'mlp'"), err.toString());
+        Files.writeString(f, SpecJson.pretty(RunSpec.defaults()).replace("\"seed\" : 1", "\"seed\" : 1.9"));
+        assertEquals(1, run("train", "--spec", f.toString()));
+        assertTrue(err.toString().contains("'seed' must be a whole number, not 1.9"), err.toString());
+        Files.writeString(f, SpecJson.pretty(RunSpec.defaults()));
+        assertEquals(2, run("train", "--spec", f.toString(), "--wait", "-5", "--runs", dir.resolve("runs").toString()));
+        assertTrue(err.toString().contains("--wait=-5 is negative"), err.toString());
         assertEquals(0, run("train", "--print-spec"));
         assertEquals(RunSpec.defaults(), RunSpec.fromJson(out.toString()));
     }

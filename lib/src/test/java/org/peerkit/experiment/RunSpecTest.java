@@ -124,4 +124,36 @@ class RunSpecTest {
         e = assertThrows(IllegalArgumentException.class, () -> RunSpec.defaults().withBatch(4, 65));
         assertTrue(e.getMessage().startsWith("seqLen=65 must be in [1, model.contextLength=64]"), e.getMessage());
     }
+
+    /** A fraction, a string or an out-of-range number where an integer belongs is an error, never a truncation. */
+    @Test
+    void numbersAreReadStrictly() throws Exception {
+        String base = RunSpec.defaults().toJson();
+        assertBad(base, "model", "dModel", "64.5", "f.json: 'model.dModel' must be a whole number, not 64.5");
+        assertBad(base, null, "seed", "1.9", "f.json: 'seed' must be a whole number, not 1.9");
+        assertBad(base, null, "batchSize", "\"4\"", "f.json: 'batchSize' must be a number, not the string \"4\"");
+        assertBad(base, null, "batchSize", "99999999999", "f.json: 'batchSize'=99999999999 is out of range");
+        assertBad(base, null, "seed", "1e30", "f.json: 'seed' must be a whole number, not 1.0E30");
+        assertBad(base, null, "clipNorm", "true", "f.json: 'clipNorm' must be a number, not true");
+    }
+
+    /** A budget that buys more steps than a run can take is an error, not Long.MAX_VALUE steps. */
+    @Test
+    void hugeBudgetsAreErrors() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Budget.flops(1e300).steps(256, 1_000_000));
+        assertTrue(e.getMessage().startsWith("budget.amount=1e300 flops buys"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than the 1000000000 steps a run may take"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Budget.tokens(Long.MAX_VALUE).steps(256, 1));
+        assertTrue(e.getMessage().contains("more than the 1000000000 steps"), e.getMessage());
+        assertEquals(1_000_000_000L, Budget.tokens(256_000_000_000L).steps(256, 1));
+    }
+
+    private static void assertBad(String json, String object, String field, String raw, String expectedStart)
+            throws Exception {
+        ObjectNode tree = (ObjectNode) JSON.readTree(json);
+        ObjectNode at = object == null ? tree : (ObjectNode) tree.get(object);
+        at.set(field, JSON.readTree(raw));
+        var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "f.json"));
+        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    }
 }

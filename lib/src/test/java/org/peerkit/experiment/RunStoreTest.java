@@ -140,12 +140,41 @@ class RunStoreTest {
         b[b.length - 1] ^= 1;
         Files.write(params, b);
         RunCorruptException e = assertThrows(RunCorruptException.class, () -> store.run(spec));
-        assertTrue(e.getMessage().contains("its checkpoint is unreadable") && e.getMessage().contains("CRC-32"),
+        assertTrue(e.getMessage().contains("its checkpoint is unreadable") && e.getMessage().contains("SHA-256"),
                 e.getMessage());
 
         Files.writeString(dir.resolve("manifest.json"), "{ not json");
         e = assertThrows(RunCorruptException.class, () -> store.run(spec));
-        assertTrue(e.getMessage().contains("manifest.json is unreadable"), e.getMessage());
+        assertTrue(e.getMessage().contains("manifest.json does not match the SHA-256 recorded"), e.getMessage());
+    }
+
+    /** Resuming needs metrics up to the checkpoint's step, each row well-formed. */
+    @Test
+    void aTruncatedOrGarbledMetricsFileStopsTheResumeWithAReason(@TempDir Path root) throws Exception {
+        RunStore store = RunStore.at(root).withCheckpointEvery(4);
+        RunSpec spec = quick();
+        TrainListener interruptAt5 = new TrainListener() {
+            @Override
+            public void onStep(Trainer t, StepMetrics m) {
+                if (m.step() == 5) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt5));
+        Path metrics = store.dir(spec).resolve("metrics.csv");
+        List<String> rows = Files.readAllLines(metrics);
+        Files.write(metrics, rows.subList(0, 4));  // header + steps 1..3, checkpoint at 6
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.run(spec));
+        assertTrue(e.getMessage().contains("metrics.csv ends at step 3 but training resumes from a checkpoint at step 6"),
+                e.getMessage());
+        List<String> garbled = new ArrayList<>(rows);
+        garbled.set(2, "2,x7,oops");
+        Files.write(metrics, garbled);
+        e = assertThrows(IllegalStateException.class, () -> store.run(spec));
+        assertTrue(e.getMessage().contains("metrics.csv line 3 is not a metrics row ('2,x7,oops')"), e.getMessage());
+        Files.writeString(metrics, String.join("\n", rows) + "\n7,1");  // a row cut short by a crash is dropped
+        assertEquals(RunResult.Origin.RESUMED, store.run(spec).origin());
     }
 
     @Test

@@ -72,20 +72,23 @@ class CheckpointTest {
             f.seek(original.length - 10);
             f.write(original[original.length - 10] ^ 0x40);
         }
-        assertMessage(dir, target, "params.safetensors is corrupt: CRC-32");
+        assertMessage(dir, target, "params.safetensors is corrupt, truncated or edited: its SHA-256");
         Files.write(params, original);
 
         byte[] moments = Files.readAllBytes(opt);
         Files.write(opt, java.util.Arrays.copyOf(moments, moments.length / 2));
-        assertMessage(dir, target, "optimizer.safetensors is truncated or overwritten");
+        assertMessage(dir, target, "optimizer.safetensors is corrupt, truncated or edited");
         Files.write(opt, moments);
 
         String json = Files.readString(state);
         Files.writeString(state, json.substring(0, json.length() / 2));
-        assertMessage(dir, target, "state.json is corrupt");
+        assertMessage(dir, target, "state.json is corrupt, truncated or edited");
         Files.writeString(state, json.replace(Checkpoint.FORMAT, "something-else"));
+        assertMessage(dir, target, "state.json is corrupt, truncated or edited");
+        resign(dir);
         assertMessage(dir, target, "is not a PEERkit checkpoint (format=something-else");
         Files.writeString(state, json);
+        resign(dir);
 
         assertMessage(dir, new DecoderLm(CFG.withShape(32, 2, 4, 128), 1),
                 "different model config (dModel=64 in the checkpoint, 32 here, dFf=256 in the checkpoint, 128 here)");
@@ -94,6 +97,70 @@ class CheckpointTest {
         assertMessage(dir, new DecoderLm(CFG, FfwFactory.middle(wide), 1), "holds different parameters");
         assertMessage(root.resolve("nothing"), target, "is not a checkpoint: it has no state.json");
         assertEquals(2, Checkpoint.load(dir, target, null).step());  // intact again
+    }
+
+    /** An edited step in state.json is caught by the checksums; a consistent forgery by the schedule. */
+    @Test
+    void anEditedStepIsRefusedByTheChecksumsAndTheSchedule(@TempDir Path root) throws Exception {
+        Trainer[] t = new Trainer[1];
+        Path dir = trainedCheckpoint(root, t);
+        Path state = dir.resolve(Checkpoint.STATE);
+        String json = Files.readString(state);
+        Files.writeString(state, json.replace("\"step\" : 2,", "\"step\" : 999,"));
+        Trainer fresh = new Trainer(new DecoderLm(CFG, 9), new SyntheticBatches(2, 8, 32, 1),
+                TrainerTest.config(5, 1, 1e-3));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> fresh.resume(dir));
+        assertTrue(e.getMessage().contains("state.json is corrupt, truncated or edited")
+                && e.getMessage().contains("delete " + dir), e.getMessage());
+
+        resign(dir);  // as if the checksums were rewritten too: the step is beyond the 5-step schedule
+        e = assertThrows(CheckpointException.class, () -> fresh.resume(dir));
+        assertTrue(e.getMessage().contains("is at step 999, outside this run's schedule of 5 steps"), e.getMessage());
+
+        Files.writeString(state, json.replace("\"step\" : 2,", "\"step\" : 3,"));
+        resign(dir);  // a step inside the schedule that disagrees with the data position
+        e = assertThrows(CheckpointException.class, () -> fresh.resume(dir));
+        assertTrue(e.getMessage().contains("is at step 3 but data position 2 (expected 3"), e.getMessage());
+        assertEquals(0, fresh.step());
+
+        Files.delete(dir.resolve(CheckpointChecksums.FILE));
+        e = assertThrows(CheckpointException.class, () -> fresh.resume(dir));
+        assertTrue(e.getMessage().contains("has no checksums.sha256"), e.getMessage());
+    }
+
+    /** The same state saved twice (two roots) gives the same bytes in every file. */
+    @Test
+    void identicalStateGivesByteIdenticalCheckpoints(@TempDir Path root) throws Exception {
+        Trainer[] t = new Trainer[1];
+        Path a = trainedCheckpoint(root.resolve("a"), t);
+        Path b = t[0].saveCheckpoint(root.resolve("b"), 1);
+        try (var files = Files.list(a)) {
+            for (Path f : files.toList()) {
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(b.resolve(f.getFileName())), f.toString());
+            }
+        }
+        // metadata order must not depend on the map that holds it (Map.of's order varies between JVMs)
+        var x = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1, 2});
+        java.util.Map<String, String> m1 = new java.util.LinkedHashMap<>();
+        m1.put("format", "f");
+        m1.put("step", "1");
+        java.util.Map<String, String> m2 = new java.util.LinkedHashMap<>();
+        m2.put("step", "1");
+        m2.put("format", "f");
+        SafeTensors.write(root.resolve("1.safetensors"), java.util.Map.of("x", x), m1);
+        SafeTensors.write(root.resolve("2.safetensors"), java.util.Map.of("x", x), m2);
+        assertArrayEquals(Files.readAllBytes(root.resolve("1.safetensors")),
+                Files.readAllBytes(root.resolve("2.safetensors")));
+    }
+
+    /** Rewrites a checkpoint's checksums for its current files, as a forger (or a careful editor) would. */
+    static void resign(Path dir) throws Exception {
+        Files.delete(dir.resolve(CheckpointChecksums.FILE));
+        List<String> names = new java.util.ArrayList<>(List.of(Checkpoint.STATE, Checkpoint.PARAMS, Checkpoint.OPTIMIZER));
+        if (Files.exists(dir.resolve(Checkpoint.BUFFERS))) {
+            names.add(Checkpoint.BUFFERS);
+        }
+        CheckpointChecksums.write(dir, names);
     }
 
     @Test

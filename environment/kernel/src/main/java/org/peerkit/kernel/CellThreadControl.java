@@ -31,12 +31,16 @@ import jdk.jshell.execution.DirectExecutionControl;
 final class CellThreadControl extends DirectExecutionControl {
     /** How long an interrupted cell may take to react before its thread is stopped, by default. */
     static final Duration GRACE = Duration.ofMillis(1000);
+    /** The name of the cell thread (and the prefix of its replacements). */
+    static final String THREAD_NAME = "notebook-cell";
 
     /** One snippet invocation handed from the shell thread to the cell thread. */
     private record Call(Method doit, CompletableFuture<Object> result) {}
 
     private final SynchronousQueue<Call> calls = new SynchronousQueue<>();
-    private final Thread cellThread;
+    private volatile Thread cellThread;
+    private volatile boolean replaceThread;
+    private int generation;
     private volatile Call running;
     private volatile boolean interrupted;
     private volatile boolean stopped;
@@ -47,9 +51,15 @@ final class CellThreadControl extends DirectExecutionControl {
     /** {@code grace}: how long an interrupted snippet may take to end before its thread is stopped. */
     CellThreadControl(Duration grace) {
         this.grace = grace;
-        cellThread = new Thread(this::loop, "notebook-cell");
-        cellThread.setDaemon(true);
-        cellThread.start();
+        startCellThread();
+    }
+
+    private void startCellThread() {
+        Thread t = new Thread(this::loop, generation == 0 ? THREAD_NAME : THREAD_NAME + "-" + generation);
+        generation++;
+        t.setDaemon(true);
+        cellThread = t;
+        t.start();
     }
 
     /** The thread every cell runs on. */
@@ -59,6 +69,10 @@ final class CellThreadControl extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
+        if (replaceThread) {  // the old thread is stuck in user code that swallowed Thread.stop: use a new one
+            replaceThread = false;
+            startCellThread();
+        }
         Call call = new Call(doit, new CompletableFuture<>());
         calls.put(call);
         try {
@@ -92,7 +106,9 @@ final class CellThreadControl extends DirectExecutionControl {
 
     /** How the interrupt ended the cell, for the error message ("" if Thread.interrupt sufficed). */
     String interruptNote() {
-        if (abandoned) return " (its thread ignored both Thread.interrupt and Thread.stop and is still running: restart the kernel)";
+        if (abandoned) return " (its thread ignored both Thread.interrupt and Thread.stop and still runs in the"
+                + " background, using a core: later cells run on a new thread, without the old one's thread-local"
+                + " state; restart the kernel to stop it)";
         if (stopped) return " (it did not react to Thread.interrupt, so its thread was stopped)";
         return "";
     }
@@ -129,6 +145,7 @@ final class CellThreadControl extends DirectExecutionControl {
             call.result().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException stillRunning) {
             abandoned = true;
+            replaceThread = true;
             call.result().completeExceptionally(new IllegalStateException("the cell thread ignored interrupt and stop"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -138,7 +155,7 @@ final class CellThreadControl extends DirectExecutionControl {
     }
 
     private void loop() {
-        while (true) {
+        while (Thread.currentThread() == cellThread) {  // a replaced thread ends once its user code does
             try {
                 Call call = calls.take();
                 try {
@@ -166,7 +183,9 @@ final class CellThreadControl extends DirectExecutionControl {
             try {
                 value = call.doit().invoke(null);
             } finally {
-                running = null;
+                if (running == call) {
+                    running = null;
+                }
             }
             call.result().complete(value);
         } catch (InvocationTargetException e) {

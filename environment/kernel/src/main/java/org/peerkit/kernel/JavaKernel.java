@@ -9,6 +9,7 @@ import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -57,6 +61,13 @@ public final class JavaKernel extends BaseKernel {
     private record Out(Object value) {}
 
     private final CellThreadControl control;
+    /** The running cell's stdout and stderr coalescers (empty between cells). */
+    private volatile List<CoalescingOutput> cellOutputs = List.of();
+    private static final ScheduledExecutorService OUTPUT_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cell-output-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final CodeInsight insight;
@@ -81,6 +92,9 @@ public final class JavaKernel extends BaseKernel {
     /** As above, with the time an interrupted cell gets before its thread is stopped (tests shorten it). */
     JavaKernel(Path workDir, Duration interruptGrace) {
         control = new CellThreadControl(interruptGrace);
+        ExitGuard.install();
+        OUTPUT_TIMER.scheduleAtFixedRate(this::drainDueOutput, CoalescingOutput.INTERVAL_MS,
+                CoalescingOutput.INTERVAL_MS, TimeUnit.MILLISECONDS);
         shell = JShell.builder().executionEngine(new Provider(control), Map.of()).build();
         analysis = shell.sourceCodeAnalysis();
         insight = new CodeInsight(analysis);
@@ -140,14 +154,37 @@ public final class JavaKernel extends BaseKernel {
     public DisplayData eval(String code) throws Exception {
         String label = "In[" + (executionCount.get() - 1) + "]";
         control.resetInterrupt();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        CoalescingOutput[] made = new CoalescingOutput[1];
+        System.setOut(CoalescingOutput.over(stdout, made));
+        CoalescingOutput out = made[0];
+        System.setErr(CoalescingOutput.over(stderr, made));
+        CoalescingOutput err = made[0];
+        cellOutputs = List.of(out, err);
         try {
             reportStartupProblemsOnce();
-            Out out = runCode(code, label, false);
-            return out == null ? null : renderOut(out.value(), label);
+            Out value = runCode(code, label, false);
+            return value == null ? null : renderOut(value.value(), label);
         } finally {
-            System.out.flush();
-            System.err.flush();
+            cellOutputs = List.of();
+            out.drain();
+            err.drain();
+            System.setOut(stdout);
+            System.setErr(stderr);
+            stdout.flush();
+            stderr.flush();
         }
+    }
+
+    /** Forwards the running cell's gathered output now: before a display, so text and displays keep their order. */
+    public void flushOutput() {
+        cellOutputs.forEach(CoalescingOutput::drain);
+    }
+
+    /** The timer's tick: output gathered longer than the interval goes out even while the cell computes. */
+    private void drainDueOutput() {
+        cellOutputs.forEach(CoalescingOutput::drainIfDue);
     }
 
     /** Numbers and evaluates a cell as an execute_request does; for callers without ZeroMQ. */

@@ -59,16 +59,19 @@ public final class Notebook {
 
     /** Replaces the output shown under display id {@code id} with {@code o}. */
     public static void updateDisplay(String id, Object o) {
+        kernel().flushOutput();
         kernel().getIO().display.updateDisplay(id, render(o));
     }
 
     /** Replaces the output shown under {@code id} with {@code o} as the given MIME types. */
     public static void updateDisplay(String id, Object o, String... mimes) {
+        kernel().flushOutput();
         kernel().getIO().display.updateDisplay(id, render(o, mimes));
     }
 
     private static String publish(DisplayData data) {
         if (!data.hasDisplayId()) data.setDisplayId(UUID.randomUUID().toString());
+        kernel().flushOutput();  // text printed before the display shows before it
         kernel().display(data);
         return data.getDisplayId();
     }

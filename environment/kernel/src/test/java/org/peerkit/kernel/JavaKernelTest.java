@@ -294,6 +294,66 @@ class JavaKernelTest {
         k.onShutdown(false);
     }
 
+    /** The next cell runs on a fresh thread while the stubborn one still spins (before: the kernel hung). */
+    @Test
+    void afterALoopThatSwallowsThreadDeathTheNextCellRunsAtOnce() throws Exception {
+        JavaKernel k = new JavaKernel(Path.of(""), GRACE);
+        System.clearProperty("kernelTest.stubborn2");
+        System.clearProperty("kernelTest.release2");
+        k.evalCell("int kept = 41;");
+        Future<DisplayData> cell = background.submit(() -> k.evalCell(
+                "{ System.setProperty(\"kernelTest.stubborn2\", \"yes\");\n"
+                + "  while (!Boolean.getBoolean(\"kernelTest.release2\")) {\n"
+                + "    try { while (!Boolean.getBoolean(\"kernelTest.release2\")) Thread.onSpinWait(); } catch (Throwable t) { } } }"));
+        awaitProperty("kernelTest.stubborn2");
+        k.interrupt();
+        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        assertTrue(e.getMessage().contains("later cells run on a new thread") && e.getMessage().contains("restart the"
+                + " kernel to stop it"), e.getMessage());
+        try {
+            Future<DisplayData> next = background.submit(() -> k.evalCell("kept + 1"));
+            assertEquals("42", text(next.get(60, TimeUnit.SECONDS)));
+        } finally {
+            System.setProperty("kernelTest.release2", "true");
+        }
+        k.onShutdown(false);
+    }
+
+    /** System.exit in a cell fails the cell instead of ending the kernel (and this test JVM). */
+    @Test
+    void systemExitInACellIsRefusedAndTheKernelGoesOn() throws Exception {
+        shared.evalCell("int survivor = 7;");
+        CellException e = assertThrows(CellException.class, () -> shared.evalCell("System.exit(3);"));
+        assertTrue(e.getMessage().contains("System.exit(3) was refused: it would end the kernel")
+                && e.getMessage().contains("Kernel > Restart"), e.getMessage());
+        assertEquals("7", out(shared, "survivor"));
+    }
+
+    /** 200,000 printlns reach the front end intact in a few chunks, not one message per line. */
+    @Test
+    void outputIsCoalescedIntoFewChunks() throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int[] forwards = new int[1];
+        System.setOut(new PrintStream(bytes, false, StandardCharsets.UTF_8) {
+            @Override
+            public void flush() {  // basekernel's stream sends one IOPub message per flush
+                forwards[0]++;
+                super.flush();
+            }
+        });
+        try {
+            shared.evalCell("for (int i = 0; i < 200_000; i++) System.out.println(i);");
+        } finally {
+            System.setOut(old);
+        }
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(200_000, lines.length);
+        assertEquals("0", lines[0]);
+        assertEquals("199999", lines[199_999]);
+        assertTrue(forwards[0] >= 1 && forwards[0] <= 200, forwards[0] + " forwards");
+    }
+
     @Test
     void startupScriptRuns() throws Exception {
         Path script = tmp.resolve("startup.jsh");
