@@ -3,6 +3,7 @@ package org.peerkit.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -88,7 +89,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     /** Exceptions whose messages are written for the user (the library's validation and state errors). */
     private static boolean isOurs(Throwable t) {
         return t instanceof DataException || t instanceof IllegalArgumentException || t instanceof IllegalStateException
-                || t instanceof java.io.UncheckedIOException || t instanceof IOException && !(t instanceof FileSystemException);
+                || t instanceof UncheckedIOException || t instanceof IOException && !(t instanceof FileSystemException);
     }
 
     private static String fileSystem(Throwable t) {

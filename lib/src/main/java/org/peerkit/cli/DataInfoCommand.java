@@ -1,6 +1,7 @@
 package org.peerkit.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.peerkit.data.BpeTokenizer;
 import org.peerkit.data.DataFiles;
@@ -60,7 +61,7 @@ public final class DataInfoCommand implements Callable<Integer> {
      */
     private static void printThroughput(PrintWriter out, PreparedData data) {
         String text = data.text(Split.VALID);
-        double mb = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length / 1e6;
+        double mb = text.getBytes(StandardCharsets.UTF_8).length / 1e6;
         data.tokenizer().encode(text);
         double best = Double.MAX_VALUE;
         for (int rep = 0; rep < 3; rep++) {

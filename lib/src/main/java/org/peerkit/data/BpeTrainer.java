@@ -2,6 +2,7 @@ package org.peerkit.data;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +190,7 @@ public final class BpeTrainer {
         if (out == null) {
             return s;
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** A growable int array (the pair → chunks index holds hundreds of thousands of entries). */
@@ -199,7 +200,7 @@ public final class BpeTrainer {
 
         void add(int v) {
             if (size == items.length) {
-                items = java.util.Arrays.copyOf(items, size * 2);
+                items = Arrays.copyOf(items, size * 2);
             }
             items[size++] = v;
         }

@@ -3,6 +3,7 @@ package org.peerkit.data;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,7 @@ public final class DataFiles {
     }
 
     /** Lower-case hex SHA-256 of a buffer's remaining bytes (e.g. a memory-mapped file); its position is kept. */
-    public static String sha256(java.nio.ByteBuffer bytes) {
+    public static String sha256(ByteBuffer bytes) {
         MessageDigest md = sha256Digest();
         md.update(bytes.duplicate());
         return HexFormat.of().formatHex(md.digest());

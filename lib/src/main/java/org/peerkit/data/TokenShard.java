@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -103,7 +104,7 @@ public final class TokenShard {
             map.order(ByteOrder.LITTLE_ENDIAN);
             byte[] magic = new byte[MAGIC.length];
             map.get(0, magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new DataException("token shard " + file + " has bad magic '" + printable(magic) + "', expected 'PEERTOKS': not a PEERkit token shard" + fix);
             }
             int version = map.getInt(8);

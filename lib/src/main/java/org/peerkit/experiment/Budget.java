@@ -1,5 +1,6 @@
 package org.peerkit.experiment;
 
+import java.util.Locale;
 import org.peerkit.flops.IsoFlopPlanner;
 
 /**
@@ -41,14 +42,14 @@ public record Budget(Unit unit, double amount) {
         double perStep = unit == Unit.FLOPS ? (double) tokensPerStep * trainingFlopsPerToken : tokensPerStep;
         double exact = Math.floor(amount / perStep);
         if (exact > MAX_STEPS) {
-            String u = unit.name().toLowerCase(java.util.Locale.ROOT);
+            String u = unit.name().toLowerCase(Locale.ROOT);
             throw new IllegalArgumentException("budget.amount=" + IsoFlopPlanner.sci(amount) + " " + u + " buys "
                     + IsoFlopPlanner.sci(exact) + " steps of " + tokensPerStep + " tokens, more than the " + MAX_STEPS
                     + " steps a run may take; lower the budget (a typo in its exponent?)");
         }
         long steps = (long) exact;
         if (steps < 1) {
-            String u = unit.name().toLowerCase(java.util.Locale.ROOT);
+            String u = unit.name().toLowerCase(Locale.ROOT);
             throw new IllegalArgumentException("budget.amount=" + IsoFlopPlanner.sci(amount) + " " + u + " is too small"
                     + " for this model: one step of " + tokensPerStep + " tokens needs " + IsoFlopPlanner.sci(perStep)
                     + " " + u + "; raise the budget to at least that, or shrink the model");

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +182,7 @@ public final class GrowthRun {
             if (o == null) {
                 throw new IllegalStateException("grown model has parameter " + q.name() + " the original lacks");
             }
-            if (java.util.Arrays.equals(o.shape(), q.shape())) {
+            if (Arrays.equals(o.shape(), q.shape())) {
                 q.value().assign(o.value());  // grown layers' same-shape params (query) are copies already
             }
         }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An exclusive lock on a run dir ({@code .lock} inside it) held while the run is trained, so two
@@ -33,7 +35,7 @@ import java.time.Duration;
 public final class RunLock implements AutoCloseable {
 
     static final String FILE = ".lock";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunLock.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
     private final FileChannel channel;
     private final FileLock lock;
 

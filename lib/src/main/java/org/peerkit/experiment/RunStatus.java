@@ -1,5 +1,7 @@
 package org.peerkit.experiment;
 
+import java.util.Locale;
+
 /** What a run dir holds, as {@code peerkit runs} lists it. */
 public enum RunStatus {
     /** No folder yet. */
@@ -14,6 +16,6 @@ public enum RunStatus {
     CORRUPT;
 
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,5 @@
 package org.peerkit.experiment;
 
-import org.peerkit.flops.FfwKind;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -17,12 +16,14 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.stream.Collectors;
+import org.peerkit.flops.FfwKind;
 
 /**
  * The canonical JSON of a {@link RunSpec} and its hash.
@@ -217,7 +218,7 @@ public final class SpecJson {
         }
 
         @Override
-        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws java.io.IOException {
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
             g.writeNumber(number(v));
         }
     }

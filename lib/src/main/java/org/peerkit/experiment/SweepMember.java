@@ -1,5 +1,7 @@
 package org.peerkit.experiment;
 
+import java.util.Locale;
+
 /**
  * One member of a sweep after the sweep ran it.
  *
@@ -14,6 +16,6 @@ public record SweepMember(int index, RunSpec spec, RunResult result, String erro
 
     /** "trained", "resumed", "loaded" or "failed". */
     public String status() {
-        return failed() ? "failed" : result.origin().name().toLowerCase(java.util.Locale.ROOT);
+        return failed() ? "failed" : result.origin().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -25,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.data.DataFiles;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
@@ -85,7 +87,7 @@ public final class Checkpoint {
                 state.rngState(), model.config(), state.train(), ps, files, state.lastLoss());
         try (FileChannel ch = FileChannel.open(tmp.resolve(STATE), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(full)));
+            ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(full)));
             ch.force(true);
         }
         List<String> covered = new ArrayList<>(files.keySet());
@@ -219,7 +221,7 @@ public final class Checkpoint {
     /** Each buffer as a DOUBLE vector (a copy: written on save, filled on load). */
     private static Map<String, INDArray> bufferArrays(Map<String, double[]> buffers) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        buffers.forEach((name, values) -> m.put(name, org.nd4j.linalg.factory.Nd4j.createFromArray(values.clone())));
+        buffers.forEach((name, values) -> m.put(name, Nd4j.createFromArray(values.clone())));
         return m;
     }
 

@@ -1,5 +1,6 @@
 package org.peerkit.train;
 
+import java.time.Duration;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -13,7 +14,7 @@ public final class ProgressListener implements TrainListener {
     @Override
     public void onStart(Trainer t) {
         bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(t.config().steps())
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).startsFrom(t.step(), java.time.Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).startsFrom(t.step(), Duration.ZERO)
                 .build();
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.peerkit.data.BatchSource;
 import org.peerkit.flops.FlopCount;
 import org.peerkit.model.DecoderLm;
@@ -130,7 +131,7 @@ public final class Trainer {
     /** Writes a checkpoint of the current state under {@code root}, keeping the newest {@code keep}. */
     public Path saveCheckpoint(Path root, int keep) throws IOException {
         CheckpointState st = new CheckpointState(Checkpoint.FORMAT, Checkpoint.VERSION, step, dataPosition,
-                rng.state(), model.config(), cfg, List.of(), java.util.Map.of(), lastLoss);
+                rng.state(), model.config(), cfg, List.of(), Map.of(), lastLoss);
         Path dir = Checkpoint.save(root, st, model, opt, keep);
         lastCheckpoint = dir;
         lastCheckpointStep = step;

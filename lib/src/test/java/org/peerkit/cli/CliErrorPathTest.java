@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +81,7 @@ class CliErrorPathTest {
             params = w.filter(p -> p.getFileName().toString().equals("params.safetensors")).findFirst().orElseThrow();
         }
         byte[] b = Files.readAllBytes(params);
-        Files.write(params, java.util.Arrays.copyOf(b, b.length / 2));
+        Files.write(params, Arrays.copyOf(b, b.length / 2));
         assertFails("params.safetensors is corrupt, truncated or edited", "eval", quick().id(), "--runs", runs);
 
         Files.write(params, b);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.data.FakeArchivesAccess;
 import picocli.CommandLine;
 
 class PeerkitCliTest {
@@ -76,7 +77,7 @@ class PeerkitCliTest {
 
     @Test
     void infoPrintsEverySplitOfPreparedData(@TempDir Path root) throws Exception {
-        var fake = new org.peerkit.data.FakeArchivesAccess(root).prepare(300);
+        var fake = new FakeArchivesAccess(root).prepare(300);
         System.setProperty("peerkit.data", fake.toString());
         assertEquals(0, run("data", "info", "--vocab", "300"));
         String text = out.toString();

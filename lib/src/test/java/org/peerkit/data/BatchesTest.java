@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +24,18 @@ class BatchesTest {
     static TokenShard shard;
 
     /** Start of each 4-token prefix: tokens are random, so a window's first tokens tell where it starts. */
-    static final java.util.Map<java.util.List<Integer>, Integer> START = new java.util.HashMap<>();
+    static final Map<List<Integer>, Integer> START = new HashMap<>();
 
     @BeforeAll
     static void writeShard() {
         BpeTokenizer tok = BpeTokenizer.train(BpeTokenizerTest.englishLike(5000, 1), 300);
-        java.util.Random r = new java.util.Random(5);
+        Random r = new Random(5);
         int[] ids = new int[N];
         for (int i = 0; i < N; i++) {
             ids[i] = r.nextInt(300);
         }
         for (int i = 0; i + 4 <= N; i++) {
-            assertEquals(null, START.put(java.util.List.of(ids[i], ids[i + 1], ids[i + 2], ids[i + 3]), i), "prefixes are unique");
+            assertEquals(null, START.put(List.of(ids[i], ids[i + 1], ids[i + 2], ids[i + 3]), i), "prefixes are unique");
         }
         TokenShard.write(dir.resolve("s.tok"), ids, N, tok);
         shard = TokenShard.open(dir.resolve("s.tok"), tok.hash());
@@ -74,7 +78,7 @@ class BatchesTest {
     }
 
     private static int startOf(int[] all, int[] row) {
-        int s = START.get(java.util.List.of(row[0], row[1], row[2], row[3]));
+        int s = START.get(List.of(row[0], row[1], row[2], row[3]));
         return Arrays.equals(Arrays.copyOfRange(all, s, s + row.length), row) ? s : -1;
     }
 

@@ -78,7 +78,7 @@ class GrowthRunTest {
         assertTrue(Double.isFinite(after));
         assertNotEquals(before, after);
         RoutingStats rs = RunRouting.measure(g, set).get(0);
-        long total = java.util.Arrays.stream(rs.hits()).sum();
+        long total = Arrays.stream(rs.hits()).sum();
         assertEquals(set.batches() * set.batchSize() * set.seqLen() * 2L * 2L, total, "every token, head and slot");
         double share = GrowthRun.newExpertShare(rs.hits(), 4, 6);
         assertTrue(share > 0 && share < 1, "new experts take some hits at once: " + share);

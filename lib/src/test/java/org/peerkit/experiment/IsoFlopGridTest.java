@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.flops.FfwKind;
@@ -35,7 +37,7 @@ class IsoFlopGridTest {
         assertEquals("iso", s.name());
         LadderConfig ladder = new LadderConfig(4096, 16, 4, List.of(32, 64), 32, 16, 4,
                 LadderConfig.kit().with(new FfwSpec.Peer(256, 2, 4, 16, true)).ffw());
-        List<RunSpec> expected = new java.util.ArrayList<>();
+        List<RunSpec> expected = new ArrayList<>();
         for (double b : new double[] {1e10, 3e10}) {
             expected.addAll(Sweep.isoFlop("x", RunSpec.defaults(), b, ladder, FfwKind.DENSE, FfwKind.PEER).specs());
         }
@@ -67,8 +69,8 @@ class IsoFlopGridTest {
     }
 
     private static RunResult done(RunSpec s) {
-        return new RunResult(s.id(), Path.of(s.id()), s, new RunSummary(1, 1, 1, 1, java.util.Map.of("valid", 1.0), 1, 1,
-                1, java.util.Map.of()), RunResult.Origin.LOADED);
+        return new RunResult(s.id(), Path.of(s.id()), s, new RunSummary(1, 1, 1, 1, Map.of("valid", 1.0), 1, 1,
+                1, Map.of()), RunResult.Origin.LOADED);
     }
 
     @Test

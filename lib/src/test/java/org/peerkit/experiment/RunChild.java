@@ -1,6 +1,7 @@
 package org.peerkit.experiment;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.peerkit.train.StepMetrics;
 import org.peerkit.train.TrainListener;
 import org.peerkit.train.Trainer;
@@ -18,7 +19,7 @@ public final class RunChild {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("lock")) {
-            try (RunLock l = RunLock.acquire(Path.of(args[1]), java.time.Duration.ZERO)) {
+            try (RunLock l = RunLock.acquire(Path.of(args[1]), Duration.ZERO)) {
                 l.check();
                 System.out.println("locked");
                 System.out.flush();

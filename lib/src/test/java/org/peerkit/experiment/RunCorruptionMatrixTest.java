@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
@@ -39,7 +40,7 @@ class RunCorruptionMatrixTest {
         RunSpec spec = RunStoreTest.quick();
         RunResult clean = RunStore.at(tmp.resolve("clean")).run(spec);
         Map<String, byte[]> snapshot = snapshot(clean.dir());
-        assertTrue(snapshot.keySet().containsAll(java.util.List.of("spec.json", "manifest.json", "metrics.csv",
+        assertTrue(snapshot.keySet().containsAll(List.of("spec.json", "manifest.json", "metrics.csv",
                 "evals.csv", "complete.json", "checksums.sha256")), snapshot.keySet().toString());
         int n = 0;
         for (String file : snapshot.keySet()) {

@@ -1,12 +1,11 @@
 package org.peerkit.experiment;
 
-import org.peerkit.flops.FfwKind;
-import org.peerkit.flops.FfwSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -14,6 +13,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.peerkit.flops.FfwKind;
+import org.peerkit.flops.FfwSpec;
 
 class RunSpecTest {
 
@@ -46,7 +47,7 @@ class RunSpecTest {
 
     private static ObjectNode reverse(ObjectNode n) {
         ObjectNode out = JSON.createObjectNode();
-        List<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> es = new ArrayList<>();
+        List<Map.Entry<String, JsonNode>> es = new ArrayList<>();
         es.addAll(n.properties());
         Collections.reverse(es);
         for (var e : es) {

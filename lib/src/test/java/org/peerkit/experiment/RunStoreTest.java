@@ -5,16 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.data.Split;
+import org.peerkit.flops.FfwSpec;
 import org.peerkit.train.StepMetrics;
 import org.peerkit.train.TrainListener;
 import org.peerkit.train.Trainer;
@@ -24,8 +32,8 @@ class RunStoreTest {
     /** 24 steps of the tiny model, evaluated every 6 steps. */
     static RunSpec killSpec() {
         return RunSpec.defaults().withBudget(Budget.tokens(24L * 4 * 16))
-                .withData(new DataSpec(DataSpec.Source.SYNTHETIC, List.of(org.peerkit.data.Split.VALID,
-                        org.peerkit.data.Split.BROWN), 2, 6));
+                .withData(new DataSpec(DataSpec.Source.SYNTHETIC, List.of(Split.VALID,
+                        Split.BROWN), 2, 6));
     }
 
     /** 8 steps: for tests about the run dir, not the training. */
@@ -90,7 +98,7 @@ class RunStoreTest {
         RunInfo partial = store.status(killSpec());
         assertEquals(RunStatus.PARTIAL, partial.status());
         // checkpoints every 5 steps: normally step 10; 15 or 20 if the child outran the kill
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("checkpoint at step (\\d+)").matcher(partial.detail());
+        Matcher m = Pattern.compile("checkpoint at step (\\d+)").matcher(partial.detail());
         assertTrue(m.lookingAt(), partial.detail());
         int at = Integer.parseInt(m.group(1));
         assertTrue(at >= 10 && at < 24, partial.detail());
@@ -202,7 +210,7 @@ class RunStoreTest {
         Process p = java(RunChild.class, "lock", root.resolve(spec.id()).toString()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("locked", out.readLine());
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
         Thread release = new Thread(() -> {
             try {
                 Thread.sleep(300);
@@ -213,8 +221,8 @@ class RunStoreTest {
             }
         });
         release.start();
-        java.util.concurrent.atomic.AtomicBoolean startedAfterRelease = new java.util.concurrent.atomic.AtomicBoolean();
-        RunResult r = RunStore.at(root).withLockWait(java.time.Duration.ofMinutes(2)).run(spec, new TrainListener() {
+        AtomicBoolean startedAfterRelease = new AtomicBoolean();
+        RunResult r = RunStore.at(root).withLockWait(Duration.ofMinutes(2)).run(spec, new TrainListener() {
             @Override
             public void onStart(Trainer t) {
                 startedAfterRelease.set(released.get());
@@ -253,7 +261,7 @@ class RunStoreTest {
 
     @Test
     void anInterruptedPeerRunResumesOntoTheUninterruptedTrainingCurve(@TempDir Path root) {
-        RunSpec spec = quick().withFfw(new org.peerkit.flops.FfwSpec.Peer(64, 2, 4, 8, true));
+        RunSpec spec = quick().withFfw(new FfwSpec.Peer(64, 2, 4, 8, true));
         RunResult straight = RunStore.at(root.resolve("a")).run(spec);
         RunStore store = RunStore.at(root.resolve("b"));
         TrainListener interruptAt3 = new TrainListener() {
@@ -276,14 +284,14 @@ class RunStoreTest {
     private static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     @Test
     void aMoeRunTrainsWithExpertChoiceAndAskingAgainLoadsIt(@TempDir Path root) {
-        RunSpec spec = quick().withFfw(new org.peerkit.flops.FfwSpec.Moe(4, 1.0));
+        RunSpec spec = quick().withFfw(new FfwSpec.Moe(4, 1.0));
         RunStore store = RunStore.at(root);
         RunResult first = store.run(spec);
         assertTrue(Double.isFinite(first.summary().trainLoss()), "MoE run loss " + first.summary().trainLoss());

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
@@ -82,7 +83,7 @@ class SharingTest {
         Sweep sweep = Sweep.of("mine", List.of(shared, own));
         CompletableFuture<SweepResult> result;
         try (RunLock other = RunLock.acquire(store.dir(shared), Duration.ZERO)) {  // the other sweep trains it
-            List<Integer> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Integer> finished = new CopyOnWriteArrayList<>();
             result = CompletableFuture.supplyAsync(() -> sweep.run(store, new SweepListener() {
                 @Override
                 public void finished(SweepMember m, int done, int total) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.flops.FfwSpec;
 
 /**
  * Random mutations of a valid spec and of valid grid files (fixed seeds): every reading either
@@ -32,7 +35,7 @@ class SpecReaderFuzzTest {
 
     @Test
     void mutatedSpecsFailWithOneClearSentence() throws Exception {
-        String valid = SpecJson.pretty(RunSpec.defaults().withFfw(new org.peerkit.flops.FfwSpec.Peer(256, 2, 4, 16,
+        String valid = SpecJson.pretty(RunSpec.defaults().withFfw(new FfwSpec.Peer(256, 2, 4, 16,
                 true)));
         Random rnd = new Random(17);
         for (int i = 0; i < 2500; i++) {
@@ -57,8 +60,8 @@ class SpecReaderFuzzTest {
             check(mutated, json -> {
                 try {
                     Files.writeString(f, json);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
                 Sweep.fromFile(f);
             });

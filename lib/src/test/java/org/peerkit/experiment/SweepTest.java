@@ -14,6 +14,7 @@ import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
 import org.peerkit.flops.IsoFlopPlanner;
 import org.peerkit.flops.LadderConfig;
+import org.peerkit.notebook.Plots;
 import tech.tablesaw.api.Table;
 
 class SweepTest {
@@ -86,9 +87,9 @@ class SweepTest {
         for (RunResult x : runs) {
             assertTrue(x.summary().flops() <= budget && x.summary().flops() > 0.5 * budget, x.summary().toString());
         }
-        var chart = org.peerkit.notebook.Plots.isoFlop(runs);
+        var chart = Plots.isoFlop(runs);
         assertEquals(List.of("dense", "min"), List.copyOf(chart.getSeriesMap().keySet()));
-        var curves = org.peerkit.notebook.Plots.lossCurves(runs);
+        var curves = Plots.lossCurves(runs);
         assertEquals(2, curves.getSeriesMap().size());
         assertEquals(12, curves.getSeriesMap().values().iterator().next().getXData().length);
     }

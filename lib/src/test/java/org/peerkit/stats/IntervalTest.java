@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class IntervalTest {
@@ -51,7 +52,7 @@ class IntervalTest {
     @Test
     void bootstrapApproachesTheNormalIntervalForManyValues() {
         double[] xs = new double[400];
-        java.util.Random r = new java.util.Random(5);
+        Random r = new Random(5);
         for (int i = 0; i < xs.length; i++) {
             xs[i] = r.nextGaussian();
         }

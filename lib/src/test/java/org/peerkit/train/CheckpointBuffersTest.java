@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class CheckpointBuffersTest {
         Map<String, double[]> trained = lm.buffers();
         assertEquals(2, trained.size(), trained.keySet().toString());
         double[] mean = trained.values().iterator().next();
-        assertFalse(java.util.Arrays.stream(mean).allMatch(v -> v == 0), "running mean should have moved");
+        assertFalse(Arrays.stream(mean).allMatch(v -> v == 0), "running mean should have moved");
         Path dir = t.saveCheckpoint(root, 1);
 
         DecoderLm fresh = peerLm(2);

@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.ffw.DenseFfw;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
@@ -76,7 +83,7 @@ class CheckpointTest {
         Files.write(params, original);
 
         byte[] moments = Files.readAllBytes(opt);
-        Files.write(opt, java.util.Arrays.copyOf(moments, moments.length / 2));
+        Files.write(opt, Arrays.copyOf(moments, moments.length / 2));
         assertMessage(dir, target, "optimizer.safetensors is corrupt, truncated or edited");
         Files.write(opt, moments);
 
@@ -92,7 +99,7 @@ class CheckpointTest {
 
         assertMessage(dir, new DecoderLm(CFG.withShape(32, 2, 4, 128), 1),
                 "different model config (dModel=64 in the checkpoint, 32 here, dFf=256 in the checkpoint, 128 here)");
-        FfwFactory wide = (name, block, c, rng) -> new org.peerkit.ffw.DenseFfw(name, c.dModel(), 2 * c.dFf(),
+        FfwFactory wide = (name, block, c, rng) -> new DenseFfw(name, c.dModel(), 2 * c.dFf(),
                 c.activation(), false, c.initStd(), c.residualStd(), c.precision().dataType(), rng);
         assertMessage(dir, new DecoderLm(CFG, FfwFactory.middle(wide), 1), "holds different parameters");
         assertMessage(root.resolve("nothing"), target, "is not a checkpoint: it has no state.json");
@@ -140,15 +147,15 @@ class CheckpointTest {
             }
         }
         // metadata order must not depend on the map that holds it (Map.of's order varies between JVMs)
-        var x = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1, 2});
-        java.util.Map<String, String> m1 = new java.util.LinkedHashMap<>();
+        var x = Nd4j.createFromArray(new float[] {1, 2});
+        Map<String, String> m1 = new LinkedHashMap<>();
         m1.put("format", "f");
         m1.put("step", "1");
-        java.util.Map<String, String> m2 = new java.util.LinkedHashMap<>();
+        Map<String, String> m2 = new LinkedHashMap<>();
         m2.put("step", "1");
         m2.put("format", "f");
-        SafeTensors.write(root.resolve("1.safetensors"), java.util.Map.of("x", x), m1);
-        SafeTensors.write(root.resolve("2.safetensors"), java.util.Map.of("x", x), m2);
+        SafeTensors.write(root.resolve("1.safetensors"), Map.of("x", x), m1);
+        SafeTensors.write(root.resolve("2.safetensors"), Map.of("x", x), m2);
         assertArrayEquals(Files.readAllBytes(root.resolve("1.safetensors")),
                 Files.readAllBytes(root.resolve("2.safetensors")));
     }
@@ -156,7 +163,7 @@ class CheckpointTest {
     /** Rewrites a checkpoint's checksums for its current files, as a forger (or a careful editor) would. */
     static void resign(Path dir) throws Exception {
         Files.delete(dir.resolve(CheckpointChecksums.FILE));
-        List<String> names = new java.util.ArrayList<>(List.of(Checkpoint.STATE, Checkpoint.PARAMS, Checkpoint.OPTIMIZER));
+        List<String> names = new ArrayList<>(List.of(Checkpoint.STATE, Checkpoint.PARAMS, Checkpoint.OPTIMIZER));
         if (Files.exists(dir.resolve(Checkpoint.BUFFERS))) {
             names.add(Checkpoint.BUFFERS);
         }
@@ -167,17 +174,17 @@ class CheckpointTest {
     void safetensorsReaderRejectsGarbageAndTruncation(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("x.safetensors");
         Files.write(f, new byte[] {1, 2, 3});
-        var e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(f, java.util.Map.of()));
+        var e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(f, Map.of()));
         assertTrue(e.getMessage().contains("only 3 bytes"), e.getMessage());
         Files.write(f, "this is not a safetensors file at all".getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(f, java.util.Map.of()));
+        e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(f, Map.of()));
         assertTrue(e.getMessage().contains("not a valid safetensors file: header length"), e.getMessage());
         Path g = dir.resolve("y.safetensors");
-        var a = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1, 2, 3, 4}).reshape(2, 2);
-        SafeTensors.write(g, java.util.Map.of("a", a), java.util.Map.of());
+        var a = Nd4j.createFromArray(new float[] {1, 2, 3, 4}).reshape(2, 2);
+        SafeTensors.write(g, Map.of("a", a), Map.of());
         byte[] all = Files.readAllBytes(g);
-        Files.write(g, java.util.Arrays.copyOf(all, all.length - 4));
-        e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(g, java.util.Map.of("a", a.dup())));
+        Files.write(g, Arrays.copyOf(all, all.length - 4));
+        e = assertThrows(CheckpointException.class, () -> SafeTensors.readInto(g, Map.of("a", a.dup())));
         assertTrue(e.getMessage().contains("tensor 'a' has data offsets [0,16] outside the 12 data bytes"),
                 e.getMessage());
     }
@@ -186,8 +193,8 @@ class CheckpointTest {
     @Test
     void pythonReadsTheTensors(@TempDir Path dir) throws Exception {
         Path g = dir.resolve("p.safetensors");
-        var a = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1.5f, -2f, 3.25f, 4f, 5f, 6f}).reshape(2, 3);
-        SafeTensors.write(g, java.util.Map.of("w", a), java.util.Map.of("format", "test"));
+        var a = Nd4j.createFromArray(new float[] {1.5f, -2f, 3.25f, 4f, 5f, 6f}).reshape(2, 3);
+        SafeTensors.write(g, Map.of("w", a), Map.of("format", "test"));
         String script = "import json,struct,sys,numpy as np\n"
                 + "b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; h=json.loads(b[8:8+n])\n"
                 + "e=h['w']; s,t=e['data_offsets']; x=np.frombuffer(b[8+n+s:8+n+t],dtype='<f4').reshape(e['shape'])\n"
@@ -195,7 +202,7 @@ class CheckpointTest {
         Process p;
         try {
             p = new ProcessBuilder("python3", "-c", script, g.toString()).redirectErrorStream(true).start();
-        } catch (java.io.IOException noPython) {
+        } catch (IOException noPython) {
             Assumptions.abort("python3 is not installed");
             return;
         }

@@ -16,8 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.data.BatchSource;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
+import org.peerkit.model.Positions;
 import org.peerkit.model.Precision;
+import org.peerkit.nn.Buffers;
+import org.peerkit.nn.NormKind;
 import org.peerkit.nn.Param;
+import org.peerkit.nn.Rng;
+import org.peerkit.tensor.Activation;
 
 class TrainerTest {
 
@@ -64,7 +69,7 @@ class TrainerTest {
     /** Random tokens, so only memorisation lowers the loss. */
     record RandomTokens(int batchSize, int seqLen, int vocabSize) implements BatchSource {
         public void batch(long index, int[] w) {
-            org.peerkit.nn.Rng r = new org.peerkit.nn.Rng(index * 31 + 7);
+            Rng r = new Rng(index * 31 + 7);
             for (int i = 0; i < w.length; i++) {
                 w[i] = r.nextInt(vocabSize);
             }
@@ -148,16 +153,16 @@ class TrainerTest {
 
     @Test
     void steadyStateStepsAllocateNoNewArrays() {
-        LmConfig cfg = LmConfig.tiny(64).withOptions(org.peerkit.model.Positions.ROTARY, org.peerkit.nn.NormKind.LAYER,
-                org.peerkit.tensor.Activation.GELU, false, true);
+        LmConfig cfg = LmConfig.tiny(64).withOptions(Positions.ROTARY, NormKind.LAYER,
+                Activation.GELU, false, true);
         Trainer t = new Trainer(new DecoderLm(cfg, 1), new SyntheticBatches(2, 16, 64, 1), config(6, 2, 1e-3));
         t.trainStep();
         t.trainStep();
-        long before = org.peerkit.nn.Buffers.allocations();
+        long before = Buffers.allocations();
         for (int i = 0; i < 3; i++) {
             t.trainStep();
         }
-        assertEquals(before, org.peerkit.nn.Buffers.allocations(), "buffers allocated after warm-up");
+        assertEquals(before, Buffers.allocations(), "buffers allocated after warm-up");
     }
 
     @Test
