@@ -23,11 +23,8 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Grid file: {\"name\": ..., \"base\": {spec, optional}, \"grid\": {\"model.dModel\": [32, 64], ...}}.")
     Path grid;
 
-    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery = 100;
-
     @Mixin
-    RunsOption runs;
+    TrainStoreOptions training;
 
     @Mixin
     SlurmSweepOptions slurm;
@@ -43,10 +40,10 @@ public final class SweepCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         slurm.checkUsage();
         if (slurm.requested()) {
-            return slurm.run(grid, runs.store(), checkpointEvery, out);
+            return slurm.run(grid, training.runs.store(), training.checkpointEvery, out);
         }
         Sweep sweep = Sweep.fromFile(grid);
-        SweepResult r = sweep.run(runs.store().withCheckpointEvery(checkpointEvery), SweepListener.progressBar(System.err));
+        SweepResult r = sweep.run(training.store(), SweepListener.progressBar(System.err));
         out.println(r.statusTable().printAll());
         out.println();
         out.println(r.table().printAll());

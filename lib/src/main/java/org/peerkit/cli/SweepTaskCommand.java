@@ -36,11 +36,8 @@ public final class SweepTaskCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "I", description = "The member to train ($SLURM_ARRAY_TASK_ID).")
     int index;
 
-    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery = 100;
-
     @Mixin
-    RunsOption runs;
+    TrainStoreOptions training;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,7 +59,7 @@ public final class SweepTaskCommand implements Callable<Integer> {
                     + " fails member " + index + " before it trains; submit again without it (--resubmit-failed)");
             return FAULT_EXIT;
         }
-        RunStore store = runs.store().withCheckpointEvery(checkpointEvery).withLockWait(LOCK_WAIT);
+        RunStore store = training.store().withLockWait(LOCK_WAIT);
         try {
             RunResult r = store.run(s);
             TrainCommand.print(out, r);

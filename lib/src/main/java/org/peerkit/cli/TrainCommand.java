@@ -40,11 +40,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "If another process trains this spec, wait this long for it (default: fail at once).")
     long waitSeconds;
 
-    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery = 100;
-
     @Mixin
-    RunsOption runs;
+    TrainStoreOptions training;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -64,12 +61,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wait=" + waitSeconds + " is negative: give 0"
                     + " (the default) to fail at once when another process trains the spec, or the seconds to wait");
         }
-        if (checkpointEvery <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every=" + checkpointEvery
+        if (training.checkpointEvery <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every=" + training.checkpointEvery
                     + " must be a positive number of steps");
         }
         RunSpec s = readSpec(specFile);
-        RunStore store = runs.store().withCheckpointEvery(checkpointEvery).withLockWait(Duration.ofSeconds(waitSeconds));
+        RunStore store = training.store().withLockWait(Duration.ofSeconds(waitSeconds));
         try {
             RunResult r = force ? store.rerun(s, new ProgressListener()) : store.run(s, new ProgressListener());
             print(out, r);

@@ -6,41 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.experiment.Budget;
 import org.peerkit.experiment.RunSpec;
 import org.peerkit.experiment.SpecJson;
-import picocli.CommandLine;
 
 /** Bad inputs and faults driven through the command line in-process: one clear error each, never a stack trace. */
-class CliErrorPathTest {
-
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cli = PeerkitCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
-    @AfterEach
-    void clearDataProperty() {
-        System.clearProperty("peerkit.data");
-    }
+class CliErrorPathTest extends InProcessCli {
 
     /** Exit 1 and an error line containing {@code expected}, with no stack trace. */
     void assertFails(String expected, String... args) {

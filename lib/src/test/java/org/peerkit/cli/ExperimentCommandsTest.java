@@ -3,8 +3,6 @@ package org.peerkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,21 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.experiment.Budget;
 import org.peerkit.experiment.RunSpec;
 import org.peerkit.experiment.SpecJson;
-import picocli.CommandLine;
 
-class ExperimentCommandsTest {
-
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cli = PeerkitCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
+class ExperimentCommandsTest extends InProcessCli {
 
     @Test
     void planPrintsALadderForEveryKind() {

@@ -3,31 +3,15 @@ package org.peerkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.data.FakeArchivesAccess;
 import picocli.CommandLine;
 
-class PeerkitCliTest {
-
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        CommandLine cli = PeerkitCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
-    @AfterEach
-    void clearDataProperty() {
-        System.clearProperty("peerkit.data");
-    }
+class PeerkitCliTest extends InProcessCli {
 
     @Test
     void printsTheVersion() {
@@ -57,6 +41,24 @@ class PeerkitCliTest {
         assertEquals(1024, cmd.vocab);
         parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
         assertEquals(4096, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).vocab);
+    }
+
+    @Test
+    void theTrainingCommandsShareTheRunStoreOptions() {
+        String[][] commands = {{"train"}, {"sweep", "--grid", "g.json"}, {"sweep-task", "--folder", "f", "--index", "0"}};
+        for (String[] args : commands) {
+            String command = args[0];
+            List<String> all = new ArrayList<>(List.of(args));
+            all.addAll(List.of("--runs", "elsewhere", "--checkpoint-every", "7"));
+            CommandLine.ParseResult parsed = PeerkitCli.commandLine().parseArgs(all.toArray(String[]::new));
+            Object cmd = parsed.subcommand().commandSpec().userObject();
+            TrainStoreOptions o = cmd instanceof TrainCommand t ? t.training
+                    : cmd instanceof SweepCommand s ? s.training : ((SweepTaskCommand) cmd).training;
+            assertEquals(7, o.checkpointEvery, command);
+            assertEquals(Path.of("elsewhere"), o.runs.runs, command);
+        }
+        var defaults = (TrainCommand) PeerkitCli.commandLine().parseArgs("train").subcommand().commandSpec().userObject();
+        assertEquals(100, defaults.training.checkpointEvery);
     }
 
     @Test

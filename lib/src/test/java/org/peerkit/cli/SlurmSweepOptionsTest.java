@@ -4,30 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.experiment.Budget;
 import org.peerkit.experiment.RunSpec;
-import picocli.CommandLine;
 
 /** The Slurm options of {@code peerkit sweep}: bad values fail before anything is submitted (no Slurm needed). */
-class SlurmSweepOptionsTest {
-
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cli = PeerkitCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
+class SlurmSweepOptionsTest extends InProcessCli {
 
     static Path grid(Path dir) throws Exception {
         Path f = dir.resolve("g.json");
