@@ -1,6 +1,7 @@
 package org.peerkit.tensor;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * The float32 fast path of {@link Kernels} (expert mixing and the retrieval backward; the
@@ -95,24 +96,20 @@ final class FloatKernels {
         Activation act = mix.act();
         int d = mix.d();
         int m = mix.m();
-        int[] touched = b.touched();
-        int[] bounds = balancedBounds(touched, b.count(), dxParts.length);
-        Parallel.partitions(dxParts.length, p -> {
+        expertMajor(b, dxParts, dx, mix.tokens(), d, p -> {
             float[] acc = dxParts[p];
-            Arrays.fill(acc, 0);
             float[] ue = new float[d];
             float[] ve = new float[d];
             float[] due = new float[d];
             float[] dve = new float[d];
             float[] xt = new float[d];
             float[] dyt = new float[d];
-            for (int i = bounds[p]; i < bounds[p + 1]; i++) {
-                int e = touched[i];
+            return (e, from, to) -> {
                 u.rowF(e * d, ue);
                 v.rowF(e * d, ve);
                 du.rowF(e * d, due);
                 dv.rowF(e * d, dve);
-                for (int q = b.start()[e]; q < b.start()[e] + b.count()[e]; q++) {
+                for (int q = from; q < to; q++) {
                     int tm = b.order()[q];
                     int at = (tm / m) * d;
                     x.rowF(at, xt);
@@ -128,11 +125,10 @@ final class FloatKernels {
                 }
                 du.putRowF(e * d, due);
                 dv.putRowF(e * d, dve);
-            }
+            };
         });
-        sumParts(dxParts, dx, mix.tokens(), d);
         dg.putRowF(0, dGate);
-        return touched;
+        return b.touched();
     }
 
     /**
@@ -155,20 +151,15 @@ final class FloatKernels {
         Activation act = mix.act();
         int d = mix.d();
         int m = mix.m();
-        int parts = yParts.length;
-        int[] touched = b.touched();
-        int[] bounds = balancedBounds(touched, b.count(), parts);
-        Parallel.partitions(parts, p -> {
+        expertMajor(b, yParts, y, mix.tokens(), d, p -> {
             float[] acc = yParts[p];
-            Arrays.fill(acc, 0);
             float[] ue = new float[d];
             float[] ve = new float[d];
             float[] xt = new float[d];
-            for (int i = bounds[p]; i < bounds[p + 1]; i++) {
-                int e = touched[i];
+            return (e, from, to) -> {
                 u.rowF(e * d, ue);
                 v.rowF(e * d, ve);
-                for (int q = b.start()[e]; q < b.start()[e] + b.count()[e]; q++) {
+                for (int q = from; q < to; q++) {
                     int tm = b.order()[q];
                     int at = (tm / m) * d;
                     x.rowF(at, xt);
@@ -176,10 +167,36 @@ final class FloatKernels {
                     pre[tm] = a;
                     axpy((float) (gate[tm] * act.apply(a, false)), ve, acc, at, d);
                 }
+            };
+        });
+        ((Vec.F32) mix.pre()).putRowF(0, pre);
+    }
+
+    /** One partition's work in {@link #expertMajor}: called once per touched expert, in ascending order. */
+    private interface ExpertPass {
+        /** Expert {@code e}, whose pairs (t·M + slot) are {@code b.order()[from..to)}. */
+        void expert(int e, int from, int to);
+    }
+
+    /**
+     * The loop both expert-major passes share: the touched experts are cut into {@code parts.length}
+     * contiguous ranges balanced by pair count, each partition zeroes its own [T, D] buffer and
+     * runs the pass that {@code forPartition} builds (with its scratch rows) on each of its experts,
+     * and the buffers are then added into {@code out} in partition order (deterministic).
+     */
+    private static void expertMajor(ExpertBuckets b, float[][] parts, Vec.F32 out, int tokens, int d,
+            IntFunction<ExpertPass> forPartition) {
+        int[] touched = b.touched();
+        int[] bounds = balancedBounds(touched, b.count(), parts.length);
+        Parallel.partitions(parts.length, p -> {
+            Arrays.fill(parts[p], 0);
+            ExpertPass pass = forPartition.apply(p);
+            for (int i = bounds[p]; i < bounds[p + 1]; i++) {
+                int e = touched[i];
+                pass.expert(e, b.start()[e], b.start()[e] + b.count()[e]);
             }
         });
-        sumParts(yParts, y, mix.tokens(), d);
-        ((Vec.F32) mix.pre()).putRowF(0, pre);
+        sumParts(parts, out, tokens, d);
     }
 
     /** The first {@code n} floats of a float32 array, copied out in one bulk read. */
