@@ -43,13 +43,8 @@ final class StepGolden {
         float eps = Float.parseFloat(f.metaText("ln_eps"));
         gpu.launch("ops", "pk_layernorm_forward", rows, THREADS, 0, x, g, b, rows, d, eps, y, mean, inv);
         gpu.launch("ops", "pk_layernorm_backward", rows, THREADS, 0, dy, x, g, mean, inv, rows, d, dx, dg, db);
-        check.close("layernorm y", gpu.floats(y), f.get("ln.y"));
-        check.close("layernorm dx", gpu.floats(dx), f.get("ln.dx"));
-        check.close("layernorm dg", gpu.floats(dg), f.get("ln.dg"));
-        check.close("layernorm db", gpu.floats(db), f.get("ln.db"));
-        for (DeviceArray a : new DeviceArray[] {x, g, b, dy, y, mean, inv, dx, dg, db}) {
-            gpu.free(a);
-        }
+        closeAll("layernorm", "ln", new String[] {"y", "dx", "dg", "db"}, y, dx, dg, db);
+        free(x, g, b, dy, y, mean, inv, dx, dg, db);
     }
 
     private void denseFfw() {
@@ -57,21 +52,14 @@ final class StepGolden {
         int d = (int) f.shape("ffw.x")[1];
         int hidden = (int) f.shape("ffw.w1")[1];
         DenseFfwDevice ffw = new DenseFfwDevice(gpu, d, hidden, t);
-        gpu.write(ffw.w1, f.floats("ffw.w1"));
-        gpu.write(ffw.b1, f.floats("ffw.b1"));
-        gpu.write(ffw.w2, f.floats("ffw.w2"));
-        gpu.write(ffw.b2, f.floats("ffw.b2"));
+        writeAll("ffw", new String[] {"w1", "b1", "w2", "b2"}, ffw.w1, ffw.b1, ffw.w2, ffw.b2);
         DeviceArray x = gpu.upload(f.floats("ffw.x"));
         DeviceArray dy = gpu.upload(f.floats("ffw.dy"));
         check.close("dense ffw y", gpu.floats(ffw.forward(x, t)), f.get("ffw.y"));
-        check.close("dense ffw dx", gpu.floats(ffw.backward(x, dy, t)), f.get("ffw.dx"));
-        check.close("dense ffw dw1", gpu.floats(ffw.dw1), f.get("ffw.dw1"));
-        check.close("dense ffw db1", gpu.floats(ffw.db1), f.get("ffw.db1"));
-        check.close("dense ffw dw2", gpu.floats(ffw.dw2), f.get("ffw.dw2"));
-        check.close("dense ffw db2", gpu.floats(ffw.db2), f.get("ffw.db2"));
+        closeAll("dense ffw", "ffw", new String[] {"dx", "dw1", "db1", "dw2", "db2"}, ffw.backward(x, dy, t), ffw.dw1,
+                ffw.db1, ffw.dw2, ffw.db2);
         ffw.free();
-        gpu.free(x);
-        gpu.free(dy);
+        free(x, dy);
     }
 
     private void bag() {
@@ -92,13 +80,9 @@ final class StepGolden {
         gpu.launch("mixing", "pk_bag_forward", t, THREADS, 8 * m, expert, gates, v, t, m, d, y);
         gpu.launch("mixing", "pk_bag_backward", t, THREADS, 4 * d, dy, expert, gates, v, t, m, d, dGates, dv, used);
         gpu.launch("mixing", "pk_collect_rows", (n + THREADS - 1) / THREADS, THREADS, 0, used, n, rows, count);
-        check.close("pkm bag y", gpu.floats(y), f.get("bag.y"));
-        check.close("pkm bag dgates", gpu.floats(dGates), f.get("bag.dgates"));
-        check.close("pkm bag dv", gpu.floats(dv), f.get("bag.dv"));
+        closeAll("pkm bag", "bag", new String[] {"y", "dgates", "dv"}, y, dGates, dv);
         check.close("pkm touched rows", new float[] {gpu.ints(count)[0]}, f.get("bag.touched_rows"), 0);
-        for (DeviceArray a : new DeviceArray[] {expert, gates, v, dy, y, dGates, dv, used, rows, count}) {
-            gpu.free(a);
-        }
+        free(expert, gates, v, dy, y, dGates, dv, used, rows, count);
     }
 
     private void attention() {
@@ -107,21 +91,14 @@ final class StepGolden {
         int seq = (int) shape[1];
         int d = (int) shape[2];
         AttentionDevice att = new AttentionDevice(gpu, batch, seq, f.meta("att_heads"), d);
-        gpu.write(att.wqkv, f.floats("att.wqkv"));
-        gpu.write(att.bqkv, f.floats("att.bqkv"));
-        gpu.write(att.wproj, f.floats("att.wproj"));
-        gpu.write(att.bproj, f.floats("att.bproj"));
+        writeAll("att", new String[] {"wqkv", "bqkv", "wproj", "bproj"}, att.wqkv, att.bqkv, att.wproj, att.bproj);
         DeviceArray x = gpu.upload(f.floats("att.x"));
         DeviceArray dy = gpu.upload(f.floats("att.dy"));
         check.close("attention y", gpu.floats(att.forward(x)), f.get("att.y"));
-        check.close("attention dx", gpu.floats(att.backward(x, dy)), f.get("att.dx"));
-        check.close("attention dwqkv", gpu.floats(att.dwqkv), f.get("att.dwqkv"));
-        check.close("attention dbqkv", gpu.floats(att.dbqkv), f.get("att.dbqkv"));
-        check.close("attention dwproj", gpu.floats(att.dwproj), f.get("att.dwproj"));
-        check.close("attention dbproj", gpu.floats(att.dbproj), f.get("att.dbproj"));
+        closeAll("attention", "att", new String[] {"dx", "dwqkv", "dbqkv", "dwproj", "dbproj"}, att.backward(x, dy),
+                att.dwqkv, att.dbqkv, att.dwproj, att.dbproj);
         att.free();
-        gpu.free(x);
-        gpu.free(dy);
+        free(x, dy);
     }
 
     private void batchNorm() {
@@ -149,10 +126,26 @@ final class StepGolden {
         check.close("batchnorm y", gpu.floats(y), f.get("bn.y"));
         check.close("batchnorm running mean", gpu.floats(runMean), f.get("bn.run_mean"));
         check.close("batchnorm running var", gpu.floats(runVar), f.get("bn.run_var"));
-        check.close("batchnorm dx", gpu.floats(dx), f.get("bn.dx"));
-        check.close("batchnorm dgamma", gpu.floats(dGamma), f.get("bn.dgamma"));
-        check.close("batchnorm dbeta", gpu.floats(dBeta), f.get("bn.dbeta"));
-        for (DeviceArray a : new DeviceArray[] {x, gamma, beta, dy, runMean, runVar, mean, inv, y, dx, dGamma, dBeta}) {
+        closeAll("batchnorm", "bn", new String[] {"dx", "dgamma", "dbeta"}, dx, dGamma, dBeta);
+        free(x, gamma, beta, dy, runMean, runVar, mean, inv, y, dx, dGamma, dBeta);
+    }
+
+    /** Uploads the golden file's {@code prefix.name} into each parameter, in order. */
+    private void writeAll(String prefix, String[] names, DeviceArray... params) {
+        for (int i = 0; i < names.length; i++) {
+            gpu.write(params[i], f.floats(prefix + "." + names[i]));
+        }
+    }
+
+    /** Checks each device array against the golden file's {@code prefix.name}, reported as "label name". */
+    private void closeAll(String label, String prefix, String[] names, DeviceArray... arrays) {
+        for (int i = 0; i < names.length; i++) {
+            check.close(label + " " + names[i], gpu.floats(arrays[i]), f.get(prefix + "." + names[i]));
+        }
+    }
+
+    private void free(DeviceArray... arrays) {
+        for (DeviceArray a : arrays) {
             gpu.free(a);
         }
     }
