@@ -1,7 +1,8 @@
 package org.peerkit.experiment;
 
-import org.peerkit.flops.FfwSpec;
+import java.util.function.Consumer;
 import org.peerkit.data.BpeTokenizer;
+import org.peerkit.flops.FfwSpec;
 import org.peerkit.model.LmConfig;
 import org.peerkit.train.AdamWConfig;
 
@@ -86,43 +87,81 @@ public record RunSpec(LmConfig model, FfwSpec ffw, Placement placement, Budget b
     }
 
     public RunSpec withModel(LmConfig m) {
-        return new RunSpec(m, ffw, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                data, seed);
+        return with(d -> d.model = m);
     }
 
     public RunSpec withFfw(FfwSpec f) {
-        return new RunSpec(model, f, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                data, seed);
+        return with(d -> d.ffw = f);
     }
 
     public RunSpec withPlacement(Placement p) {
-        return new RunSpec(model, ffw, p, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                data, seed);
+        return with(d -> d.placement = p);
     }
 
     public RunSpec withBudget(Budget b) {
-        return new RunSpec(model, ffw, placement, b, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                data, seed);
+        return with(d -> d.budget = b);
     }
 
     public RunSpec withSchedule(ScheduleSpec s) {
-        return new RunSpec(model, ffw, placement, budget, s, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                data, seed);
+        return with(d -> d.schedule = s);
     }
 
+    /** A copy with B = {@code b} sequences of T = {@code t} tokens per micro-batch. */
     public RunSpec withBatch(int b, int t) {
-        return new RunSpec(model, ffw, placement, budget, schedule, optimizer, clipNorm, b, t, accumSteps, data,
-                seed);
+        return with(d -> {
+            d.batchSize = b;
+            d.seqLen = t;
+        });
     }
 
-    public RunSpec withData(DataSpec d) {
-        return new RunSpec(model, ffw, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                d, seed);
+    public RunSpec withData(DataSpec data) {
+        return with(d -> d.data = data);
     }
 
     public RunSpec withSeed(long s) {
-        return new RunSpec(model, ffw, placement, budget, schedule, optimizer, clipNorm, batchSize, seqLen, accumSteps,
-                data, s);
+        return with(d -> d.seed = s);
+    }
+
+    /**
+     * A copy with the fields {@code change} sets, validated by the constructor: each {@code withX}
+     * names only its own field instead of repeating the twelve positional arguments.
+     */
+    private RunSpec with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new RunSpec(d.model, d.ffw, d.placement, d.budget, d.schedule, d.optimizer, d.clipNorm, d.batchSize,
+                d.seqLen, d.accumSteps, d.data, d.seed);
+    }
+
+    /** The fields of a spec being copied by {@link #with}. */
+    private static final class Draft {
+        LmConfig model;
+        FfwSpec ffw;
+        Placement placement;
+        Budget budget;
+        ScheduleSpec schedule;
+        AdamWConfig optimizer;
+        double clipNorm;
+        int batchSize;
+        int seqLen;
+        int accumSteps;
+        DataSpec data;
+        long seed;
+
+        Draft(RunSpec s) {
+            model = s.model;
+            ffw = s.ffw;
+            placement = s.placement;
+            budget = s.budget;
+            schedule = s.schedule;
+            optimizer = s.optimizer;
+            clipNorm = s.clipNorm;
+            batchSize = s.batchSize;
+            seqLen = s.seqLen;
+            accumSteps = s.accumSteps;
+            data = s.data;
+            seed = s.seed;
+        }
     }
 
     /** Tokens per optimiser step: B·T·accumulation. */

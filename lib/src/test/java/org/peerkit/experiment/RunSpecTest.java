@@ -21,6 +21,20 @@ class RunSpecTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void aWitherGivenTheCurrentValueCopiesEveryOtherFieldUnchanged() {
+        RunSpec s = RunSpec.defaults().withSeed(7).withBatch(2, 8);
+        assertEquals(s, s.withModel(s.model()));
+        assertEquals(s, s.withFfw(s.ffw()));
+        assertEquals(s, s.withPlacement(s.placement()));
+        assertEquals(s, s.withBudget(s.budget()));
+        assertEquals(s, s.withSchedule(s.schedule()));
+        assertEquals(s, s.withBatch(s.batchSize(), s.seqLen()));
+        assertEquals(s, s.withData(s.data()));
+        assertEquals(s, s.withSeed(s.seed()));
+        assertEquals(List.of(7L, 2, 8), List.of(s.seed(), s.batchSize(), s.seqLen()));
+    }
+
+    @Test
     void hashIsStableAcrossVersionsOfThisCode() {
         // a fixed spec's id pinned: changing the canonical form silently would orphan every run dir
         RunSpec s = RunSpec.defaults();
