@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.peerkit.tensor.Parallel;
 import org.peerkit.nn.Param;
-import org.peerkit.tensor.Vec;
+import org.peerkit.tensor.Parallel;
 
 /**
  * Dense AdamW with decoupled weight decay, as PyTorch's {@code AdamW}:
@@ -84,29 +83,12 @@ public final class AdamW {
 
     /** One fused pass over a parameter (in double, stored in its precision), parallel over chunks. */
     private void update(Param p, double lr, double bc1, double bc2) {
-        Vec w = Vec.of(p.value());
-        Vec g = Vec.read(p.grad());
-        Vec mv = Vec.of(m.get(p.name()));
-        Vec vv = Vec.of(v.get(p.name()));
-        double b1 = cfg.beta1();
-        double b2 = cfg.beta2();
-        double eps = cfg.eps();
-        double keep = decays(p) ? 1 - lr * cfg.weightDecay() : 1.0;
-        Parallel.rows((int) p.size(), 4, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double gi = g.get(i);
-                double mi = b1 * mv.get(i) + (1 - b1) * gi;
-                double vi = b2 * vv.get(i) + (1 - b2) * gi * gi;
-                mv.set(i, mi);
-                vv.set(i, vi);
-                double wi = w.get(i) * keep;
-                w.set(i, wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
-            }
-        });
+        AdamWUpdate u = new AdamWUpdate(p, m.get(p.name()), v.get(p.name()), cfg, lr, bc1, bc2);
+        Parallel.rows((int) p.size(), 4, u::apply);
     }
 
     public boolean decays(Param p) {
-        return p.kind() == Param.Kind.WEIGHT || (cfg.decayEmbeddings() && p.kind() == Param.Kind.EMBEDDING);
+        return AdamWUpdate.decays(p, cfg);
     }
 
     /** Steps taken (t in the bias correction); restored from checkpoints. */

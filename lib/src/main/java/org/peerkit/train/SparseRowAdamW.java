@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.peerkit.tensor.Parallel;
 import org.peerkit.nn.Param;
-import org.peerkit.tensor.Vec;
+import org.peerkit.tensor.Parallel;
 
 /**
  * AdamW for expert tables (PEER's u and v, PKM values: [N, D] with only the routed rows
@@ -64,30 +63,14 @@ public final class SparseRowAdamW {
             AdamWConfig cfg) {
         int n = (int) p.shape()[0];
         int d = (int) p.shape()[1];
-        Vec w = Vec.of(p.value());
-        Vec g = Vec.read(p.grad());
-        Vec mv = Vec.of(mArr);
-        Vec vv = Vec.of(vArr);
-        double b1 = cfg.beta1();
-        double b2 = cfg.beta2();
-        double eps = cfg.eps();
-        boolean decays = p.kind() == Param.Kind.WEIGHT || cfg.decayEmbeddings() && p.kind() == Param.Kind.EMBEDDING;
-        double keep = decays ? 1 - lr * cfg.weightDecay() : 1.0;
+        AdamWUpdate u = new AdamWUpdate(p, mArr, vArr, cfg, lr, bc1, bc2);
         Parallel.rows(rows.length, 4 * d, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int row = rows[r];
                 if (row < 0 || row >= n) {
                     throw new IllegalArgumentException("row " + row + " outside " + p);
                 }
-                for (int i = row * d; i < row * d + d; i++) {
-                    double gi = g.get(i);
-                    double mi = b1 * mv.get(i) + (1 - b1) * gi;
-                    double vi = b2 * vv.get(i) + (1 - b2) * gi * gi;
-                    mv.set(i, mi);
-                    vv.set(i, vi);
-                    double wi = w.get(i) * keep;
-                    w.set(i, wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
-                }
+                u.apply(row * d, row * d + d);
             }
         });
     }
