@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,22 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataCorruptionMatrixTest {
 
-    private static final Map<String, UnaryOperator<byte[]>> DAMAGE = Map.of(
-            "flipped byte", b -> {
-                byte[] c = b.clone();
-                c[c.length / 2] ^= 0x04;
-                return c;
-            },
-            "truncated", b -> Arrays.copyOf(b, b.length / 2));
-
     @Test
     void everyDamagedFileIsRefusedOrRebuilt(@TempDir Path root) throws Exception {
         FakeArchives fake = new FakeArchives(root);
         DataManifest clean = DataPreparerTest.preparer(fake).prepare(300);
-        Map<String, byte[]> snapshot = snapshot(fake.location.cache());
+        Map<String, byte[]> snapshot = FileDamage.snapshot(fake.location.cache());
         assertTrue(snapshot.size() >= 15, snapshot.keySet().toString());
         for (String file : snapshot.keySet()) {
-            for (Map.Entry<String, UnaryOperator<byte[]>> d : DAMAGE.entrySet()) {
+            for (Map.Entry<String, UnaryOperator<byte[]>> d : FileDamage.KINDS.entrySet()) {
                 String what = file + " " + d.getKey();
                 restore(fake.location.cache(), snapshot);
                 Path p = fake.location.cache().resolve(file);
@@ -56,7 +46,7 @@ class DataCorruptionMatrixTest {
                 } catch (RuntimeException e) {
                     fail(what + ": raw " + e, e);
                 }
-                Map<String, byte[]> after = snapshot(fake.location.cache());
+                Map<String, byte[]> after = FileDamage.snapshot(fake.location.cache());
                 for (String f : snapshot.keySet()) {
                     if (!f.endsWith("manifest.json") && !f.equals("bpe-300/" + Checksums.FILE)) {  // timings differ
                         assertArrayEquals(snapshot.get(f), after.get(f), what + ": " + f + " after the rebuild");
@@ -89,16 +79,6 @@ class DataCorruptionMatrixTest {
         List<SplitInfo> splits = m.splits().stream().map(s -> new SplitInfo(s.split(), s.documents(), s.bytes(),
                 s.words(), s.tokens(), 0, s.textSha256(), s.shardSha256())).toList();
         return new DataManifest(m.formatVersion(), m.vocabSize(), m.tokenizerHash(), m.trainingTextSha256(), 0, splits);
-    }
-
-    static Map<String, byte[]> snapshot(Path dir) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (var w = Files.walk(dir)) {
-            for (Path p : w.filter(Files::isRegularFile).toList()) {
-                out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        return out;
     }
 
     private static void restore(Path dir, Map<String, byte[]> snapshot) throws IOException {

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.data.FileDamage;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.train.Checkpoint;
 import org.peerkit.train.CheckpointException;
@@ -27,14 +26,6 @@ import org.peerkit.train.CheckpointException;
  */
 class RunCorruptionMatrixTest {
 
-    private static final Map<String, UnaryOperator<byte[]>> DAMAGE = Map.of(
-            "flipped byte", b -> {
-                byte[] c = b.clone();
-                c[c.length / 2] ^= 0x04;
-                return c;
-            },
-            "truncated", b -> Arrays.copyOf(b, b.length / 2));
-
     @Test
     void everyDamagedFileIsRefusedOrRebuilt(@TempDir Path tmp) throws Exception {
         RunSpec spec = RunStoreTest.quick();
@@ -44,7 +35,7 @@ class RunCorruptionMatrixTest {
                 "evals.csv", "complete.json", "checksums.sha256")), snapshot.keySet().toString());
         int n = 0;
         for (String file : snapshot.keySet()) {
-            for (Map.Entry<String, UnaryOperator<byte[]>> d : DAMAGE.entrySet()) {
+            for (Map.Entry<String, UnaryOperator<byte[]>> d : FileDamage.KINDS.entrySet()) {
                 String what = file + " " + d.getKey();
                 RunStore store = RunStore.at(tmp.resolve("case-" + n++));
                 Path dir = store.dir(spec);
@@ -81,16 +72,10 @@ class RunCorruptionMatrixTest {
         }
     }
 
+    /** The run dir's files, less the lock file (held, or not, by whoever last ran). */
     private static Map<String, byte[]> snapshot(Path dir) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (var w = Files.walk(dir)) {
-            for (Path p : w.filter(Files::isRegularFile).toList()) {
-                String rel = dir.relativize(p).toString();
-                if (!rel.equals(RunLock.FILE)) {
-                    out.put(rel, Files.readAllBytes(p));
-                }
-            }
-        }
+        Map<String, byte[]> out = FileDamage.snapshot(dir);
+        out.remove(RunLock.FILE);
         return out;
     }
 }
