@@ -27,8 +27,10 @@ class IsoFlopGridTest {
         return Sweep.fromFile(f);
     }
 
-    private static String messageOf(Path dir, String json) {
-        return assertThrows(IllegalArgumentException.class, () -> read(dir, json)).getMessage();
+    /** Reading {@code json} as a sweep file fails with a message containing {@code expected}. */
+    private static void assertRefused(Path dir, String json, String expected) {
+        String m = assertThrows(IllegalArgumentException.class, () -> read(dir, json)).getMessage();
+        assertTrue(m.contains(expected), m);
     }
 
     @Test
@@ -62,10 +64,10 @@ class IsoFlopGridTest {
                 s.specs().stream().map(RunSpec::seed).toList());
         assertEquals(s.specs().get(0).withSeed(9), s.specs().get(8));
         assertEquals(4, SeedGroup.of(s.specs().stream().map(IsoFlopGridTest::done).toList()).size());
-        String m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"seeds\": [1, 1], " + LADDER + "}}");
-        assertTrue(m.contains("isoflop.seeds lists 1 twice"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"seeds\": [1.5], " + LADDER + "}}");
-        assertTrue(m.contains("isoflop.seeds[0]=1.5 is not a whole number"), m);
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"seeds\": [1, 1], " + LADDER + "}}",
+                "isoflop.seeds lists 1 twice");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"seeds\": [1.5], " + LADDER + "}}",
+                "isoflop.seeds[0]=1.5 is not a whole number");
     }
 
     private static RunResult done(RunSpec s) {
@@ -87,52 +89,52 @@ class IsoFlopGridTest {
 
     @Test
     void badInputIsNamedBeforeAnythingTrains(@TempDir Path dir) {
-        String m = messageOf(dir, "{\"isoflop\": {\"budget\": [1e10]}}");
-        assertTrue(m.contains("isoflop: unknown field 'budget'; known fields: budgets, kinds, ladder, seeds"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"kinds\": [\"dense\"]}}");
-        assertTrue(m.contains("isoflop.budgets must be a non-empty list"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10, -2]}}");
-        assertTrue(m.contains("isoflop.budgets[1]=-2 is not a positive number"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [\"1e10\"]}}");
-        assertTrue(m.contains("isoflop.budgets[0]=\"1e10\" is not a positive number"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"kinds\": [\"dense\", \"mlp\"], " + LADDER + "}}");
-        assertTrue(m.contains("isoflop.kinds[1]: unknown FFW kind 'mlp': use one of dense, moe, pkm, peer"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"kinds\": [\"peer\", \"peer\"], " + LADDER + "}}");
-        assertTrue(m.contains("isoflop.kinds lists 'peer' twice"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModel\": [32]}}}");
-        assertTrue(m.contains("isoflop.ladder: unknown field 'dModel'; known fields: vocabSize, seqLen, batchSize,"
-                + " dModels"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [64, 32]}}}");
-        assertTrue(m.contains("isoflop.ladder.dModels=[64, 32] must be strictly increasing"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"seqLen\": 1.5}}}");
-        assertTrue(m.contains("isoflop.ladder.seqLen=1.5 must be a positive whole number"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [40]}}}");
-        assertTrue(m.contains("isoflop.ladder: dModels contains 40: each width must be a positive multiple of"
-                + " headDim=16"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"expert\": 256,"
-                + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}");
+        assertRefused(dir, "{\"isoflop\": {\"budget\": [1e10]}}",
+                "isoflop: unknown field 'budget'; known fields: budgets, kinds, ladder, seeds");
+        assertRefused(dir, "{\"isoflop\": {\"kinds\": [\"dense\"]}}",
+                "isoflop.budgets must be a non-empty list");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10, -2]}}",
+                "isoflop.budgets[1]=-2 is not a positive number");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [\"1e10\"]}}",
+                "isoflop.budgets[0]=\"1e10\" is not a positive number");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"kinds\": [\"dense\", \"mlp\"], " + LADDER + "}}",
+                "isoflop.kinds[1]: unknown FFW kind 'mlp': use one of dense, moe, pkm, peer");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"kinds\": [\"peer\", \"peer\"], " + LADDER + "}}",
+                "isoflop.kinds lists 'peer' twice");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModel\": [32]}}}",
+                "isoflop.ladder: unknown field 'dModel'; known fields: vocabSize, seqLen, batchSize,"
+                + " dModels");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [64, 32]}}}",
+                "isoflop.ladder.dModels=[64, 32] must be strictly increasing");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"seqLen\": 1.5}}}",
+                "isoflop.ladder.seqLen=1.5 must be a positive whole number");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"dModels\": [40]}}}",
+                "isoflop.ladder: dModels contains 40: each width must be a positive multiple of"
+                + " headDim=16");
         // a misspelt field leaves the real one missing: the reader names the one to write
-        assertTrue(m.contains("isoflop.ladder.ffw.peer: missing field 'ffw.experts'"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"experts\": 4,"
-                + " \"capacityFactor\": 1, \"topK\": 2}}}}}");
-        assertTrue(m.contains("isoflop.ladder.ffw.moe: unknown field 'ffw.topK'"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"pkm\": {\"heads\": 2}}}}}");
-        assertTrue(m.contains("isoflop.ladder.ffw.pkm: missing field 'ffw."), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"experts\": 200,"
-                + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}");
-        assertTrue(m.contains("ffw.experts=200 is not a perfect square"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"kind\": \"pkm\"}}}}}");
-        assertTrue(m.contains("isoflop.ladder.ffw.moe says kind 'pkm'"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"mlp\": {}}}}}");
-        assertTrue(m.contains("isoflop.ladder.ffw: unknown FFW kind 'mlp'"), m);
-        m = messageOf(dir, "{\"isoflop\": {\"budgets\": [1e3], " + LADDER + "}}");
-        assertTrue(m.contains("isoflop, budget 1000, kind dense: budget=1000 FLOPs is too small for the smallest dense"
-                + " model"), m);
-        m = messageOf(dir, "{\"grid\": {\"seed\": [1]}, \"isoflop\": {\"budgets\": [1e10]}}");
-        assertTrue(m.contains("has both 'grid' and 'isoflop': give one"), m);
-        m = messageOf(dir, "{\"name\": \"x\"}");
-        assertTrue(m.contains("(or give 'isoflop' ladders instead)"), m);
-        m = messageOf(dir, "{\"isoflop\": [1e10]}");
-        assertTrue(m.contains("isoflop must be an object"), m);
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"expert\": 256,"
+                + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}",
+                "isoflop.ladder.ffw.peer: missing field 'ffw.experts'");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"experts\": 4,"
+                + " \"capacityFactor\": 1, \"topK\": 2}}}}}",
+                "isoflop.ladder.ffw.moe: unknown field 'ffw.topK'");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"pkm\": {\"heads\": 2}}}}}",
+                "isoflop.ladder.ffw.pkm: missing field 'ffw.");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"experts\": 200,"
+                + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}",
+                "ffw.experts=200 is not a perfect square");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"kind\": \"pkm\"}}}}}",
+                "isoflop.ladder.ffw.moe says kind 'pkm'");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"mlp\": {}}}}}",
+                "isoflop.ladder.ffw: unknown FFW kind 'mlp'");
+        assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e3], " + LADDER + "}}",
+                "isoflop, budget 1000, kind dense: budget=1000 FLOPs is too small for the smallest dense"
+                + " model");
+        assertRefused(dir, "{\"grid\": {\"seed\": [1]}, \"isoflop\": {\"budgets\": [1e10]}}",
+                "has both 'grid' and 'isoflop': give one");
+        assertRefused(dir, "{\"name\": \"x\"}",
+                "(or give 'isoflop' ladders instead)");
+        assertRefused(dir, "{\"isoflop\": [1e10]}",
+                "isoflop must be an object");
     }
 }
