@@ -2,18 +2,16 @@ package org.peerkit.ffw;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
 import org.peerkit.train.AdamWConfig;
+import org.peerkit.train.LossCurve;
 import org.peerkit.train.LrSchedule;
-import org.peerkit.train.StepMetrics;
 import org.peerkit.train.SyntheticBatches;
 import org.peerkit.train.TrainConfig;
-import org.peerkit.train.TrainListener;
 import org.peerkit.train.Trainer;
 
 /** A tiny LM with PEER in its middle block (paper §3.1 placement) trains, and routing is recorded. */
@@ -28,14 +26,7 @@ class PeerInLmTest {
         DecoderLm lm = new DecoderLm(LmConfig.tiny(32), FfwFactory.middle(peer), 1);
         Trainer t = new Trainer(lm, new SyntheticBatches(4, 32, 32, 1), new TrainConfig(60, 1, 1.0,
                 new LrSchedule(1e-2, 5, 60, 0.1), new AdamWConfig(0.9, 0.95, 1e-8, 0.0, false), 7));
-        List<Double> losses = new ArrayList<>();
-        t.addListener(new TrainListener() {
-            @Override
-            public void onStep(Trainer tr, StepMetrics m) {
-                losses.add(m.loss());
-            }
-        });
-        t.run();
+        List<Double> losses = LossCurve.train(t);
         double first = losses.get(0);
         double last = losses.subList(losses.size() - 5, losses.size()).stream().mapToDouble(d -> d).average()
                 .orElseThrow();

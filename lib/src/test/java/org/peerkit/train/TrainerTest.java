@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,14 +86,7 @@ class TrainerTest {
         BatchSource one = new OneBatch(new RandomTokens(4, 16, 64));
         Trainer t = new Trainer(lm, one, new TrainConfig(150, 1, 1.0, new LrSchedule(1e-2, 10, 150, 0.1),
                 new AdamWConfig(0.9, 0.95, 1e-8, 0.0, false), 7));
-        List<Double> losses = new ArrayList<>();
-        t.addListener(new TrainListener() {
-            @Override
-            public void onStep(Trainer tr, StepMetrics m) {
-                losses.add(m.loss());
-            }
-        });
-        t.run();
+        List<Double> losses = LossCurve.train(t);
         assertEquals(Math.log(64), losses.get(0), 0.2);
         assertTrue(losses.get(losses.size() - 1) < 0.05, "final loss " + losses.get(losses.size() - 1));
     }
