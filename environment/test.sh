@@ -55,10 +55,10 @@ else
   failed_stages+=("notebook hygiene"); summary+=("notebook hygiene: FAILED (outputs committed)")
 fi
 
-# --- style: Checkstyle (lib/checkstyle.xml) on lib and lib/benchmarks; the verify below skips it --
+# --- style: Checkstyle (lib/checkstyle.xml) on lib, lib/benchmarks and the kernel; the verify below skips it
 say "style check (mvn checkstyle:check, lib/checkstyle.xml)"
 t=$(date +%s)
-if (cd "$PEERKIT_ROOT" && mvn -B -pl lib,lib/benchmarks checkstyle:check@style) > "$out/style.log" 2>&1; then
+if (cd "$PEERKIT_ROOT" && mvn -B -pl lib,lib/benchmarks,environment/kernel checkstyle:check@style) > "$out/style.log" 2>&1; then
   summary+=("style check: ok ($(stage_time $t))")
 else
   failed_stages+=("style check"); summary+=("style check: FAILED (see style.log)")

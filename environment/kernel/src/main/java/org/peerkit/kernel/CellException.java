@@ -32,10 +32,14 @@ public final class CellException extends CellError {
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) {
                 String place = cellPlace(frames[i], originOf);
-                if (place != null && firstPlace == null && prefix.isEmpty()) firstPlace = place;
+                if (place != null && firstPlace == null && prefix.isEmpty()) {
+                    firstPlace = place;
+                }
                 lines.add("    at " + (place != null ? place : frames[i].toString()));
             }
-            if (frames.length > MAX_FRAMES) lines.add("    ... " + (frames.length - MAX_FRAMES) + " more");
+            if (frames.length > MAX_FRAMES) {
+                lines.add("    ... " + (frames.length - MAX_FRAMES) + " more");
+            }
             t = t.getCause();
             prefix = "Caused by: ";
         }
@@ -48,7 +52,9 @@ public final class CellException extends CellError {
         List<String> lines = new ArrayList<>();
         lines.add("could not show the value of " + label + ": " + headline(t));
         StackTraceElement[] frames = t.getStackTrace();
-        for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) lines.add("    at " + frames[i]);
+        for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) {
+            lines.add("    at " + frames[i]);
+        }
         return new CellException(lines.get(0), lines);
     }
 
@@ -62,13 +68,19 @@ public final class CellException extends CellError {
     /** "div, In[1] line 2" or "In[2] line 3" for a top-level statement; null for library frames. */
     private static String cellPlace(StackTraceElement f, Function<String, SnippetOrigin> originOf) {
         String file = f.getFileName();
-        if (file == null || !file.startsWith("#")) return null;
+        if (file == null || !file.startsWith("#")) {
+            return null;
+        }
         SnippetOrigin origin = originOf.apply(file.substring(1));
-        if (origin == null) return null;
+        if (origin == null) {
+            return null;
+        }
         String where = origin.place(f.getLineNumber());
         String cls = f.getClassName();
         String method = f.getMethodName();
-        if (method == null || method.isEmpty()) return where;
+        if (method == null || method.isEmpty()) {
+            return where;
+        }
         String name = (cls == null || cls.isEmpty()) ? method : cls + "." + method;
         return name + ", " + where;
     }

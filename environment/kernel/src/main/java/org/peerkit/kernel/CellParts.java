@@ -40,7 +40,9 @@ record CellParts(List<Part> parts) {
                 code.setLength(0);
                 codeStart = i + 1;
             } else {
-                if (code.length() > 0 || i > codeStart) code.append('\n');
+                if (code.length() > 0 || i > codeStart) {
+                    code.append('\n');
+                }
                 code.append(lines[i]);
             }
         }
@@ -53,7 +55,9 @@ record CellParts(List<Part> parts) {
     }
 
     private static void addCode(List<Part> parts, StringBuilder code, int start) {
-        if (!code.toString().isBlank()) parts.add(new Part(false, code.toString(), start));
+        if (!code.toString().isBlank()) {
+            parts.add(new Part(false, code.toString(), start));
+        }
     }
 
     /** The cell with its magic lines blanked to spaces (same offsets), for completion and is_complete. */
@@ -61,7 +65,9 @@ record CellParts(List<Part> parts) {
         StringBuilder b = new StringBuilder();
         String[] lines = cell.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            if (i > 0) b.append('\n');
+            if (i > 0) {
+                b.append('\n');
+            }
             b.append(isMagic(lines[i]) ? " ".repeat(lines[i].length()) : lines[i]);
         }
         return b.toString();

@@ -106,10 +106,14 @@ final class CellThreadControl extends DirectExecutionControl {
 
     /** How the interrupt ended the cell, for the error message ("" if Thread.interrupt sufficed). */
     String interruptNote() {
-        if (abandoned) return " (its thread ignored both Thread.interrupt and Thread.stop and still runs in the"
+        if (abandoned) {
+            return " (its thread ignored both Thread.interrupt and Thread.stop and still runs in the"
                 + " background, using a core: later cells run on a new thread, without the old one's thread-local"
                 + " state; restart the kernel to stop it)";
-        if (stopped) return " (it did not react to Thread.interrupt, so its thread was stopped)";
+        }
+        if (stopped) {
+            return " (it did not react to Thread.interrupt, so its thread was stopped)";
+        }
         return "";
     }
 
@@ -122,7 +126,9 @@ final class CellThreadControl extends DirectExecutionControl {
     void interrupt() {
         interrupted = true;
         Call call = running;
-        if (call == null) return;
+        if (call == null) {
+            return;
+        }
         cellThread.interrupt();
         try {
             call.result().get(grace.toMillis(), TimeUnit.MILLISECONDS);

@@ -47,15 +47,23 @@ final class CodeInsight {
     DisplayData inspect(String code, int at) {
         String text = CellParts.withoutMagics(code);
         int end = at;
-        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
+        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) {
+            end++;
+        }
         String snippet = text.substring(snippetStart(text, at), end);
         List<Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
-        if (docs.isEmpty()) docs = analysis.documentation(snippet + "(", snippet.length() + 1, true);
-        if (docs.isEmpty()) return null;
+        if (docs.isEmpty()) {
+            docs = analysis.documentation(snippet + "(", snippet.length() + 1, true);
+        }
+        if (docs.isEmpty()) {
+            return null;
+        }
         StringBuilder b = new StringBuilder();
         for (Documentation d : docs) {
             b.append(d.signature()).append('\n');
-            if (d.javadoc() != null && !d.javadoc().isBlank()) b.append(d.javadoc()).append("\n\n");
+            if (d.javadoc() != null && !d.javadoc().isBlank()) {
+                b.append(d.javadoc()).append("\n\n");
+            }
         }
         return new DisplayData(b.toString().strip());
     }
@@ -70,7 +78,9 @@ final class CodeInsight {
                     return Readiness.COMPLETE;
                 case COMPLETE:
                 case COMPLETE_WITH_SEMI:
-                    if (info.remaining().isBlank()) return Readiness.COMPLETE;
+                    if (info.remaining().isBlank()) {
+                        return Readiness.COMPLETE;
+                    }
                     rest = info.remaining();
                     break;
                 case DEFINITELY_INCOMPLETE:
@@ -87,7 +97,9 @@ final class CodeInsight {
         int start = 0;
         while (true) {
             CompletionInfo info = analysis.analyzeCompletion(text.substring(start, at));
-            if (!info.completeness().isComplete() || info.remaining().isBlank()) return start;
+            if (!info.completeness().isComplete() || info.remaining().isBlank()) {
+                return start;
+            }
             start = at - info.remaining().length();
         }
     }

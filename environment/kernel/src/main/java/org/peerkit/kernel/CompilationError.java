@@ -28,10 +28,14 @@ public final class CompilationError extends CellError {
             int end = Math.max(start, clamp(d.getEndPosition(), source));
             int lineStart = source.lastIndexOf('\n', start - 1) + 1;
             int lineEnd = source.indexOf('\n', start);
-            if (lineEnd < 0) lineEnd = source.length();
+            if (lineEnd < 0) {
+                lineEnd = source.length();
+            }
             String where = origin.place(lineNumberOf(source, start));
             String message = oneLine(d.getMessage(Locale.ROOT));
-            if (first == null) first = where + ": " + message;
+            if (first == null) {
+                first = where + ": " + message;
+            }
             lines.add("compile error at " + where + ":");
             lines.add("    " + source.substring(lineStart, lineEnd));
             int caretEnd = Math.max(start + 1, Math.min(end, lineEnd));
@@ -46,22 +50,32 @@ public final class CompilationError extends CellError {
         StringBuilder b = new StringBuilder();
         for (String part : javacMessage.split("\\R")) {
             String t = part.trim().replaceAll("\\s+", " ");
-            if (t.isEmpty() || t.startsWith("location:")) continue;
-            if (b.length() > 0) b.append("; ");
+            if (t.isEmpty() || t.startsWith("location:")) {
+                continue;
+            }
+            if (b.length() > 0) {
+                b.append("; ");
+            }
             b.append(t);
         }
         return b.toString();
     }
 
     private static int clamp(long pos, String source) {
-        if (pos < 0) return 0;
+        if (pos < 0) {
+            return 0;
+        }
         return (int) Math.min(pos, Math.max(0, source.length() - 1));
     }
 
     /** 1-based line of a character position in the source. */
     private static int lineNumberOf(String source, int pos) {
         int line = 1;
-        for (int i = 0; i < pos && i < source.length(); i++) if (source.charAt(i) == '\n') line++;
+        for (int i = 0; i < pos && i < source.length(); i++) {
+            if (source.charAt(i) == '\n') {
+                line++;
+            }
+        }
         return line;
     }
 }

@@ -25,16 +25,19 @@ final class DefinitionNotices {
 
     /** For the snippet the user wrote: it exists but waits for a missing definition. */
     void created(SnippetEvent e) {
-        if (isRecoverable(e))
+        if (isRecoverable(e)) {
             System.out.println("|  created " + describe(e.snippet()) + ", however, it cannot be used until "
                     + String.join(" and ", missing(e.snippet())) + " is declared");
+        }
     }
 
     /** For a snippet JShell updated because another one (its cause) changed. */
     void updated(SnippetEvent e) {
         Snippet s = e.snippet();
         Snippet.Status status = e.status();
-        if (status == Snippet.Status.OVERWRITTEN || status == Snippet.Status.DROPPED) return;
+        if (status == Snippet.Status.OVERWRITTEN || status == Snippet.Status.DROPPED) {
+            return;
+        }
         String cause = describe(e.causeSnippet());
         if (isRecoverable(e)) {
             System.out.println("|  update: " + describe(s) + " cannot be used until "
@@ -54,10 +57,15 @@ final class DefinitionNotices {
 
     /** "method f(int)", "variable p", "class P", "record R", ... */
     static String describe(Snippet s) {
-        if (s instanceof MethodSnippet m) return "method " + m.name() + "(" + m.parameterTypes() + ")";
-        if (s instanceof VarSnippet v) return "variable " + v.name();
-        if (s instanceof DeclarationSnippet d)
+        if (s instanceof MethodSnippet m) {
+            return "method " + m.name() + "(" + m.parameterTypes() + ")";
+        }
+        if (s instanceof VarSnippet v) {
+            return "variable " + v.name();
+        }
+        if (s instanceof DeclarationSnippet d) {
             return s.subKind().name().replace("_SUBKIND", "").replace('_', ' ').toLowerCase(Locale.ROOT) + " " + d.name();
+        }
         return "snippet " + s.source().strip();
     }
 

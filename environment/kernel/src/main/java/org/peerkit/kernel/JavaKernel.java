@@ -105,8 +105,9 @@ public final class JavaKernel extends BaseKernel {
         shell.addToClasspath(ownLocation().toString());
         for (String imp : DEFAULT_IMPORTS) {
             SnippetEvent e = shell.eval("import " + imp + ";").get(0);
-            if (e.status() != Snippet.Status.VALID)
+            if (e.status() != Snippet.Status.VALID) {
                 throw new IllegalStateException("default import " + imp + " failed: " + diagnostics(e.snippet()));
+            }
         }
         Notebook.attach(this);
     }
@@ -218,8 +219,12 @@ public final class JavaKernel extends BaseKernel {
 
     /** Renders a value as a cell Out or display: {@code null} as "null", DisplayData as itself. */
     public DisplayData render(Object value, String... mimes) {
-        if (value == null) return new DisplayData("null");
-        if (value instanceof DisplayData d) return d;
+        if (value == null) {
+            return new DisplayData("null");
+        }
+        if (value instanceof DisplayData d) {
+            return d;
+        }
         return mimes.length == 0 ? getRenderer().render(value) : getRenderer().renderAs(value, mimes);
     }
 
@@ -239,7 +244,9 @@ public final class JavaKernel extends BaseKernel {
 
     @Override
     public List<String> formatError(Exception e) {
-        if (e instanceof CellError ce) return ce.traceback();
+        if (e instanceof CellError ce) {
+            return ce.traceback();
+        }
         return List.of(e.getClass().getName() + ": " + e.getMessage());
     }
 
@@ -283,7 +290,9 @@ public final class JavaKernel extends BaseKernel {
             try {
                 out = part.magic() ? runMagic(part.text()) : runJava(part.text(), label, part.firstLine(), keepGoing, problems);
             } catch (CellError e) {
-                if (!keepGoing || e instanceof Interrupted) throw e;
+                if (!keepGoing || e instanceof Interrupted) {
+                    throw e;
+                }
                 problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
@@ -308,7 +317,9 @@ public final class JavaKernel extends BaseKernel {
         int consumed = 0;
         while (true) {
             CompletionInfo info = analysis.analyzeCompletion(rest);
-            if (info.completeness() == Completeness.EMPTY) break;
+            if (info.completeness() == Completeness.EMPTY) {
+                break;
+            }
             // an incomplete tail has no source: evaluate it anyway so javac names what is missing
             String source = info.source() != null ? info.source() : rest;
             String raw = info.source() != null ? rest.substring(0, rest.length() - info.remaining().length()) : rest;
@@ -319,11 +330,15 @@ public final class JavaKernel extends BaseKernel {
             try {
                 out = evalSnippet(source.substring(lead), origin, !endsWithSemicolon(raw));
             } catch (CellError e) {
-                if (!keepGoing || e instanceof Interrupted) throw e;
+                if (!keepGoing || e instanceof Interrupted) {
+                    throw e;
+                }
                 problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
                 out = null;
             }
-            if (info.source() == null || raw.isEmpty() || info.remaining().isEmpty()) break;
+            if (info.source() == null || raw.isEmpty() || info.remaining().isEmpty()) {
+                break;
+            }
             consumed += raw.length();
             rest = info.remaining();
         }
@@ -331,7 +346,9 @@ public final class JavaKernel extends BaseKernel {
     }
 
     private Out evalSnippet(String source, SnippetOrigin origin, boolean outWanted) throws CellError {
-        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
+        if (control.wasInterrupted()) {
+            throw new Interrupted(origin.place(1), control.interruptNote());
+        }
         List<SnippetEvent> events = shell.eval(source);
         Object value = control.takeValue();
         SnippetEvent main = null;
@@ -343,23 +360,34 @@ public final class JavaKernel extends BaseKernel {
                 notices.updated(e);
             }
         }
-        if (main == null) return null;
+        if (main == null) {
+            return null;
+        }
         if (main.status() == Snippet.Status.REJECTED) {
             List<Diag> errors = shell.diagnostics(main.snippet()).filter(Diag::isError).collect(Collectors.toList());
             throw CompilationError.of(source, origin, errors);
         }
-        if (main.exception() != null) throw runtimeError(main.exception(), origin);
-        if (control.wasInterrupted()) throw new Interrupted(origin.place(1), control.interruptNote());
+        if (main.exception() != null) {
+            throw runtimeError(main.exception(), origin);
+        }
+        if (control.wasInterrupted()) {
+            throw new Interrupted(origin.place(1), control.interruptNote());
+        }
         notices.created(main);
         return outWanted && isExpression(main.snippet()) ? new Out(value) : null;
     }
 
     private CellError runtimeError(JShellException ex, SnippetOrigin origin) {
-        if (control.wasInterrupted()) return new Interrupted(origin.place(1), control.interruptNote());
-        if (ex instanceof UnresolvedReferenceException u)
+        if (control.wasInterrupted()) {
+            return new Interrupted(origin.place(1), control.interruptNote());
+        }
+        if (ex instanceof UnresolvedReferenceException u) {
             return new UnresolvedReference(DefinitionNotices.describe(u.getSnippet()), notices.missing(u.getSnippet()),
                     origin.place(1));
-        if (ex instanceof EvalException ee) return CellException.of(ee, origins::get);
+        }
+        if (ex instanceof EvalException ee) {
+            return CellException.of(ee, origins::get);
+        }
         return new MagicError(ex.getMessage()); // JShell has no other kind; kept total for safety
     }
 
@@ -376,7 +404,9 @@ public final class JavaKernel extends BaseKernel {
 
     private void reportStartupProblemsOnce() {
         synchronized (startupProblems) {
-            if (startupProblems.isEmpty()) return;
+            if (startupProblems.isEmpty()) {
+                return;
+            }
             System.err.println("The kernel's startup script had problems (the rest of it ran):");
             startupProblems.forEach(System.err::println);
             startupProblems.clear();
@@ -388,11 +418,17 @@ public final class JavaKernel extends BaseKernel {
         String s = code.strip();
         while (true) {
             String before = s;
-            if (s.endsWith("*/") && s.lastIndexOf("/*") >= 0) s = s.substring(0, s.lastIndexOf("/*")).strip();
+            if (s.endsWith("*/") && s.lastIndexOf("/*") >= 0) {
+                s = s.substring(0, s.lastIndexOf("/*")).strip();
+            }
             int lineStart = s.lastIndexOf('\n') + 1;
             int comment = lineCommentStart(s, lineStart);
-            if (comment >= 0) s = s.substring(0, comment).strip();
-            if (s.equals(before)) return s.endsWith(";");
+            if (comment >= 0) {
+                s = s.substring(0, comment).strip();
+            }
+            if (s.equals(before)) {
+                return s.endsWith(";");
+            }
         }
     }
 
@@ -402,8 +438,11 @@ public final class JavaKernel extends BaseKernel {
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
             } else if (c == '"' || c == '\'') {
                 quote = c;
             } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
@@ -415,7 +454,11 @@ public final class JavaKernel extends BaseKernel {
 
     private static int countLines(String s, int end) {
         int n = 0;
-        for (int i = 0; i < end && i < s.length(); i++) if (s.charAt(i) == '\n') n++;
+        for (int i = 0; i < end && i < s.length(); i++) {
+            if (s.charAt(i) == '\n') {
+                n++;
+            }
+        }
         return n;
     }
 

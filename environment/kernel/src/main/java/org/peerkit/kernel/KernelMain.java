@@ -53,12 +53,15 @@ public final class KernelMain {
     private static void run(Path connectionFile) throws Exception {
         // basekernel's loops log INFO lines at shutdown; keep the kernel log to real problems
         Logger.getLogger("").setLevel(Level.WARNING);
-        if (!Files.isRegularFile(connectionFile))
+        if (!Files.isRegularFile(connectionFile)) {
             throw new IllegalArgumentException("connection file " + connectionFile + " does not exist");
+        }
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
         JavaKernel kernel = new JavaKernel();
         String startup = System.getenv(STARTUP_ENV);
-        if (startup != null && !startup.isBlank()) kernel.runStartupScript(Path.of(startup));
+        if (startup != null && !startup.isBlank()) {
+            kernel.runStartupScript(Path.of(startup));
+        }
         JupyterConnection connection = new JupyterConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
@@ -76,7 +79,9 @@ public final class KernelMain {
         List<String> jvmOptions = new ArrayList<>();
         for (int i = 2; i < args.length; i += 2) {
             String option = args[i];
-            if (i + 1 >= args.length) throw new IllegalArgumentException(option + " needs a value");
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
             String value = args[i + 1];
             switch (option) {
                 case "--name" -> name = value;
@@ -96,7 +101,9 @@ public final class KernelMain {
 
     private static Path existingFile(String option, String value) {
         Path p = Path.of(value).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(p)) throw new IllegalArgumentException(option + " " + p + " does not exist");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(option + " " + p + " does not exist");
+        }
         return p;
     }
 }

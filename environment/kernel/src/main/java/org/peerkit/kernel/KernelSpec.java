@@ -35,14 +35,17 @@ record KernelSpec(String name, String displayName, List<Path> classpath, Path st
     static final String MAIN_CLASS = "org.peerkit.kernel.KernelMain";
 
     KernelSpec {
-        if (name == null || !name.matches("[A-Za-z0-9._-]+"))
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("--name '" + name + "' is not a kernel name: use letters, digits, . _ -");
-        if (displayName == null || displayName.isBlank())
+        }
+        if (displayName == null || displayName.isBlank()) {
             throw new IllegalArgumentException("--display-name must not be blank");
+        }
         classpath = List.copyOf(classpath);
         jvmOptions = List.copyOf(jvmOptions);
-        if (startup != null && !startup.isAbsolute())
+        if (startup != null && !startup.isAbsolute()) {
             throw new IllegalArgumentException("startup script " + startup + " must be an absolute path");
+        }
     }
 
     static KernelSpec defaults() {
@@ -77,7 +80,9 @@ record KernelSpec(String name, String displayName, List<Path> classpath, Path st
         json.put("language", "java");
         json.put("interrupt_mode", "message");
         Map<String, String> env = new LinkedHashMap<>();
-        if (startup != null) env.put(KernelMain.STARTUP_ENV, startup.toString());
+        if (startup != null) {
+            env.put(KernelMain.STARTUP_ENV, startup.toString());
+        }
         // ND4J's OpenMP and OpenBLAS threads must sleep, not spin, between ops: PEERkit's Java kernels
         // run on the same cores between ND4J calls, and spinning workers slowed them up to 8×; and
         // malloc should hand the expert tables transparent huge pages (README)
@@ -115,11 +120,14 @@ record KernelSpec(String name, String displayName, List<Path> classpath, Path st
 
     /** Reads a classpath file (entries separated by ':' or newlines), entries made absolute. */
     static List<Path> readClasspathFile(Path file) throws IOException {
-        if (!Files.isRegularFile(file))
+        if (!Files.isRegularFile(file)) {
             throw new IOException("--classpath-file " + file.toAbsolutePath() + " does not exist; build the library first");
+        }
         List<Path> entries = new ArrayList<>();
         for (String e : Files.readString(file).split("[" + File.pathSeparator + "\\n\\r]+")) {
-            if (!e.isBlank()) entries.add(Path.of(e.strip()).toAbsolutePath().normalize());
+            if (!e.isBlank()) {
+                entries.add(Path.of(e.strip()).toAbsolutePath().normalize());
+            }
         }
         return entries;
     }

@@ -58,7 +58,9 @@ final class LineMagics {
             found.add(ctx.getMagicCall());
             return "";
         });
-        if (found.isEmpty()) throw unknown(line.split("\\s+")[0]);
+        if (found.isEmpty()) {
+            throw unknown(line.split("\\s+")[0]);
+        }
         return found.get(0);
     }
 
@@ -67,7 +69,9 @@ final class LineMagics {
     }
 
     private void addGlobs(String magic, List<String> globs, boolean filesOnly) throws IOException, MagicError {
-        if (globs.isEmpty()) throw new MagicError(magic + " needs at least one glob, e.g. " + magic + " lib/*.jar");
+        if (globs.isEmpty()) {
+            throw new MagicError(magic + " needs at least one glob, e.g. " + magic + " lib/*.jar");
+        }
         List<Path> matched = new ArrayList<>();
         for (String glob : globs) {
             String absolute = workDir.resolve(glob).normalize().toString();
@@ -78,18 +82,24 @@ final class LineMagics {
             } catch (NoSuchFileException noDirectory) {
                 // the glob's fixed part names a missing folder: nothing matches, reported below
             }
-            if (matched.size() == before)
+            if (matched.size() == before) {
                 throw new MagicError(magic + ": nothing matches '" + glob + "' (looked for " + absolute + ")");
+            }
         }
-        for (Path p : matched) addToClasspath.accept(p.toString());
+        for (Path p : matched) {
+            addToClasspath.accept(p.toString());
+        }
     }
 
     private void load(List<String> args) throws Exception {
-        if (args.size() != 1) throw new MagicError("%load needs one file, e.g. %load helpers.jsh (got " + args + ")");
+        if (args.size() != 1) {
+            throw new MagicError("%load needs one file, e.g. %load helpers.jsh (got " + args + ")");
+        }
         Path source = workDir.resolve(args.get(0)).normalize();
         String label = source.getFileName().toString();
-        if (loadDepth >= MAX_LOAD_DEPTH)
+        if (loadDepth >= MAX_LOAD_DEPTH) {
             throw new MagicError("%load " + args.get(0) + ": more than " + MAX_LOAD_DEPTH + " nested loads; does a file load itself?");
+        }
         Load load = new Load(List.of(".jsh", ".jshell", ".java"), code -> runner.run(code, label));
         loadDepth++;
         try {

@@ -28,7 +28,9 @@ public final class Notebook {
     /** The running kernel. */
     public static JavaKernel kernel() {
         JavaKernel k = kernel;
-        if (k == null) throw new IllegalStateException("no PEERkit kernel is running in this JVM");
+        if (k == null) {
+            throw new IllegalStateException("no PEERkit kernel is running in this JVM");
+        }
         return k;
     }
 
@@ -70,7 +72,9 @@ public final class Notebook {
     }
 
     private static String publish(DisplayData data) {
-        if (!data.hasDisplayId()) data.setDisplayId(UUID.randomUUID().toString());
+        if (!data.hasDisplayId()) {
+            data.setDisplayId(UUID.randomUUID().toString());
+        }
         kernel().flushOutput();  // text printed before the display shows before it
         kernel().display(data);
         return data.getDisplayId();

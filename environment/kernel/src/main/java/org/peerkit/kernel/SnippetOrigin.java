@@ -10,8 +10,12 @@ package org.peerkit.kernel;
  */
 record SnippetOrigin(String label, int lineShift) {
     SnippetOrigin {
-        if (label == null || label.isBlank()) throw new IllegalArgumentException("label must not be blank");
-        if (lineShift < 0) throw new IllegalArgumentException("lineShift=" + lineShift + " must be >= 0");
+        if (label == null || label.isBlank()) {
+            throw new IllegalArgumentException("label must not be blank");
+        }
+        if (lineShift < 0) {
+            throw new IllegalArgumentException("lineShift=" + lineShift + " must be >= 0");
+        }
     }
 
     /** {@code In[5] line 3} for 1-based line 2 of a snippet starting after 1 line of the cell. */
