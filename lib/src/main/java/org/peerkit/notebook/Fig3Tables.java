@@ -44,11 +44,7 @@ public final class Fig3Tables {
         groups.sort(Comparator.comparingInt(g -> expertsOf(g.first())));
         Table t = Table.create("Fig. 3a: number of experts", StringColumn.create("ffw"), IntColumn.create("N"),
                 StringColumn.create("N label"), IntColumn.create("active"), LongColumn.create("total params"));
-        IntervalCells.addSeeds(t);
-        IntervalCells.add(t, "ppl");
-        IntervalCells.add(t, "usage %");
-        IntervalCells.add(t, "unevenness");
-        t.addColumns(DoubleColumn.create("train s"));
+        addSeedColumns(t);
         for (SeedGroup g : groups) {
             RunResult r = g.first();
             int n = expertsOf(r);
@@ -81,11 +77,7 @@ public final class Fig3Tables {
         Table t = Table.create("Fig. 3b: active experts", IntColumn.create("heads"), IntColumn.create("topK"),
                 IntColumn.create("h·k"), IntColumn.create("N"), LongColumn.create("PEER FLOPs/token"),
                 DoubleColumn.create("train FLOPs/token"));
-        IntervalCells.addSeeds(t);
-        IntervalCells.add(t, "ppl");
-        IntervalCells.add(t, "usage %");
-        IntervalCells.add(t, "unevenness");
-        t.addColumns(DoubleColumn.create("train s"));
+        addSeedColumns(t);
         for (SeedGroup g : groups) {
             RunResult r = g.first();
             FfwSpec.Peer p = peer(r);
@@ -102,6 +94,15 @@ public final class Fig3Tables {
     }
 
     /** seeds, ppl, usage %, unevenness (intervals over seeds) and the mean training time. */
+    /** The columns {@link #appendSeedColumns} fills: seeds, ppl, usage % and unevenness with intervals, train s. */
+    private static void addSeedColumns(Table t) {
+        IntervalCells.addSeeds(t);
+        IntervalCells.add(t, "ppl");
+        IntervalCells.add(t, "usage %");
+        IntervalCells.add(t, "unevenness");
+        t.addColumns(DoubleColumn.create("train s"));
+    }
+
     private static void appendSeedColumns(Table t, SeedGroup g) {
         t.intColumn("seeds").append(g.runs().size());
         IntervalCells.append(t, "ppl", g.perplexity(), 2);
