@@ -1,5 +1,7 @@
 package org.peerkit.flops;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -161,7 +163,7 @@ public final class IsoFlopPlanner {
     }
 
     private static double sig3(double v) {
-        return v == 0 ? 0 : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
+        return v == 0 ? 0 : new BigDecimal(v).round(new MathContext(3)).doubleValue();
     }
 
     /** 1e13, 2.04e9, 6e18: short scientific notation for messages and table names. */
@@ -170,7 +172,7 @@ public final class IsoFlopPlanner {
         String mantissa = parts[0].replaceAll("\\.?0+$", "");
         int exp = Integer.parseInt(parts[1]);
         if (exp >= 0 && exp <= 3) {
-            return new java.math.BigDecimal(parts[0]).scaleByPowerOfTen(exp).stripTrailingZeros().toPlainString();
+            return new BigDecimal(parts[0]).scaleByPowerOfTen(exp).stripTrailingZeros().toPlainString();
         }
         return mantissa + "e" + exp;
     }

@@ -1,5 +1,7 @@
 package org.peerkit.notebook;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.XYChart;
@@ -138,7 +140,7 @@ public record RetrievalScaling(int tokens, int heads, int k, int dKey, int warmu
         if (v == 0 || !Double.isFinite(v)) {
             return v;
         }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).doubleValue();
+        return new BigDecimal(v).round(new MathContext(digits)).doubleValue();
     }
 
     /**

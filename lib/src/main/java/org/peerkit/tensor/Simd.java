@@ -1,5 +1,7 @@
 package org.peerkit.tensor;
 
+import java.util.Locale;
+
 /**
  * The float dot product of PEER's expert mixing, on the JDK's Vector API when the JVM runs with
  * {@code --add-modules jdk.incubator.vector} (every PEERkit launcher, the Jupyter kernel and the
@@ -30,7 +32,7 @@ public final class Simd {
      * @throws IllegalArgumentException for anything else, naming the knob
      */
     public static boolean parse(String value) {
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "on" -> true;
             case "off" -> false;
             default -> throw new IllegalArgumentException(ENV + "=" + value + " is not a setting: use 'on' (default,"

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.peerkit.experiment.RunModels;
+import org.peerkit.experiment.RunSpec;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
 import org.peerkit.nn.Gemm;
@@ -76,11 +78,11 @@ class IsoFlopPlannerTest {
     @Test
     void plannedCountsOfExpertKindsMatchTheBuiltLayers() {
         LadderConfig ladder = LadderConfig.kit();
-        for (FfwSpec ffw : java.util.List.of(new FfwSpec.Peer(16 * 16, 2, 4, 8, true), new FfwSpec.Peer(64, 4, 4, 8, false),
+        for (FfwSpec ffw : List.of(new FfwSpec.Peer(16 * 16, 2, 4, 8, true), new FfwSpec.Peer(64, 4, 4, 8, false),
                 new FfwSpec.Pkm(16 * 16, 2, 4, 8, true), new FfwSpec.Pkm(64, 2, 3, 8, false))) {
             LmConfig cfg = ladder.backbone(64);
-            var spec = org.peerkit.experiment.RunSpec.defaults().withModel(cfg.withVocabSize(64)).withFfw(ffw);
-            DecoderLm lm = org.peerkit.experiment.RunModels.build(spec);
+            var spec = RunSpec.defaults().withModel(cfg.withVocabSize(64)).withFfw(ffw);
+            DecoderLm lm = RunModels.build(spec);
             FlopCount built = FlopCount.of(lm, cfg.contextLength());
             FlopCount planned = IsoFlopPlanner.count(cfg.withVocabSize(64), ffw);
             assertEquals(built.layers(), planned.layers(), ffw.toString());

@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.peerkit.experiment.Budget;
+import org.peerkit.experiment.RunSpec;
+import org.peerkit.experiment.RunStore;
+import org.peerkit.experiment.Sweep;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -23,7 +30,7 @@ class PlotsTest {
 
     static void rendersAsPng(Chart<?, ?> c) {
         byte[] png = Base64.getDecoder().decode(Renderers.png(c));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
     }
 
     @Test
@@ -93,12 +100,12 @@ class PlotsTest {
     }
 
     @Test
-    void sweepBoardShowsOneTableAndReplacesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) {
+    void sweepBoardShowsOneTableAndReplacesIt(@TempDir Path root) {
         List<Object> shown = new ArrayList<>();
         List<Object> updates = new ArrayList<>();
-        var spec = org.peerkit.experiment.RunSpec.defaults().withBudget(org.peerkit.experiment.Budget.tokens(2L * 4 * 16));
-        var bad = spec.withBudget(org.peerkit.experiment.Budget.flops(1));
-        org.peerkit.experiment.Sweep.of("b", List.of(spec, bad)).run(org.peerkit.experiment.RunStore.at(root),
+        var spec = RunSpec.defaults().withBudget(Budget.tokens(2L * 4 * 16));
+        var bad = spec.withBudget(Budget.flops(1));
+        Sweep.of("b", List.of(spec, bad)).run(RunStore.at(root),
                 SweepBoard.of(o -> {
                     shown.add(o);
                     return "x";

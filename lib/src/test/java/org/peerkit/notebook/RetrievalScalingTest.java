@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.peerkit.ffw.PeerConfig;
+import org.peerkit.tensor.Timing;
 import tech.tablesaw.api.Table;
 
 /** Structure of the retrieval-scaling measurement, table and chart (no speed is asserted). */
@@ -35,11 +37,11 @@ class RetrievalScalingTest {
 
     @Test
     void logLogSlopeOfExactPowerLaws() {
-        List<RetrievalScaling.Point> pts = new java.util.ArrayList<>();
+        List<RetrievalScaling.Point> pts = new ArrayList<>();
         for (int side : new int[] {4, 8, 16, 32}) {
             double n = side * (double) side;
-            pts.add(new RetrievalScaling.Point(side, new org.peerkit.tensor.Timing.Timed(new double[] {Math.sqrt(n) * 1e-6}),
-                    new org.peerkit.tensor.Timing.Timed(new double[] {n * 1e-6})));
+            pts.add(new RetrievalScaling.Point(side, new Timing.Timed(new double[] {Math.sqrt(n) * 1e-6}),
+                    new Timing.Timed(new double[] {n * 1e-6})));
         }
         assertEquals(0.5, RetrievalScaling.logLogSlope(pts, true, 4), 1e-9);
         assertEquals(1.0, RetrievalScaling.logLogSlope(pts, false, 3), 1e-9);
