@@ -32,10 +32,9 @@ class ExhaustiveRetrievalTest {
         assertArrayEquals(pk.colTHK(), ex.colTHK());
         for (int t = 0; t < tokens; t++) {
             for (int h = 0; h < heads; h++) {
-                double[] all = NaiveProductKeys.scores(qTxHQ, k1, k2, t, h);
                 double[] topV = new double[k];
                 int[] topI = new int[k];
-                TopK.select(all, 0, all.length, k, topV, topI);
+                NaiveProductKeys.topK(qTxHQ, k1, k2, t, h, topV, topI);
                 for (int slot = 0; slot < k; slot++) {
                     int at = (t * heads + h) * k + slot;
                     assertEquals(topI[slot], ex.expertTHK()[at], "token " + t + " head " + h + " slot " + slot);

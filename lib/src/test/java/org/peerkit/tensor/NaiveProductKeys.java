@@ -29,4 +29,10 @@ final class NaiveProductKeys {
         }
         return all;
     }
+
+    /** The k = {@code topV.length} best scores of query (t, head) over all N keys and their indices, best first. */
+    static void topK(INDArray qTxHQ, INDArray keys1, INDArray keys2, int t, int head, double[] topV, int[] topI) {
+        double[] all = scores(qTxHQ, keys1, keys2, t, head);
+        TopK.select(all, 0, all.length, topV.length, topV, topI);
+    }
 }
