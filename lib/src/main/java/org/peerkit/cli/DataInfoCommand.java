@@ -3,6 +3,7 @@ package org.peerkit.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.peerkit.data.BpeTokenizer;
+import org.peerkit.data.Corpus;
 import org.peerkit.data.DataFiles;
 import org.peerkit.data.DataLocation;
 import org.peerkit.data.DataManifest;
@@ -21,6 +22,10 @@ public final class DataInfoCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "N", description = "BPE vocabulary size (default: ${DEFAULT-VALUE})")
     int vocab = BpeTokenizer.DEFAULT_VOCAB;
 
+    @Option(names = "--corpus", paramLabel = "NAME", converter = CorpusOption.class,
+            description = "sotu (default) or library")
+    Corpus corpus = Corpus.SOTU;
+
     @Option(names = "--throughput", description = "Also measure encode throughput (validation text) and random training batch throughput (B=32, T=256, about 2 s).")
     boolean throughput;
 
@@ -30,7 +35,7 @@ public final class DataInfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        DataLocation loc = DataLocation.fromEnvironment();
+        DataLocation loc = corpus.location(DataLocation.fromEnvironment());
         PreparedData data = PreparedData.load(loc, vocab);
         printTable(out, loc, data.manifest());
         if (throughput) {
