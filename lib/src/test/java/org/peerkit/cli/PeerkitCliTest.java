@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.data.Corpus;
 import picocli.CommandLine;
 
 class PeerkitCliTest {
@@ -56,6 +57,16 @@ class PeerkitCliTest {
         assertEquals(1024, cmd.vocab);
         parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
         assertEquals(4096, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).vocab);
+    }
+
+    @Test
+    void parsesTheCorpusOptionAndNamesTheChoicesOfABadOne() {
+        CommandLine.ParseResult parsed = PeerkitCli.commandLine().parseArgs("data", "prepare", "--corpus", "library");
+        assertEquals(Corpus.LIBRARY, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).corpus);
+        parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
+        assertEquals(Corpus.SOTU, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).corpus);
+        assertEquals(2, run("data", "prepare", "--corpus", "gutenberg"));
+        assertTrue(err.toString().contains("unknown corpus 'gutenberg': use sotu or library"), err.toString());
     }
 
     @Test
