@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.peerkit.data.BpeTokenizer;
 import org.peerkit.data.Corpus;
+import org.peerkit.data.DataException;
 import org.peerkit.data.DataFiles;
 import org.peerkit.data.DataLocation;
 import org.peerkit.data.DataManifest;
@@ -36,6 +37,10 @@ public final class DataInfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DataLocation loc = corpus.location(DataLocation.fromEnvironment());
+        if (corpus != Corpus.SOTU && !PreparedData.isPrepared(loc, vocab)) {
+            throw new DataException("no prepared " + corpus.id() + " corpus for vocabulary " + vocab + " in " + loc.cache()
+                    + ": run `environment/peerkit data prepare --corpus " + corpus.id() + " --vocab " + vocab + "`");
+        }
         PreparedData data = PreparedData.load(loc, vocab);
         printTable(out, loc, data.manifest());
         if (throughput) {

@@ -104,4 +104,11 @@ class PeerkitCliTest {
         assertTrue(err.toString().startsWith("error: no prepared data for vocabulary 4096 in " + empty), err.toString());
         assertTrue(err.toString().contains("run `environment/peerkit data prepare --vocab 4096`"), err.toString());
     }
+
+    @Test
+    void infoOnAnUnpreparedLibraryNamesTheCorpusOption(@TempDir Path empty) {
+        System.setProperty("peerkit.data", empty.toString());
+        assertEquals(1, run("data", "info", "--corpus", "library", "--vocab", "1024"));
+        assertTrue(err.toString().contains("run `environment/peerkit data prepare --corpus library --vocab 1024`"), err.toString());
+    }
 }
