@@ -2,7 +2,6 @@ package org.peerkit.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -61,10 +60,5 @@ public enum Corpus {
             }
             return fetcher.fetch(archive, dir);
         });
-    }
-
-    /** The corpora, for listings. */
-    public static List<Corpus> all() {
-        return List.of(values());
     }
 }
