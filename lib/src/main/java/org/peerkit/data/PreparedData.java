@@ -44,9 +44,18 @@ public final class PreparedData {
 
     /** Default location ({@code PEERKIT_DATA}); prepares what is missing, with progress on stderr. */
     public static PreparedData open(int vocabSize) {
-        DataLocation loc = DataLocation.fromEnvironment();
+        return open(Corpus.SOTU, vocabSize);
+    }
+
+    /**
+     * One corpus ({@link Corpus#LIBRARY} lives in {@code $PEERKIT_DATA/library}); prepares what is
+     * missing, with progress on stderr.
+     */
+    public static PreparedData open(Corpus corpus, int vocabSize) {
+        DataLocation base = DataLocation.fromEnvironment();
+        DataLocation loc = corpus.location(base);
         if (!isPrepared(loc, vocabSize)) {
-            new DataPreparer(loc, new ArchiveCache(loc), true, System.err).prepare(vocabSize);
+            new DataPreparer(loc, corpus.archives(base, ArchiveCache.NPM_PACK), corpus.recipe(), true, System.err).prepare(vocabSize);
         }
         return load(loc, vocabSize);
     }

@@ -5,10 +5,12 @@ import org.peerkit.data.Split;
 
 /**
  * Where a run's tokens come from. {@code SOTU}: the prepared corpus (org.peerkit.data), BPE with
- * the model's vocabulary size; training windows from {@link Split#TRAIN}. {@code SYNTHETIC}: the
+ * the model's vocabulary size; training windows from {@link Split#TRAIN}. {@code LIBRARY}: the same
+ * from the larger {@link org.peerkit.data.Corpus#LIBRARY} corpus (prepared on first use, Debian
+ * packages downloaded then). {@code SYNTHETIC}: the
  * learnable arithmetic sequences of {@code SyntheticBatches}, needing no download (tests, smoke runs).
  *
- * @param source SOTU or SYNTHETIC
+ * @param source SOTU, LIBRARY or SYNTHETIC
  * @param evalSplits sets evaluated at the end (the first one also every {@code evalEvery} steps);
  *     for SYNTHETIC only their names matter (each gets its own seed)
  * @param evalBatches batches per evaluation (SOTU: the first ones of the split's sequential windows;
@@ -17,11 +19,11 @@ import org.peerkit.data.Split;
  */
 public record DataSpec(Source source, List<Split> evalSplits, int evalBatches, int evalEvery) {
 
-    public enum Source { SOTU, SYNTHETIC }
+    public enum Source { SOTU, LIBRARY, SYNTHETIC }
 
     public DataSpec {
         if (source == null) {
-            throw new IllegalArgumentException("data.source is missing: use SOTU or SYNTHETIC");
+            throw new IllegalArgumentException("data.source is missing: use SOTU, LIBRARY or SYNTHETIC");
         }
         if (evalSplits == null || evalSplits.isEmpty()) {
             throw new IllegalArgumentException("data.evalSplits is empty: name at least one split, e.g. [\"VALID\"]");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.peerkit.data.BatchSource;
 import org.peerkit.data.Batches;
+import org.peerkit.data.Corpus;
 import org.peerkit.data.PreparedData;
 import org.peerkit.data.Split;
 import org.peerkit.train.SyntheticBatches;
@@ -29,12 +30,15 @@ public interface RunData {
         return new Standard();
     }
 
-    /** The prepared corpus via {@link PreparedData#open(int)}, or {@link SyntheticBatches}. */
+    /** The prepared corpus via {@link PreparedData#open(Corpus, int)}, or {@link SyntheticBatches}. */
     final class Standard implements RunData {
-        private final Map<Integer, PreparedData> corpora = new HashMap<>();
+        private final Map<String, PreparedData> corpora = new HashMap<>();
 
-        private synchronized PreparedData corpus(int vocab) {
-            return corpora.computeIfAbsent(vocab, PreparedData::open);
+        /** The prepared corpus of the spec's source (SOTU or LIBRARY) at the model's vocabulary size. */
+        private synchronized PreparedData corpus(RunSpec s) {
+            Corpus c = s.data().source() == DataSpec.Source.LIBRARY ? Corpus.LIBRARY : Corpus.SOTU;
+            int vocab = s.model().vocabSize();
+            return corpora.computeIfAbsent(c.id() + "/" + vocab, k -> PreparedData.open(c, vocab));
         }
 
         @Override
@@ -42,7 +46,7 @@ public interface RunData {
             if (s.data().source() == DataSpec.Source.SYNTHETIC) {
                 return new SyntheticBatches(s.batchSize(), s.seqLen(), s.model().vocabSize(), s.seed());
             }
-            return corpus(s.model().vocabSize()).batches(Split.TRAIN, s.batchSize(), s.seqLen(), s.seed());
+            return corpus(s).batches(Split.TRAIN, s.batchSize(), s.seqLen(), s.seed());
         }
 
         @Override
@@ -53,7 +57,7 @@ public interface RunData {
                 return synthetic(split.id(), new SyntheticBatches(s.batchSize(), s.seqLen(), s.model().vocabSize(), seed),
                         s.data().evalBatches());
             }
-            Batches b = corpus(s.model().vocabSize()).batches(split, s.batchSize(), s.seqLen(), 0);
+            Batches b = corpus(s).batches(split, s.batchSize(), s.seqLen(), 0);
             long n = s.data().evalBatches() == 0 ? b.evalBatches() : Math.min(b.evalBatches(), s.data().evalBatches());
             return new EvalSet() {
                 public String name() {
@@ -85,7 +89,7 @@ public interface RunData {
             if (s.data().source() == DataSpec.Source.SYNTHETIC) {
                 m.put("generator", SyntheticBatches.class.getName());
             } else {
-                PreparedData d = corpus(s.model().vocabSize());
+                PreparedData d = corpus(s);
                 m.put("tokenizerHash", d.manifest().tokenizerHash());
                 m.put("trainingTextSha256", d.manifest().trainingTextSha256());
                 m.put("tokenizerVocab", Integer.toString(d.vocabSize()));

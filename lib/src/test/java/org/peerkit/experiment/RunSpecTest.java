@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.peerkit.data.Split;
 import org.peerkit.flops.FfwKind;
 import org.peerkit.flops.FfwSpec;
 
@@ -170,5 +171,19 @@ class RunSpecTest {
         at.set(field, JSON.readTree(raw));
         var e = assertThrows(IllegalArgumentException.class, () -> SpecJson.read(tree.toString(), "f.json"));
         assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    }
+
+    @Test
+    void theLibraryCorpusIsADataSourceWithATokenizerVocabulary() {
+        RunSpec v1024 = RunSpec.defaults().withModel(RunSpec.defaults().model().withVocabSize(1024));
+        RunSpec s = v1024.withData(new DataSpec(DataSpec.Source.LIBRARY, List.of(Split.VALID), 2, 0));
+        RunSpec back = RunSpec.fromJson(s.toJson());
+        assertEquals(DataSpec.Source.LIBRARY, back.data().source());
+        assertEquals(1024, back.model().vocabSize());
+        assertNotEquals(v1024.withData(new DataSpec(DataSpec.Source.SOTU, List.of(Split.VALID), 2, 0)).id(),
+                s.id(), "another corpus is another run");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.withModel(s.model().withVocabSize(100)));
+        assertTrue(e.getMessage().contains("model.vocabSize=100 is not a tokenizer vocabulary for data.source=LIBRARY"), e.getMessage());
     }
 }
