@@ -18,7 +18,8 @@ import org.peerkit.tensor.Kernels;
  * all heads, softmax over each head's k scores ({@link ProductKeyQuery}), and N single-neuron
  * experts σ(uᵢᵀx)·vᵢ shared by all heads. Conventions (query layout, half split, expert index
  * i·√N + j, exact-erf GELU) follow the PyTorch reference whose fixed-seed outputs
- * {@code lib/src/test/resources/yardstick/peer_small.json} holds (lib/README.md, the PEER reference).
+ * the test resource {@code peer_small.json} holds ({@code PeerReferenceTest}; lib/README.md, the PEER
+ * reference).
  *
  * <p>Letters as in the {@code ffw} package doc: T tokens, D = d_model, H heads, K experts per
  * head, M = H·K, Q = d_key, S = √N.
