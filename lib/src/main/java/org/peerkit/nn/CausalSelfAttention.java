@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.peerkit.tensor.Parallel;
 import org.peerkit.tensor.Vec;
@@ -78,8 +77,8 @@ public final class CausalSelfAttention implements Module {
         qkvTx3D = qkv.forward(xBxLxD.reshape(batch * (long) seq, d));
         if (rotary != null) {
             // in place in the projection's output (Linear's backward needs its input, not its output)
-            rotary.rotate(headsView(qkvTx3D, 0));
-            rotary.rotate(headsView(qkvTx3D, 1));
+            rotary.rotate(qkvTx3D, 0, seq);
+            rotary.rotate(qkvTx3D, 1, seq);
         }
         // raw scores S = q·kᵀ per (batch row, head), softmaxed in place
         GroupedGemm.mm(batch, heads, seq, seq, headDim(), part(qkvTx3D, 0), false, part(qkvTx3D, 1), true,
@@ -112,8 +111,8 @@ public final class CausalSelfAttention implements Module {
         GroupedGemm.mm(batch, heads, seq, e, seq, probs(dScoresGxLxL), true, part(qkvTx3D, 0), false,
                 part(dqkvTx3D, 1));
         if (rotary != null) {
-            rotary.unrotate(headsView(dqkvTx3D, 0));
-            rotary.unrotate(headsView(dqkvTx3D, 1));
+            rotary.unrotate(dqkvTx3D, 0, seq);
+            rotary.unrotate(dqkvTx3D, 1, seq);
         }
         INDArray dxTxD = qkv.backward(dqkvTx3D);
         dxBxLxD = dxTxD.reshape(batch, seq, d);
@@ -141,13 +140,6 @@ public final class CausalSelfAttention implements Module {
     }
 
     /** Part {@code which} of the fused [T, 3D] array as a strided [B, H, L, A] view (for the rotary). */
-    private INDArray headsView(INDArray n3d, int which) {
-        return n3d.reshape(batch, seq, 3, heads, headDim())
-                .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which), NDArrayIndex.all(),
-                        NDArrayIndex.all())
-                .permute(0, 2, 1, 3);
-    }
-
     private void allocate(int b, int t, DataType dt) {
         batch = b;
         seq = t;

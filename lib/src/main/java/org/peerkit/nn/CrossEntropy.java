@@ -2,6 +2,7 @@ package org.peerkit.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.peerkit.tensor.CrossEntropyRow;
 import org.peerkit.tensor.Parallel;
 import org.peerkit.tensor.Vec;
 
@@ -12,7 +13,9 @@ import org.peerkit.tensor.Vec;
  * <p>Numerically stable: the row maximum is subtracted before exp, and the loss is taken from the
  * log-sum-exp rather than from log(softmax), so no probability underflows into log(0). The exp over
  * [T, V] is one ND4J op (faster than Java's {@code Math.exp}); the row passes around it are Java, and
- * the forward leaves softmax − onehot in place so the backward is a single scaling.
+ * the forward leaves softmax − onehot in place so the backward is a single scaling. In float32 each
+ * row is done in one fused pass instead ({@link CrossEntropyRow}, the fast path); double precision
+ * keeps the passes above (the exact reference the gradient checks use).
  */
 public final class CrossEntropy {
 
@@ -30,9 +33,14 @@ public final class CrossEntropy {
             rowLoss = new double[t];
         }
         Vec p = Vec.of(gradTxV);
-        shiftByRowMax(Vec.read(logitsTxV), p, targets, t, v);
-        Transforms.exp(gradTxV, false);
-        normaliseRows(p, targets, t, v);
+        Vec z = Vec.read(logitsTxV);
+        if (z instanceof Vec.F32 zf && p instanceof Vec.F32 pf) {
+            floatRows(zf, pf, targets, t, v);
+        } else {
+            shiftByRowMax(z, p, targets, t, v);
+            Transforms.exp(gradTxV, false);
+            normaliseRows(p, targets, t, v);
+        }
         double total = 0;
         for (double l : rowLoss) {
             total += l;  // sequential: a fixed summation order
@@ -52,6 +60,19 @@ public final class CrossEntropy {
                         + " is outside the vocabulary [0, " + v + ")");
             }
         }
+    }
+
+    /** The float fast path: each row fused while it is in cache ({@link CrossEntropyRow}). */
+    private void floatRows(Vec.F32 z, Vec.F32 p, int[] targets, int t, int v) {
+        double[] loss = rowLoss;
+        Parallel.rows(t, v, (from, to) -> {
+            float[] row = new float[v];
+            for (int r = from; r < to; r++) {
+                z.rowF(r * v, row);
+                loss[r] = CrossEntropyRow.lossAndGradient(row, v, targets[r]);
+                p.putRowF(r * v, row);
+            }
+        });
     }
 
     /** p = z − max_row; the row loss starts as −(z_target − max). */

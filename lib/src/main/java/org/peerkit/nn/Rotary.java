@@ -1,16 +1,17 @@
 package org.peerkit.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.peerkit.tensor.Parallel;
+import org.peerkit.tensor.Vec;
 
 /**
  * Rotary position embedding (RoPE, Su et al. 2021), "rotate-half" layout as in GPT-NeoX: with the
  * head vector split into halves (x₁, x₂), position l rotates each pair (x₁ᵢ, x₂ᵢ) by angle
  * l·θᵢ, θᵢ = base^(−2i/A). Shapes: B sequences, H heads, L positions, A head width, A/2 = P
- * pairs; x [B, H, L, A], cos and sin tables [L, P].
+ * pairs. It works in place on the attention's token-major projection qkv [B·L, 3·D] (q, k, v
+ * side by side, each H blocks of A), the position of token row r being r mod L; cos and sin tables
+ * [L, P] in double. One Java pass per block of rows: the ten strided ND4J ops (copies, broadcast
+ * multiplies) it replaced cost more than the attention's GEMMs in the sweeps' small models.
  *
  * <p>The rotation is linear and orthogonal, so the backward is the same rotation with −sin and
  * needs nothing from the forward.
@@ -19,12 +20,9 @@ public final class Rotary {
 
     private final int headDim;
     private final double base;
-    private INDArray cosLxP;
-    private INDArray sinLxP;
-    private INDArray negSinLxP;
-    private INDArray aBxHxLxP;
-    private INDArray bBxHxLxP;
-    private INDArray tmpBxHxLxP;
+    private int tableLen = -1;
+    private double[] cosLxP;
+    private double[] sinLxP;
 
     public Rotary(int headDim, double base) {
         if (headDim % 2 != 0) {
@@ -34,62 +32,57 @@ public final class Rotary {
         this.base = base;
     }
 
-    /** Rotates x [B, H, L, A] in place by its positions (forward). */
-    public void rotate(INDArray xBxHxLxA) {
-        apply(xBxHxLxA, false);
+    /** Rotates part {@code which} (0 = q, 1 = k) of qkv [B·L, 3·D] in place by its positions (forward). */
+    public void rotate(INDArray qkvTx3D, int which, int seq) {
+        apply(qkvTx3D, which, seq, 1.0);
     }
 
-    /** Applies the inverse rotation to a gradient [B, H, L, A] in place (backward). */
-    public void unrotate(INDArray dBxHxLxA) {
-        apply(dBxHxLxA, true);
+    /** Applies the inverse rotation to part {@code which} of a gradient [B·L, 3·D] in place (backward). */
+    public void unrotate(INDArray dqkvTx3D, int which, int seq) {
+        apply(dqkvTx3D, which, seq, -1.0);
     }
 
-    private void apply(INDArray x, boolean inverse) {
-        long b = x.size(0);
-        long h = x.size(1);
-        int t = (int) x.size(2);
+    /** x₁' = x₁·cos − x₂·sin ; x₂' = x₂·cos + x₁·sin, with sin negated for the inverse. */
+    private void apply(INDArray qkvTx3D, int which, int seq, double sign) {
+        int rows = (int) qkvTx3D.size(0);
+        int width = (int) qkvTx3D.size(1);
+        int d = width / 3;
         int p = headDim / 2;
-        tables(t, x.dataType());
-        aBxHxLxP = Buffers.ensure(aBxHxLxP, x.dataType(), b, h, t, p);
-        bBxHxLxP = Buffers.ensure(bBxHxLxP, x.dataType(), b, h, t, p);
-        tmpBxHxLxP = Buffers.ensure(tmpBxHxLxP, x.dataType(), b, h, t, p);
-        INDArray x1 = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, p));
-        INDArray x2 = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.interval(p, headDim));
-        INDArray sin = inverse ? negSinLxP : sinLxP;
-        aBxHxLxP.assign(x1);
-        bBxHxLxP.assign(x2);
-        // x₁' = x₁·cos − x₂·sin ; x₂' = x₂·cos + x₁·sin
-        mul(aBxHxLxP, cosLxP, tmpBxHxLxP);
-        x1.assign(tmpBxHxLxP);
-        mul(bBxHxLxP, sin, tmpBxHxLxP);
-        x1.subi(tmpBxHxLxP);
-        mul(bBxHxLxP, cosLxP, tmpBxHxLxP);
-        x2.assign(tmpBxHxLxP);
-        mul(aBxHxLxP, sin, tmpBxHxLxP);
-        x2.addi(tmpBxHxLxP);
+        tables(seq);
+        Vec x = Vec.of(qkvTx3D);
+        double[] cos = cosLxP;
+        double[] sin = sinLxP;
+        Parallel.rows(rows, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int at = (r % seq) * p;
+                for (int o = r * width + which * d, end = o + d; o < end; o += headDim) {
+                    for (int i = 0; i < p; i++) {
+                        double x1 = x.get(o + i);
+                        double x2 = x.get(o + p + i);
+                        double c = cos[at + i];
+                        double s = sign * sin[at + i];
+                        x.set(o + i, x1 * c - x2 * s);
+                        x.set(o + p + i, x2 * c + x1 * s);
+                    }
+                }
+            }
+        });
     }
 
-    private static void mul(INDArray xBxHxLxP, INDArray tableLxP, INDArray outBxHxLxP) {
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(xBxHxLxP, tableLxP, outBxHxLxP, 2, 3));
-    }
-
-    private void tables(int t, DataType dtype) {
-        if (cosLxP != null && cosLxP.size(0) == t && cosLxP.dataType() == dtype) {
+    private void tables(int t) {
+        if (tableLen == t) {
             return;
         }
         int p = headDim / 2;
-        double[][] c = new double[t][p];
-        double[][] s = new double[t][p];
+        cosLxP = new double[t * p];
+        sinLxP = new double[t * p];
         for (int pos = 0; pos < t; pos++) {
             for (int i = 0; i < p; i++) {
                 double angle = pos * Math.pow(base, -2.0 * i / headDim);
-                c[pos][i] = Math.cos(angle);
-                s[pos][i] = Math.sin(angle);
+                cosLxP[pos * p + i] = Math.cos(angle);
+                sinLxP[pos * p + i] = Math.sin(angle);
             }
         }
-        cosLxP = Nd4j.create(c).castTo(dtype);
-        sinLxP = Nd4j.create(s).castTo(dtype);
-        negSinLxP = sinLxP.neg();
+        tableLen = t;
     }
 }

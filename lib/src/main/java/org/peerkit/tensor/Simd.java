@@ -81,6 +81,19 @@ public final class Simd {
         return m;
     }
 
+    /** row[j] = exp(row[j] − shift) for j < n, in place; returns their sum. */
+    static float expShiftSum(float[] row, int n, float shift) {
+        if (VECTOR) {
+            return VectorDot.expShiftSum(row, n, shift);
+        }
+        float sum = 0;
+        for (int j = 0; j < n; j++) {
+            row[j] = ExpF.exp(row[j] - shift);
+            sum += row[j];
+        }
+        return sum;
+    }
+
     static int scalarFirstAbove(float[] s, int from, int n, float threshold) {
         int i = from;
         while (i < n && !(s[i] > threshold)) {

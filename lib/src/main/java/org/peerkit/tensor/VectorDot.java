@@ -1,6 +1,7 @@
 package org.peerkit.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -67,5 +68,36 @@ final class VectorDot {
             s += a[aOff + j] * b[bOff + j];
         }
         return s;
+    }
+
+    /** row[j] = exp(row[j] − shift) for j < n, by {@link ExpF}'s formula lane by lane; returns the sum. */
+    static float expShiftSum(float[] row, int n, float shift) {
+        int lanes = S.length();
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j + lanes <= n; j += lanes) {
+            FloatVector e = exp(FloatVector.fromArray(S, row, j).sub(shift));
+            e.intoArray(row, j);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            row[j] = ExpF.exp(row[j] - shift);
+            sum += row[j];
+        }
+        return sum;
+    }
+
+    /** {@link ExpF#exp} on every lane: the same adds, multiplies and exponent bits. */
+    private static FloatVector exp(FloatVector x) {
+        x = x.max(ExpF.MIN_X);
+        FloatVector shifted = x.mul(ExpF.LOG2E).add(ExpF.ROUND);
+        IntVector n = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ExpF.ROUND));
+        FloatVector k = shifted.sub(ExpF.ROUND);
+        FloatVector r = x.sub(k.mul(ExpF.LN2_HI)).sub(k.mul(ExpF.LN2_LO));
+        FloatVector p = r.mul(ExpF.P0).add(ExpF.P1).mul(r).add(ExpF.P2).mul(r).add(ExpF.P3).mul(r).add(ExpF.P4)
+                .mul(r).add(ExpF.P5).mul(r.mul(r)).add(r).add(1f);
+        FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
     }
 }

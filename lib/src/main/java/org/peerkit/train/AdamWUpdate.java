@@ -45,6 +45,10 @@ final class AdamWUpdate {
 
     /** Updates elements [from, to) of the flattened parameter, its m and its v. */
     void apply(int from, int to) {
+        if (w instanceof Vec.F32 wf && g instanceof Vec.F32 gf && m instanceof Vec.F32 mf && v instanceof Vec.F32 vf) {
+            applyFloat(wf, gf, mf, vf, from, to);
+            return;
+        }
         for (int i = from; i < to; i++) {
             double gi = g.get(i);
             double mi = b1 * m.get(i) + (1 - b1) * gi;
@@ -53,6 +57,65 @@ final class AdamWUpdate {
             v.set(i, vi);
             double wi = w.get(i) * keep;
             w.set(i, wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
+        }
+    }
+
+    /** Updates rows[from, to) of a [rows, d] parameter (the sparse mode); the float path shares its scratch. */
+    void applyRows(int[] rows, int from, int to, int d) {
+        if (!(w instanceof Vec.F32 wf && g instanceof Vec.F32 gf && m instanceof Vec.F32 mf
+                && v instanceof Vec.F32 vf)) {
+            for (int r = from; r < to; r++) {
+                apply(rows[r] * d, rows[r] * d + d);
+            }
+            return;
+        }
+        float[][] scratch = new float[4][d];
+        for (int r = from; r < to; r++) {
+            applyBlock(wf, gf, mf, vf, rows[r] * d, scratch);
+        }
+    }
+
+    /** Elements per block of the float path: four 16 KB arrays, in L1/L2 while a block is updated. */
+    private static final int BLOCK = 4096;
+
+    /**
+     * The same formula on float32 storage: blocks are copied into arrays (bulk memcpy), updated
+     * by a plain loop that C2 compiles without the buffers' per-element index checks, and copied
+     * back. The arithmetic is the double-precision arithmetic of the loop above, element for
+     * element, so both paths give identical bits.
+     */
+    private void applyFloat(Vec.F32 wf, Vec.F32 gf, Vec.F32 mf, Vec.F32 vf, int from, int to) {
+        float[][] scratch = new float[4][Math.min(BLOCK, to - from)];
+        for (int at = from; at < to; at += scratch[0].length) {
+            if (to - at < scratch[0].length) {
+                applyFloat(wf, gf, mf, vf, at, to);  // a short tail: arrays of its own length
+                return;
+            }
+            applyBlock(wf, gf, mf, vf, at, scratch);
+        }
+    }
+
+    /** One block of scratch[0].length elements at {@code at}: copy in, update, copy back. */
+    private void applyBlock(Vec.F32 wf, Vec.F32 gf, Vec.F32 mf, Vec.F32 vf, int at, float[][] scratch) {
+        wf.rowF(at, scratch[0]);
+        gf.rowF(at, scratch[1]);
+        mf.rowF(at, scratch[2]);
+        vf.rowF(at, scratch[3]);
+        update(scratch[0], scratch[1], scratch[2], scratch[3]);
+        wf.putRowF(at, scratch[0]);
+        mf.putRowF(at, scratch[2]);
+        vf.putRowF(at, scratch[3]);
+    }
+
+    private void update(float[] wa, float[] ga, float[] ma, float[] va) {
+        for (int i = 0; i < wa.length; i++) {
+            double gi = ga[i];
+            double mi = b1 * ma[i] + (1 - b1) * gi;
+            double vi = b2 * va[i] + (1 - b2) * gi * gi;
+            ma[i] = (float) mi;
+            va[i] = (float) vi;
+            double wi = wa[i] * keep;
+            wa[i] = (float) (wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
         }
     }
 }

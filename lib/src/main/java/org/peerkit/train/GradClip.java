@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.peerkit.nn.Param;
+import org.peerkit.tensor.Parallel;
 import org.peerkit.tensor.Vec;
 
 /** Global-norm gradient clipping (Pascanu et al. 2013), as {@code clip_grad_norm_}. */
@@ -45,15 +46,29 @@ public final class GradClip {
         return Math.sqrt(sumOfSquares(dense) + sq);
     }
 
+    /** Touched rows per partial sum: fixed, so the summation order does not depend on the cores. */
+    private static final int ROW_CHUNK = 256;
+
     private static double rowSquares(Param p) {
         int d = (int) p.shape()[1];
         Vec g = Vec.read(p.grad());
-        double sq = 0;
-        for (int row : p.touchedRows()) {
-            for (int i = row * d, end = i + d; i < end; i++) {
-                double x = g.get(i);
-                sq += x * x;
+        int[] rows = p.touchedRows();
+        double[] partial = new double[(rows.length + ROW_CHUNK - 1) / ROW_CHUNK];
+        IntStream.range(0, partial.length).parallel().forEach(c -> {
+            double[] row = new double[d];
+            float[] scratch = new float[d];
+            double sq = 0;
+            for (int i = c * ROW_CHUNK, end = Math.min(rows.length, i + ROW_CHUNK); i < end; i++) {
+                g.row(rows[i] * d, row, scratch);
+                for (double x : row) {
+                    sq += x * x;
+                }
             }
+            partial[c] = sq;
+        });
+        double sq = 0;
+        for (double x : partial) {
+            sq += x;
         }
         return sq;
     }
@@ -114,10 +129,13 @@ public final class GradClip {
     private static void scaleRows(Param p, double scale) {
         int d = (int) p.shape()[1];
         Vec g = Vec.of(p.grad());
-        for (int row : p.touchedRows()) {
-            for (int i = row * d, end = i + d; i < end; i++) {
-                g.set(i, g.get(i) * scale);
+        int[] rows = p.touchedRows();
+        Parallel.rows(rows.length, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int i = rows[r] * d, end = i + d; i < end; i++) {
+                    g.set(i, g.get(i) * scale);
+                }
             }
-        }
+        });
     }
 }

@@ -63,16 +63,13 @@ public final class SparseRowAdamW {
             AdamWConfig cfg) {
         int n = (int) p.shape()[0];
         int d = (int) p.shape()[1];
-        AdamWUpdate u = new AdamWUpdate(p, mArr, vArr, cfg, lr, bc1, bc2);
-        Parallel.rows(rows.length, 4 * d, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int row = rows[r];
-                if (row < 0 || row >= n) {
-                    throw new IllegalArgumentException("row " + row + " outside " + p);
-                }
-                u.apply(row * d, row * d + d);
+        for (int row : rows) {
+            if (row < 0 || row >= n) {
+                throw new IllegalArgumentException("row " + row + " outside " + p);
             }
-        });
+        }
+        AdamWUpdate u = new AdamWUpdate(p, mArr, vArr, cfg, lr, bc1, bc2);
+        Parallel.rows(rows.length, 4 * d, (from, to) -> u.applyRows(rows, from, to, d));
     }
 
     public long stepCount() {

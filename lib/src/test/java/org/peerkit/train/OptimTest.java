@@ -1,11 +1,14 @@
 package org.peerkit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.nn.Param;
 
@@ -109,5 +112,60 @@ class OptimTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new TrainConfig(10, 0, 1.0, LrSchedule.defaults(), AdamWConfig.defaults(), 1));
         assertTrue(e.getMessage().contains("accumSteps=0 must be positive"), e.getMessage());
+    }
+
+    /**
+     * The float path of AdamW (blocks copied into arrays, issue 19) gives the bits of the element
+     * formula computed in double and rounded to float where the state is stored: dense over 5,000
+     * elements (one 4,096 block and a tail), and sparse on a few rows.
+     */
+    @Test
+    void floatPathEqualsTheDoubleFormulaRoundedToFloat() {
+        AdamWConfig cfg = new AdamWConfig(0.9, 0.95, 1e-8, 0.1, false);
+        float[] w0 = new float[5000];
+        float[] g0 = new float[5000];
+        for (int i = 0; i < w0.length; i++) {
+            w0[i] = (float) Math.sin(i * 0.37);
+            g0[i] = (float) Math.cos(i * 0.11) * 1e-2f;
+        }
+        Param dense = new Param("w", Param.Kind.WEIGHT, Nd4j.createFromArray(w0.clone()).reshape(50, 100));
+        Param sparse = new Param("s", Param.Kind.WEIGHT, Nd4j.createFromArray(w0.clone()).reshape(50, 100));
+        int[] rows = {3, 17, 49};
+        AdamW optDense = new AdamW(List.of(dense), cfg);
+        float[] m = new float[w0.length];
+        float[] v = new float[w0.length];
+        float[] w = w0.clone();
+        for (int step = 1; step <= 3; step++) {
+            dense.grad().assign(Nd4j.createFromArray(g0).reshape(50, 100));
+            optDense.step(1e-2);
+            referenceFloatStep(w, g0, m, v, cfg, 1e-2, step);
+        }
+        assertArrayEquals(w, dense.value().data().asFloat(), "dense float path");
+        sparse.grad().assign(Nd4j.createFromArray(g0).reshape(50, 100));
+        SparseRowAdamW.updateRows(sparse, Nd4j.zeros(DataType.FLOAT, 50, 100), Nd4j.zeros(DataType.FLOAT, 50, 100),
+                rows, 1e-2, 1 - 0.9, 1 - 0.95, cfg);
+        float[] ws = w0.clone();
+        referenceFloatStep(ws, g0, new float[w0.length], new float[w0.length], cfg, 1e-2, 1);
+        float[] got = sparse.value().data().asFloat();
+        for (int r = 0; r < 50; r++) {
+            boolean touched = r == 3 || r == 17 || r == 49;
+            for (int j = r * 100; j < r * 100 + 100; j++) {
+                assertEquals(touched ? ws[j] : w0[j], got[j], 0.0, "sparse row " + r);
+            }
+        }
+    }
+
+    private static void referenceFloatStep(float[] w, float[] g, float[] m, float[] v, AdamWConfig c, double lr,
+            int t) {
+        double bc1 = 1 - Math.pow(c.beta1(), t);
+        double bc2 = 1 - Math.pow(c.beta2(), t);
+        for (int i = 0; i < w.length; i++) {
+            double mi = c.beta1() * m[i] + (1 - c.beta1()) * g[i];
+            double vi = c.beta2() * v[i] + (1 - c.beta2()) * (double) g[i] * g[i];
+            m[i] = (float) mi;
+            v[i] = (float) vi;
+            double wi = w[i] * (1 - lr * c.weightDecay());
+            w[i] = (float) (wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + c.eps()));
+        }
     }
 }
