@@ -2,6 +2,7 @@ package org.peerkit.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.Param;
+import org.peerkit.tensor.Simd;
 import org.peerkit.tensor.Vec;
 
 /**
@@ -15,13 +16,13 @@ final class AdamWUpdate {
     private final Vec g;
     private final Vec m;
     private final Vec v;
-    private final double b1;
-    private final double b2;
-    private final double eps;
-    private final double lr;
-    private final double bc1;
-    private final double bc2;
-    private final double keep;
+    final double b1;
+    final double b2;
+    final double eps;
+    final double lr;
+    final double bc1;
+    final double bc2;
+    final double keep;
 
     /** {@code bc1}, {@code bc2}: the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ of this step. */
     AdamWUpdate(Param p, INDArray mArr, INDArray vArr, AdamWConfig cfg, double lr, double bc1, double bc2) {
@@ -108,7 +109,8 @@ final class AdamWUpdate {
     }
 
     private void update(float[] wa, float[] ga, float[] ma, float[] va) {
-        for (int i = 0; i < wa.length; i++) {
+        int done = Simd.vector() ? AdamWLanes.update(this, wa, ga, ma, va) : 0;
+        for (int i = done; i < wa.length; i++) {
             double gi = ga[i];
             double mi = b1 * ma[i] + (1 - b1) * gi;
             double vi = b2 * va[i] + (1 - b2) * gi * gi;
