@@ -15,6 +15,7 @@ public final class AttentionDevice {
     private final int seq;
     private final int heads;
     private final int dModel;
+    private final boolean bias;
     public final DeviceArray wqkv;
     public final DeviceArray bqkv;
     public final DeviceArray wproj;
@@ -31,7 +32,13 @@ public final class AttentionDevice {
     public final DeviceArray out;
     public final DeviceArray dx;
 
+    /** With biases (nn.CausalSelfAttention's {@code bias} true). */
     public AttentionDevice(Gpu gpu, int batch, int seq, int heads, int dModel) {
+        this(gpu, batch, seq, heads, dModel, true);
+    }
+
+    /** {@code bias} false: no bias adds or bias gradients (the bias arrays stay zero and unused). */
+    public AttentionDevice(Gpu gpu, int batch, int seq, int heads, int dModel, boolean bias) {
         if (dModel % heads != 0) {
             throw new IllegalArgumentException("dModel=" + dModel + " is not divisible by heads=" + heads);
         }
@@ -40,6 +47,7 @@ public final class AttentionDevice {
         this.seq = seq;
         this.heads = heads;
         this.dModel = dModel;
+        this.bias = bias;
         long n = (long) batch * seq;
         wqkv = gpu.alloc(3L * dModel * dModel);
         bqkv = gpu.alloc(3L * dModel);
@@ -99,12 +107,18 @@ public final class AttentionDevice {
         return dx;
     }
 
-    private void addBias(DeviceArray a, DeviceArray bias, int rows, int cols) {
+    private void addBias(DeviceArray a, DeviceArray b, int rows, int cols) {
+        if (!bias) {
+            return;
+        }
         long n = (long) rows * cols;
-        gpu.launch("ops", "pk_add_bias", Math.min(65536, (n + 255) / 256), 256, 0, a, bias, (long) rows, cols);
+        gpu.launch("ops", "pk_add_bias", Math.min(65536, (n + 255) / 256), 256, 0, a, b, (long) rows, cols);
     }
 
     private void biasGrad(DeviceArray d, DeviceArray dBias, int rows, int cols) {
+        if (!bias) {
+            return;
+        }
         gpu.launch("ops", "pk_bias_grad", (rows + BIAS_ROWS - 1) / BIAS_ROWS, 256, 0, d, (long) rows, cols, dBias);
     }
 

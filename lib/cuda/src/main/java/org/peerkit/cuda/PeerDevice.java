@@ -9,7 +9,7 @@ package org.peerkit.cuda;
  * <p>Layouts are lib's (org.peerkit.tensor.Kernels): x [T, D], W_q [D, h·Q] (input-major, as
  * nn.Linear), sub-keys [S, Q/2], u and v [N, D]; per-token slots m = head·k + rank.
  */
-public final class PeerDevice {
+public final class PeerDevice implements FfwDevice {
     private static final int WARP_ROWS_PER_BLOCK = 8;
     private static final int THREADS = 256;
 
@@ -96,6 +96,7 @@ public final class PeerDevice {
     }
 
     /** y = PEER(x) for x [t, D]; y is {@link PeerBuffers#y} (valid until the next forward). */
+    @Override
     public DeviceArray forward(DeviceArray x, int t) {
         checkTokens(t);
         int qw = shape.queryWidth();
@@ -139,6 +140,7 @@ public final class PeerDevice {
      * Backward of the last {@link #forward}: returns dx [t, D] ({@link PeerBuffers#dx}), accumulates
      * all parameter gradients and lists the expert rows touched ({@link PeerBuffers#touched}).
      */
+    @Override
     public DeviceArray backward(DeviceArray x, DeviceArray dy, int t) {
         checkTokens(t);
         mixBackward(x, dy, t);
@@ -195,6 +197,7 @@ public final class PeerDevice {
     }
 
     /** Zeroes all gradients: the dense ones fully, du and dv on the rows the last backward touched. */
+    @Override
     public void zeroGradients() {
         if (bn != null) {
             gpu.zero(bn.dGamma);
@@ -209,6 +212,7 @@ public final class PeerDevice {
     }
 
     /** Frees the parameters, gradients and buffers. */
+    @Override
     public void free() {
         for (DeviceArray a : new DeviceArray[] {wq, keys1, keys2, u, v, dwq, dkeys1, dkeys2, du, dv}) {
             gpu.free(a);

@@ -81,6 +81,50 @@ class GoldenFilesTest {
     }
 
     @Test
+    void lmFilesHoldWhatLmGoldenReads() throws IOException {
+        int seen = 0;
+        for (Path p : files) {
+            if (!p.getFileName().toString().startsWith("lm_")) {
+                continue;
+            }
+            seen++;
+            SafeTensorsFile f = SafeTensorsFile.read(p);
+            LmShape s = LmShape.fromGolden(f);
+            List<LmParam> params = s.params();
+            String[] names = f.metaText("params").split(",");
+            String[] decay = f.metaText("decay").split(",");
+            assertEquals(params.size(), names.length, p.toString());
+            for (int i = 0; i < names.length; i++) {
+                LmParam q = params.get(i);
+                assertEquals(q.name(), names[i], p.toString());
+                assertEquals(q.decays(), decay[i].equals("1"), q.name());
+                for (String k : new String[] {"p.", "g.", "m.", "v.", "p1.", "m1.", "v1."}) {
+                    assertEquals(q.length(), f.get(k + q.name()).length, k + q.name());
+                }
+            }
+            assertEquals(s.batch() * (s.seq() + 1), f.ints("windows").length);
+            f.get("loss");
+            f.get("grad_norm");
+            LmGolden.settings(f);
+            assertTrue(Float.parseFloat(f.metaText("lr")) > 0 && f.meta("adam_step") >= 1);
+        }
+        assertEquals(2, seen, "lm_dense and lm_peer");
+    }
+
+    @Test
+    void lmBenchSpecsBuildDeviceShapes() throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = java.nio.file.Files.newBufferedReader(dir.resolve("lm_bench.properties"))) {
+            p.load(r);
+        }
+        for (String name : p.getProperty("names").split(",")) {
+            LmShape s = LmShape.fromProperties(p, name);
+            assertTrue(s.tokens() >= 1024, name + " times at least 1024 tokens per step");
+            assertTrue(Long.parseLong(p.getProperty(name + ".training_flops_per_token")) > 0, name);
+        }
+    }
+
+    @Test
     void opsFileHoldsWhatOpsGoldenReads() throws IOException {
         SafeTensorsFile f = SafeTensorsFile.read(dir.resolve("ops.safetensors"));
         OPS_TENSORS.forEach(f::get);
