@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * the GPU and prints one line per compared array: {@code peer_*.safetensors} through
  * {@link PeerGolden}, {@code ops.safetensors} through {@link OpsGolden}, {@code step.safetensors}
  * through {@link StepGolden}, {@code lm_*.safetensors} (a whole decoder-LM training step) through
- * {@link LmGolden}. GEMMs run in full FP32
+ * {@link LmGolden}, {@code pkm_*.safetensors} (the whole PKM layer) through {@link PkmGolden}. GEMMs run in full FP32
  * (TF32 off) here, so the tolerances hold for every kernel.
  */
 public final class GoldenSuite {
@@ -43,6 +43,8 @@ public final class GoldenSuite {
                 new OpsGolden(gpu, f, check).run();
             } else if (name.equals("step")) {
                 new StepGolden(gpu, f, check).run();
+            } else if (name.startsWith("pkm_")) {
+                new PkmGolden(gpu, f, check).run();
             } else if (name.startsWith("lm_")) {
                 new LmGolden(gpu, f, check).run();
             } else {

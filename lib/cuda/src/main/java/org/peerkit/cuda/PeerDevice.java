@@ -168,7 +168,7 @@ public final class PeerDevice implements FfwDevice {
     /** dq (overwritten) and the sub-key gradients (accumulated) from dScores. */
     public void retrievalBackward(int t) {
         gpu.launch("retrieval", "pk_retrieval_backward", warpBlocks(t), THREADS, 0, buf.dScores, buf.rows, buf.cols,
-                buf.q, keys1, keys2, t * shape.heads(), shape.dKey(), shape.k(), buf.dq, dkeys1, dkeys2);
+                buf.q, keys1, keys2, t * shape.heads(), shape.dKey(), shape.k(), buf.dq, dkeys1, dkeys2, shape.heads(), 0L);
     }
 
     /** Through the query BatchNorm if any, then dx += dq·W_qᵀ and dW_q += xᵀ·dq. */

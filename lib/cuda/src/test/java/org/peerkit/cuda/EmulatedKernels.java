@@ -71,6 +71,8 @@ final class EmulatedKernels {
             case "pk_softmax_groups_backward" -> PeerKernels.softmaxBackward(p(a[0]), p(a[1]), i(a[2]), i(a[3]),
                     p(a[4]));
             case "pk_retrieval_backward" -> PeerKernels.retrievalBackward(this::p, a);
+            case "pk_bag_forward" -> PeerKernels.bagForward(this::p, a);
+            case "pk_bag_backward" -> PeerKernels.bagBackward(this::p, a);
             case "pk_collect_rows" -> PeerKernels.collectRows(p(a[0]), i(a[1]), p(a[2]), p(a[3]));
             case "pk_zero_rows" -> PeerKernels.zeroRows(grid, p(a[0]), p(a[1]), p(a[2]), i(a[3]));
             case "pk_batchnorm_stats" -> batchNormStats(p(a[0]), i(a[1]), i(a[2]), f(a[3]), f(a[4]), p(a[5]), p(a[6]),

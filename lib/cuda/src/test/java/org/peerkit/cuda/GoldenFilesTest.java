@@ -112,6 +112,20 @@ class GoldenFilesTest {
     }
 
     @Test
+    void pkmFilesHoldWhatPkmGoldenReads() throws IOException {
+        for (String name : new String[] {"pkm_heads", "pkm_shared_bn"}) {
+            SafeTensorsFile f = SafeTensorsFile.read(dir.resolve(name + ".safetensors"));
+            PeerShape s = new PeerShape(f.meta("d_model"), f.meta("num_values"), f.meta("heads"), f.meta("k"),
+                    f.meta("d_key"), 0);
+            for (String p : f.metaText("params").split(",")) {
+                assertEquals(f.get("p." + p).length, f.get("g." + p).length, p);
+            }
+            assertEquals(f.shape("x")[1], s.dModel());
+            List.of("y", "dx", "dy", "touched_rows").forEach(f::get);
+        }
+    }
+
+    @Test
     void lmBenchSpecsBuildDeviceShapes() throws IOException {
         java.util.Properties p = new java.util.Properties();
         try (var r = java.nio.file.Files.newBufferedReader(dir.resolve("lm_bench.properties"))) {

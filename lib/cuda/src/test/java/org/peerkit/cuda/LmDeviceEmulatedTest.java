@@ -48,6 +48,16 @@ class LmDeviceEmulatedTest {
     }
 
     @Test
+    void pkmLayersMatchLibsFloat64Layer() throws IOException {
+        for (String name : new String[] {"pkm_heads", "pkm_shared_bn"}) {
+            GoldenCheck check = new GoldenCheck(name);
+            new PkmGolden(new EmulatedGpu(), SafeTensorsFile.read(dir.resolve(name + ".safetensors")), check).run();
+            assertTrue(check.lines().size() >= 9, check.lines().size() + " comparisons");
+            assertEquals(0, check.failures(), String.join("\n", check.lines()));
+        }
+    }
+
+    @Test
     void aSmallLmTrainsOnOneBatch() throws IOException {
         EmulatedGpu gpu = new EmulatedGpu();
         LmShape s = new LmShape(32, 8, 16, 2, 2, 32, "LAYER", 1e-5f, false, true, true, 2, 8, 1,

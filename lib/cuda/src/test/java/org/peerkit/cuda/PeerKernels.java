@@ -135,7 +135,7 @@ final class PeerKernels {
         }
     }
 
-    /** args: dScores, rowIdx, colIdx, q, keys1, keys2, rows, qdim, k, dq, dKeys1, dKeys2. */
+    /** args: dScores, rowIdx, colIdx, q, keys1, keys2, rows, qdim, k, dq, dKeys1, dKeys2, heads, keyHeadStride. */
     static void retrievalBackward(Function<Object, Ptr> p, Object[] a) {
         Ptr ds = p.apply(a[0]);
         Ptr ri = p.apply(a[1]);
@@ -150,8 +150,11 @@ final class PeerKernels {
         Ptr dk1 = p.apply(a[10]);
         Ptr dk2 = p.apply(a[11]);
         int half = qdim / 2;
+        int heads = (Integer) a[12];
+        long stride = (Long) a[13];
         for (int r = 0; r < rows; r++) {
             long qo = (long) r * qdim;
+            long ko = (r % heads) * stride;
             for (int j = 0; j < half; j++) {
                 double acc1 = 0;
                 double acc2 = 0;
@@ -160,13 +163,59 @@ final class PeerKernels {
                     float d = ds.get(o);
                     long ar = ri.geti(o);
                     long bc = ci.geti(o);
-                    acc1 += d * k1.get(ar * half + j);
-                    acc2 += d * k2.get(bc * half + j);
-                    dk1.add(ar * half + j, d * q.get(qo + j));
-                    dk2.add(bc * half + j, d * q.get(qo + half + j));
+                    acc1 += d * k1.get(ko + ar * half + j);
+                    acc2 += d * k2.get(ko + bc * half + j);
+                    dk1.add(ko + ar * half + j, d * q.get(qo + j));
+                    dk2.add(ko + bc * half + j, d * q.get(qo + half + j));
                 }
                 dq.set(qo + j, (float) acc1);
                 dq.set(qo + half + j, (float) acc2);
+            }
+        }
+    }
+
+    /** args: expert, gates, v, T, M, D, y. */
+    static void bagForward(Function<Object, Ptr> p, Object[] a) {
+        Ptr expert = p.apply(a[0]);
+        Ptr gates = p.apply(a[1]);
+        Ptr v = p.apply(a[2]);
+        int t = (Integer) a[3];
+        int m = (Integer) a[4];
+        int d = (Integer) a[5];
+        Ptr y = p.apply(a[6]);
+        for (int tok = 0; tok < t; tok++) {
+            for (int j = 0; j < d; j++) {
+                double acc = 0;
+                for (int s = 0; s < m; s++) {
+                    long o = (long) tok * m + s;
+                    acc += gates.get(o) * v.get((long) expert.geti(o) * d + j);
+                }
+                y.set((long) tok * d + j, (float) acc);
+            }
+        }
+    }
+
+    /** args: dy, expert, gates, v, T, M, D, dGates, dv, used. */
+    static void bagBackward(Function<Object, Ptr> p, Object[] a) {
+        Ptr dy = p.apply(a[0]);
+        Ptr expert = p.apply(a[1]);
+        Ptr gates = p.apply(a[2]);
+        Ptr v = p.apply(a[3]);
+        int t = (Integer) a[4];
+        int m = (Integer) a[5];
+        int d = (Integer) a[6];
+        Ptr dGates = p.apply(a[7]);
+        Ptr dv = p.apply(a[8]);
+        Ptr used = p.apply(a[9]);
+        for (int tok = 0; tok < t; tok++) {
+            for (int s = 0; s < m; s++) {
+                long o = (long) tok * m + s;
+                long e = expert.geti(o);
+                dGates.set(o, (float) dot(v, e * d, dy, (long) tok * d, d));
+                for (int j = 0; j < d; j++) {
+                    dv.add(e * d + j, gates.get(o) * dy.get((long) tok * d + j));
+                }
+                used.setByte(e, 1);
             }
         }
     }
