@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
+import org.peerkit.ffw.PkmConfig;
+import org.peerkit.ffw.PkmLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
@@ -25,36 +27,46 @@ import org.peerkit.train.GradClip;
 
 /**
  * One whole-LM training step as the golden file of lib/cuda's device LM (LmDevice): lib's
- * {@link DecoderLm} in float64 (dense FFW everywhere, or PEER in the middle block as the paper's
- * §3.1 placement) runs forward and backward on a batch of windows, then the Trainer's update:
+ * {@link DecoderLm} in float64 (dense FFW everywhere, or PEER or PKM in the middle block as the
+ * paper's §3.1 placement) runs forward and backward on a batch of windows, then the Trainer's update:
  * global-norm clipping and AdamW with sparse expert updates (train.Trainer#trainStep). Stored: the
  * windows, every parameter before (rounded to float32, so the device starts from exactly these
  * values), the loss, every raw gradient, the AdamW moments before (drawn, see {@link #moments}) and
  * parameters and moments after. Tensor names: {@code p.NAME}, {@code g.NAME}, {@code m.NAME},
  * {@code v.NAME}, {@code p1.NAME}, {@code m1.NAME}, {@code v1.NAME} with NAME lib's parameter name.
  *
- * @param peer PEER in the middle block, or null for a dense model
+ * @param peer PEER in the middle block, or null
+ * @param pkm PKM in the middle block, or null (both null: a dense model)
  */
-record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, int batch, int seq, long seed) {
+record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, PkmConfig pkm, int batch, int seq, long seed) {
     static final double LR = 3e-3;
     static final double CLIP = 1.0;
     static final AdamWConfig ADAM = AdamWConfig.defaults();
     /** The checked update is the optimiser's second (bias corrections of t = 2). */
     static final long STEP = 2;
 
-    /** The two cases GoldenWriter writes: D 32, 2 layers, V 64, T = 2 × 8; PEER with 64 experts, h 2, k 4. */
+    /**
+     * The cases GoldenWriter writes: D 32, 2 layers, V 64, T = 2 × 8, dense; PEER with 64 experts, h 2,
+     * k 4; PKM with 64 values, per-head sub-keys, h 2, k 4 (query bias, no BN).
+     */
     static List<LmGoldenCase> cases() {
         LmConfig c = new LmConfig(64, 8, 32, 2, 2, 64, Positions.LEARNED, NormKind.RMS, Activation.GELU, true, false,
                 1e-5, 0.02, 10000, Precision.DOUBLE);
         PeerConfig p = new PeerConfig(32, 8 * 8, 2, 4, 16, Activation.GELU, false);
-        return List.of(new LmGoldenCase("lm_dense", c, null, 2, 8, 31), new LmGoldenCase("lm_peer", c, p, 2, 8, 32));
+        PkmConfig k = new PkmConfig(32, 8 * 8, 2, 4, 16, false, false);
+        return List.of(new LmGoldenCase("lm_dense", c, null, null, 2, 8, 31),
+                new LmGoldenCase("lm_peer", c, p, null, 2, 8, 32), new LmGoldenCase("lm_pkm", c, null, k, 2, 8, 33));
     }
 
     /** The model this case trains: lib's own constructor, so names, init order and layers are lib's. */
     DecoderLm model(Precision precision) {
         LmConfig c = cfg.withPrecision(precision);
-        FfwFactory ffw = peer == null ? FfwFactory.dense()
-                : FfwFactory.middle((n, block, lc, rng) -> new PeerLayer(n, peer, lc.precision().dataType(), rng));
+        FfwFactory ffw = FfwFactory.dense();
+        if (peer != null) {
+            ffw = FfwFactory.middle((n, block, lc, rng) -> new PeerLayer(n, peer, lc.precision().dataType(), rng));
+        } else if (pkm != null) {
+            ffw = FfwFactory.middle((n, block, lc, rng) -> new PkmLayer(n, pkm, lc.precision().dataType(), rng));
+        }
         return new DecoderLm(c, ffw, seed);
     }
 
@@ -119,10 +131,14 @@ record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, int batch, int s
                 .meta("activation", cfg.activation().ordinal()).meta("batch", batch).meta("seq", seq)
                 .meta("lr", LR).meta("clip", CLIP).meta("adam_beta1", ADAM.beta1()).meta("adam_beta2", ADAM.beta2())
                 .meta("adam_eps", ADAM.eps()).meta("adam_weight_decay", ADAM.weightDecay()).meta("adam_step", STEP);
-        out.meta("peer_block", peer == null ? -1 : cfg.middleBlock());
+        out.meta("peer_block", peer == null && pkm == null ? -1 : cfg.middleBlock());
         if (peer != null) {
-            out.meta("num_experts", peer.numExperts()).meta("peer_heads", peer.heads()).meta("k", peer.k())
-                    .meta("d_key", peer.dKey()).meta("query_bn", peer.queryBatchNorm() ? 1 : 0);
+            out.meta("expert_kind", "PEER").meta("num_experts", peer.numExperts()).meta("peer_heads", peer.heads())
+                    .meta("k", peer.k()).meta("d_key", peer.dKey()).meta("query_bn", peer.queryBatchNorm() ? 1 : 0);
+        } else if (pkm != null) {
+            out.meta("expert_kind", "PKM").meta("num_experts", pkm.numValues()).meta("peer_heads", pkm.heads())
+                    .meta("k", pkm.k()).meta("d_key", pkm.dKey()).meta("query_bn", pkm.queryBatchNorm() ? 1 : 0)
+                    .meta("shared_keys", pkm.sharedKeys() ? 1 : 0);
         }
         AdamW probe = new AdamW(lm.params(), ADAM, true);
         List<String> names = new ArrayList<>();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.peerkit.ffw.PkmLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.Precision;
 import org.peerkit.nn.Param;
@@ -120,7 +121,12 @@ class LmGoldenCaseTest {
         assertEquals(String.join(",", specs.stream().map(LmBenchSpec::name).toList()), p.getProperty("names"));
         long dense = Long.parseLong(p.getProperty(specs.get(0).name() + ".training_flops_per_token"));
         long peer = Long.parseLong(p.getProperty(specs.get(1).name() + ".training_flops_per_token"));
+        long pkm = Long.parseLong(p.getProperty(specs.get(2).name() + ".training_flops_per_token"));
         assertTrue(dense > 0 && peer < dense, dense + " vs " + peer + ": PEER h 8 k 16 is cheaper than 4·D·4D");
+        // the expert layer's forward FLOPs replace the dense FFW's 4·D·F, times 3 for training
+        assertEquals(dense + 3 * (PkmLayer.forwardFlopsPerToken(512, 256, 8, 32, 128) - 4L * 512 * 2048),
+                pkm);
+        assertEquals("PKM", p.getProperty(specs.get(2).name() + ".kind"));
     }
 
     /** Every reference array of the file (float64), plus the float32 inputs widened. */

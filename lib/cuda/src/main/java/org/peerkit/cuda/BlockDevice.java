@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One pre-norm transformer block on the GPU (lib's model.Block): mid = x + attn(norm₁(x)),
  * out = mid + ffw(norm₂(mid)), and its backward, from the existing kernels and cuBLAS. The FFW is
- * dense or PEER. Shapes: x, mid, out and their gradients [T, D] with T = B·L tokens.
+ * dense, PEER or PKM. Shapes: x, mid, out and their gradients [T, D] with T = B·L tokens.
  */
 final class BlockDevice {
     private static final int THREADS = 256;
@@ -31,8 +31,13 @@ final class BlockDevice {
         norm1 = new NormDevice(gpu, s.layerNorm(), s.dModel(), tokens, s.normEps());
         attn = new AttentionDevice(gpu, s.batch(), s.seq(), s.heads(), s.dModel(), s.bias());
         norm2 = new NormDevice(gpu, s.layerNorm(), s.dModel(), tokens, s.normEps());
-        ffw = peer ? new PeerDevice(gpu, s.peer(), tokens, s.queryBatchNorm())
-                : new DenseFfwDevice(gpu, s.dModel(), s.dFf(), tokens, s.bias());
+        if (!peer) {
+            ffw = new DenseFfwDevice(gpu, s.dModel(), s.dFf(), tokens, s.bias());
+        } else if (s.pkm()) {
+            ffw = new PkmDevice(gpu, s.peer(), tokens, s.sharedKeys(), s.queryBatchNorm());
+        } else {
+            ffw = new PeerDevice(gpu, s.peer(), tokens, s.queryBatchNorm());
+        }
         mid = gpu.alloc(size);
         out = gpu.alloc(size);
         dMid = gpu.alloc(size);
@@ -76,6 +81,8 @@ final class BlockDevice {
         if (ffw instanceof DenseFfwDevice d) {
             linear(d.w1, d.dw1, d.b1, d.db1, bias, ps);
             linear(d.w2, d.dw2, d.b2, d.db2, bias, ps);
+        } else if (ffw instanceof PkmDevice k) {
+            ps.addAll(k.params());
         } else {
             peer((PeerDevice) ffw, ps);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A decoder LM trained on the GPU (lib's model.DecoderLm and train.Trainer#trainStep): token
  * embedding + learned positions → pre-norm blocks ({@link BlockDevice}: causal attention, dense or
- * PEER FFW) → final norm → head (tied: logits = h·Eᵀ) → cross-entropy, the backward through all of
+ * PEER or PKM FFW) → final norm → head (tied: logits = h·Eᵀ) → cross-entropy, the backward through all of
  * it, then clipping and AdamW ({@link DeviceAdamW}). Parameters, gradients, moments and activations
  * stay on the device; a step's only transfers are the batch's token ids in and, when asked for,
  * the T per-token losses out ({@link #loss()}). Parameter names are lib's ({@link LmShape#params()}).
@@ -101,6 +101,9 @@ public final class LmDevice {
         }
         for (BlockDevice b : blocks) {
             if (b.ffw instanceof PeerDevice p) {
+                p.initialise(k++);
+            }
+            if (b.ffw instanceof PkmDevice p) {
                 p.initialise(k++);
             }
         }

@@ -12,12 +12,22 @@ import java.util.Properties;
  *
  * @param norm "RMS" or "LAYER" (lib's NormKind)
  * @param learnedPositions a learned position table (LmConfig.positions LEARNED); rotary is not on the device yet
- * @param peerBlock the block whose FFW is PEER, or -1 for none
- * @param peer that layer's sizes (null without PEER)
+ * @param peerBlock the block whose FFW is the expert layer (PEER or PKM), or -1 for none
+ * @param peer that layer's sizes (null without one; for PKM numExperts is the number of values)
+ * @param pkm the expert layer is PKM (lib's PkmLayer) instead of PEER
+ * @param sharedKeys PKM's sub-keys are shared by all heads (PEER's always are)
  */
 public record LmShape(int vocab, int context, int dModel, int layers, int heads, int dFf, String norm, float normEps,
         boolean tied, boolean bias, boolean learnedPositions, int batch, int seq, int peerBlock, PeerShape peer,
-        boolean queryBatchNorm) {
+        boolean queryBatchNorm, boolean pkm, boolean sharedKeys) {
+
+    /** A dense model, or PEER in block {@code peerBlock}. */
+    public LmShape(int vocab, int context, int dModel, int layers, int heads, int dFf, String norm, float normEps,
+            boolean tied, boolean bias, boolean learnedPositions, int batch, int seq, int peerBlock, PeerShape peer,
+            boolean queryBatchNorm) {
+        this(vocab, context, dModel, layers, heads, dFf, norm, normEps, tied, bias, learnedPositions, batch, seq,
+                peerBlock, peer, queryBatchNorm, false, true);
+    }
 
     public LmShape {
         require(dModel % heads == 0, "dModel=" + dModel + " is not divisible by heads=" + heads);
@@ -27,6 +37,8 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
         require(peerBlock < layers, "peerBlock=" + peerBlock + " must be below layers=" + layers);
         require((peerBlock < 0) == (peer == null), "peerBlock=" + peerBlock + " needs a PEER shape exactly when ≥ 0");
         require(peer == null || peer.dModel() == dModel, "the PEER layer's d_model must be the model's " + dModel);
+        require(!pkm || peer != null, "a PKM block needs its sizes (peer)");
+        require(pkm || sharedKeys, "PEER's sub-keys are shared by all heads: sharedKeys must be true");
         require(learnedPositions, "rotary positions are not on the device yet: use positions LEARNED (the default)");
     }
 
@@ -52,13 +64,17 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
         int peerBlock = f.meta("peer_block");
         PeerShape peer = peerBlock < 0 ? null : new PeerShape(f.meta("d_model"), f.meta("num_experts"),
                 f.meta("peer_heads"), f.meta("k"), f.meta("d_key"), f.meta("activation"));
+        boolean pkm = peerBlock >= 0 && f.metaText("expert_kind").equals("PKM");
         return new LmShape(f.meta("vocab"), f.meta("context"), f.meta("d_model"), f.meta("layers"), f.meta("heads"),
                 f.meta("d_ff"), f.metaText("norm"), Float.parseFloat(f.metaText("norm_eps")), f.meta("tied") == 1,
                 f.meta("bias") == 1, f.metaText("positions").equals("LEARNED"), f.meta("batch"), f.meta("seq"),
-                peerBlock, peer, peerBlock >= 0 && f.meta("query_bn") == 1);
+                peerBlock, peer, peerBlock >= 0 && f.meta("query_bn") == 1, pkm, !pkm || f.meta("shared_keys") == 1);
     }
 
-    /** A benchmark model from lm_bench.properties (lib's LmBenchSpec): RMSNorm, tied, no bias, GELU. */
+    /**
+     * A benchmark model from lm_bench.properties (lib's LmBenchSpec): RMSNorm, tied, no bias, GELU;
+     * PKM with per-head sub-keys and query BatchNorm (lib's PkmConfig defaults).
+     */
     static LmShape fromProperties(Properties p, String name) {
         int experts = integer(p, name, "num_experts");
         int d = integer(p, name, "d_model");
@@ -66,9 +82,10 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
         PeerShape peer = experts == 0 ? null : new PeerShape(d, experts, integer(p, name, "peer_heads"),
                 integer(p, name, "k"), integer(p, name, "d_key"), 0);
         int seq = integer(p, name, "seq");
+        boolean pkm = "PKM".equals(p.getProperty(name + ".kind"));
         return new LmShape(integer(p, name, "vocab"), seq, d, layers, integer(p, name, "heads"), integer(p, name, "d_ff"),
                 "RMS", 1e-5f, true, false, true, integer(p, name, "batch"), seq, experts == 0 ? -1 : layers / 2, peer,
-                false);
+                pkm, pkm, !pkm);
     }
 
     private static int integer(Properties p, String name, String key) {
@@ -97,6 +114,7 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
         return ps;
     }
 
+    /** Dense FFW: up, down; PEER: query, BN, sub-keys, u, v; PKM: query (+ bias without BN), BN, sub-keys, values. */
     private void blockParams(String p, boolean isPeer, List<LmParam> ps) {
         normParams(p + ".norm1", ps);
         linear(p + ".attn.qkv", dModel, 3L * dModel, bias, ps);
@@ -107,13 +125,18 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
             linear(p + ".ffw.down", dFf, dModel, bias, ps);
             return;
         }
-        linear(p + ".ffw.query", dModel, peer.queryWidth(), false, ps);
+        linear(p + ".ffw.query", dModel, peer.queryWidth(), pkm && !queryBatchNorm, ps);
         if (queryBatchNorm) {
             ps.add(LmParam.of(p + ".ffw.query_bn.weight", LmParam.Kind.NORM, peer.queryWidth()));
             ps.add(LmParam.of(p + ".ffw.query_bn.bias", LmParam.Kind.NORM, peer.queryWidth()));
         }
-        ps.add(LmParam.of(p + ".ffw.sub_keys1", LmParam.Kind.WEIGHT, peer.subKeys(), peer.dKey() / 2));
-        ps.add(LmParam.of(p + ".ffw.sub_keys2", LmParam.Kind.WEIGHT, peer.subKeys(), peer.dKey() / 2));
+        long keyRows = (long) (sharedKeys ? 1 : peer.heads()) * peer.subKeys();
+        ps.add(LmParam.of(p + ".ffw.sub_keys1", LmParam.Kind.WEIGHT, keyRows, peer.dKey() / 2));
+        ps.add(LmParam.of(p + ".ffw.sub_keys2", LmParam.Kind.WEIGHT, keyRows, peer.dKey() / 2));
+        if (pkm) {
+            ps.add(LmParam.rows(p + ".ffw.values", peer.numExperts(), dModel));
+            return;
+        }
         ps.add(LmParam.rows(p + ".ffw.u", peer.numExperts(), dModel));
         ps.add(LmParam.rows(p + ".ffw.v", peer.numExperts(), dModel));
     }

@@ -59,6 +59,21 @@ public final class PkmDevice implements FfwDevice {
         dqRaw = queryBatchNorm ? gpu.alloc(buf.q.length()) : null;
     }
 
+    /** Draws the parameters as lib's PkmLayer initialises them: query and values N(0, 1/D), sub-keys N(0, 2/Q). */
+    public void initialise(long seed) {
+        float d = (float) (1 / Math.sqrt(shape.dModel()));
+        float key = (float) (1 / Math.sqrt(shape.dKey() / 2.0));
+        fill(wq, seed, d);
+        fill(keys1, seed + 1, key);
+        fill(keys2, seed + 2, key);
+        fill(values, seed + 3, d);
+    }
+
+    private void fill(DeviceArray a, long seed, float std) {
+        gpu.launch("ops", "pk_fill_normal", Math.min(4096, (a.length() + THREADS - 1) / THREADS), THREADS, 0, a,
+                a.length(), seed, std);
+    }
+
     public PeerBuffers buffers() {
         return buf;
     }

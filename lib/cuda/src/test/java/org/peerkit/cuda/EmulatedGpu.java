@@ -2,6 +2,7 @@ package org.peerkit.cuda;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -93,7 +94,7 @@ final class EmulatedGpu extends Gpu {
 
     @Override
     public void zero(DeviceArray a) {
-        java.util.Arrays.fill(memory.get(a.address()), 0f);
+        Arrays.fill(memory.get(a.address()), 0f);
     }
 
     @Override
@@ -133,7 +134,7 @@ final class EmulatedGpu extends Gpu {
 
     @Override
     public float[] floats(DeviceArray a) {
-        return java.util.Arrays.copyOf(memory.get(a.address()), (int) a.length());
+        return Arrays.copyOf(memory.get(a.address()), (int) a.length());
     }
 
     @Override

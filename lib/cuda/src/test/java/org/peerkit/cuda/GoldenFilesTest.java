@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +110,7 @@ class GoldenFilesTest {
             LmGolden.settings(f);
             assertTrue(Float.parseFloat(f.metaText("lr")) > 0 && f.meta("adam_step") >= 1);
         }
-        assertEquals(2, seen, "lm_dense and lm_peer");
+        assertEquals(3, seen, "lm_dense, lm_peer and lm_pkm");
     }
 
     @Test
@@ -127,8 +129,8 @@ class GoldenFilesTest {
 
     @Test
     void lmBenchSpecsBuildDeviceShapes() throws IOException {
-        java.util.Properties p = new java.util.Properties();
-        try (var r = java.nio.file.Files.newBufferedReader(dir.resolve("lm_bench.properties"))) {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("lm_bench.properties"))) {
             p.load(r);
         }
         for (String name : p.getProperty("names").split(",")) {

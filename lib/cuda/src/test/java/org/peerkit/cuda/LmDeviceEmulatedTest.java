@@ -48,6 +48,11 @@ class LmDeviceEmulatedTest {
     }
 
     @Test
+    void pkmStepMatchesLibsFloat64Step() throws IOException {
+        runGolden("lm_pkm");
+    }
+
+    @Test
     void pkmLayersMatchLibsFloat64Layer() throws IOException {
         for (String name : new String[] {"pkm_heads", "pkm_shared_bn"}) {
             GoldenCheck check = new GoldenCheck(name);

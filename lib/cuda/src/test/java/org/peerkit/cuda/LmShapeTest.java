@@ -10,10 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
+import org.peerkit.ffw.PkmConfig;
+import org.peerkit.ffw.PkmLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
 import org.peerkit.model.Positions;
+import org.peerkit.model.Precision;
 import org.peerkit.nn.NormKind;
 import org.peerkit.nn.Param;
 import org.peerkit.tensor.Activation;
@@ -37,7 +40,7 @@ class LmShapeTest {
 
     private static LmConfig config(NormKind norm, boolean tied, boolean bias) {
         return new LmConfig(50, 8, 16, 3, 2, 24, Positions.LEARNED, norm, Activation.GELU, tied, bias, 1e-5, 0.02,
-                10000, org.peerkit.model.Precision.FLOAT);
+                10000, Precision.FLOAT);
     }
 
     private static void assertSameParams(DecoderLm lm, LmShape shape) {
@@ -82,6 +85,21 @@ class LmShapeTest {
             LmShape s = new LmShape(50, 8, 16, 3, 2, 24, "RMS", 1e-5f, true, false, true, 2, 8, c.middleBlock(),
                     new PeerShape(16, 36, 2, 3, 8, 0), bn);
             assertSameParams(lm, s);
+        }
+    }
+
+    @Test
+    void pkmInTheMiddleBlockMatchesLib() {
+        for (boolean bn : new boolean[] {false, true}) {
+            for (boolean shared : new boolean[] {false, true}) {
+                PkmConfig p = new PkmConfig(16, 6 * 6, 2, 3, 8, shared, bn);
+                LmConfig c = config(NormKind.RMS, true, false);
+                DecoderLm lm = new DecoderLm(c, FfwFactory.middle((n, b, lc, rng) -> new PkmLayer(n, p,
+                        lc.precision().dataType(), rng)), 5);
+                LmShape s = new LmShape(50, 8, 16, 3, 2, 24, "RMS", 1e-5f, true, false, true, 2, 8, c.middleBlock(),
+                        new PeerShape(16, 36, 2, 3, 8, 0), bn, true, shared);
+                assertSameParams(lm, s);
+            }
         }
     }
 
