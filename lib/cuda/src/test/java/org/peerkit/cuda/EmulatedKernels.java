@@ -63,7 +63,10 @@ final class EmulatedKernels {
             case "pk_sum_squares_rows" -> sumSquaresRows(grid, p(a[0]), p(a[1]), p(a[2]), i(a[3]), p(a[4]));
             case "pk_clip_factor" -> clipFactor(p(a[0]), f(a[1]), p(a[2]));
             case "pk_adamw_scaled" -> adamw(p(a[0]), p(a[1]), p(a[2]), p(a[3]), l(a[4]), p(a[5]).get(0), a, 6);
-            case "pk_adamw_rows_scaled" -> adamwRows(grid, a);
+            case "pk_adamw_rows_scaled" -> adamwRows(grid, a, p(a[7]).get(0), 8);
+            case "pk_adamw" -> adamw(p(a[0]), p(a[1]), p(a[2]), p(a[3]), l(a[4]), 1f, a, 5);
+            case "pk_adamw_rows" -> adamwRows(grid, a, 1f, 7);
+            case "pk_batchnorm_eval_stats" -> batchNormEval(p(a[0]), p(a[1]), i(a[2]), f(a[3]), p(a[4]), p(a[5]));
             case "pk_topk_rows" -> topk(p(a[0]), i(a[1]), i(a[2]), i(a[3]), p(a[4]), p(a[5]));
             case "pk_combine_softmax" -> combine(a);
             case "pk_mix_forward" -> PeerKernels.mixForward(this::p, a);
@@ -371,15 +374,22 @@ final class EmulatedKernels {
         }
     }
 
-    private void adamwRows(long grid, Object[] a) {
+    /** pk_adamw_rows(_scaled): p, g, m, v, rows, count, D, [gscale,] then the scalars from args[from]. */
+    private void adamwRows(long grid, Object[] a, float gs, int from) {
         Ptr rows = p(a[4]);
         int d = i(a[6]);
-        float gs = p(a[7]).get(0);
         for (int b = 0; b < Math.min(grid, p(a[5]).geti(0)); b++) {
             long base = (long) rows.geti(b) * d;
             for (int j = 0; j < d; j++) {
-                adamwOne(p(a[0]), p(a[1]), p(a[2]), p(a[3]), base + j, gs, a, 8);
+                adamwOne(p(a[0]), p(a[1]), p(a[2]), p(a[3]), base + j, gs, a, from);
             }
+        }
+    }
+
+    private static void batchNormEval(Ptr runMean, Ptr runVar, int c, float eps, Ptr mean, Ptr inv) {
+        for (int col = 0; col < c; col++) {
+            mean.set(col, runMean.get(col));
+            inv.set(col, (float) (1 / Math.sqrt(runVar.get(col) + eps)));
         }
     }
 

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +63,15 @@ class LmDeviceEmulatedTest {
             assertTrue(check.lines().size() >= 9, check.lines().size() + " comparisons");
             assertEquals(0, check.failures(), String.join("\n", check.lines()));
         }
+    }
+
+    @Test
+    void theWholeGoldenSuitePassesOnTheEmulator() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int failures = GoldenSuite.run(new EmulatedGpu(), dir, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertEquals(0, failures, text);
+        assertTrue(text.contains("0 failed, 13 files"), text);
     }
 
     @Test
