@@ -55,7 +55,8 @@ record LmBenchSpec(String name, LmConfig cfg, int batch, String kind, int numExp
         String p = name + ".";
         return List.of(p + "vocab=" + cfg.vocabSize(), p + "seq=" + cfg.contextLength(), p + "d_model=" + cfg.dModel(),
                 p + "layers=" + cfg.nLayers(), p + "heads=" + cfg.nHeads(), p + "d_ff=" + cfg.dFf(),
-                p + "batch=" + batch, p + "kind=" + kind, p + "num_experts=" + numExperts, p + "peer_heads=" + heads, p + "k=" + k,
+                p + "batch=" + batch, p + "kind=" + kind, p + "num_experts=" + numExperts,
+                p + "peer_heads=" + heads, p + "k=" + k,
                 p + "d_key=" + dKey, p + "training_flops_per_token=" + trainingFlopsPerToken());
     }
 

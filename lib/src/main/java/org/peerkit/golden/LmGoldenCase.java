@@ -47,15 +47,18 @@ record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, PkmConfig pkm, i
 
     /**
      * The cases GoldenWriter writes: D 32, 2 layers, V 64, T = 2 × 8, dense; PEER with 64 experts, h 2,
-     * k 4; PKM with 64 values, per-head sub-keys, h 2, k 4 (query bias, no BN).
+     * k 4; PKM with 64 values, per-head sub-keys, h 2, k 4 (query bias, no BN); and a dense model with
+     * rotary positions, LayerNorm, biases and an untied head (lm_rotary).
      */
     static List<LmGoldenCase> cases() {
         LmConfig c = new LmConfig(64, 8, 32, 2, 2, 64, Positions.LEARNED, NormKind.RMS, Activation.GELU, true, false,
                 1e-5, 0.02, 10000, Precision.DOUBLE);
         PeerConfig p = new PeerConfig(32, 8 * 8, 2, 4, 16, Activation.GELU, false);
         PkmConfig k = new PkmConfig(32, 8 * 8, 2, 4, 16, false, false);
+        LmConfig rotary = c.withOptions(Positions.ROTARY, NormKind.LAYER, Activation.GELU, false, true);
         return List.of(new LmGoldenCase("lm_dense", c, null, null, 2, 8, 31),
-                new LmGoldenCase("lm_peer", c, p, null, 2, 8, 32), new LmGoldenCase("lm_pkm", c, null, k, 2, 8, 33));
+                new LmGoldenCase("lm_peer", c, p, null, 2, 8, 32), new LmGoldenCase("lm_pkm", c, null, k, 2, 8, 33),
+                new LmGoldenCase("lm_rotary", rotary, null, null, 2, 8, 34));
     }
 
     /** The model this case trains: lib's own constructor, so names, init order and layers are lib's. */
@@ -127,6 +130,7 @@ record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, PkmConfig pkm, i
         out.meta("vocab", cfg.vocabSize()).meta("context", cfg.contextLength()).meta("d_model", cfg.dModel())
                 .meta("layers", cfg.nLayers()).meta("heads", cfg.nHeads()).meta("d_ff", cfg.dFf())
                 .meta("norm", cfg.norm().name()).meta("norm_eps", cfg.normEps()).meta("positions", cfg.positions().name())
+                .meta("rope_base", cfg.ropeBase())
                 .meta("tied", cfg.tieEmbeddings() ? 1 : 0).meta("bias", cfg.bias() ? 1 : 0)
                 .meta("activation", cfg.activation().ordinal()).meta("batch", batch).meta("seq", seq)
                 .meta("lr", LR).meta("clip", CLIP).meta("adam_beta1", ADAM.beta1()).meta("adam_beta2", ADAM.beta2())

@@ -29,7 +29,8 @@ final class BlockDevice {
         this.tokens = s.tokens();
         this.size = (long) tokens * s.dModel();
         norm1 = new NormDevice(gpu, s.layerNorm(), s.dModel(), tokens, s.normEps());
-        attn = new AttentionDevice(gpu, s.batch(), s.seq(), s.heads(), s.dModel(), s.bias());
+        attn = new AttentionDevice(gpu, s.batch(), s.seq(), s.heads(), s.dModel(), s.bias(),
+                s.learnedPositions() ? 0f : s.ropeBase());
         norm2 = new NormDevice(gpu, s.layerNorm(), s.dModel(), tokens, s.normEps());
         if (!peer) {
             ffw = new DenseFfwDevice(gpu, s.dModel(), s.dFf(), tokens, s.bias());

@@ -40,7 +40,8 @@ public final class CudaMain {
             case "bench" -> PeerBench.run(gpu, Path.of(args[1]), System.out);
             case "lmbench" -> LmBench.run(gpu, Path.of(args[1]), Path.of(args[2]), System.out);
             default -> {
-                System.err.println("unknown command '" + args[0] + "': use check, golden <dir>, bench <csv> or lmbench <dir> <csv>");
+                System.err.println("unknown command '" + args[0]
+                        + "': use check, golden <dir>, bench <csv> or lmbench <dir> <csv>");
                 System.exit(64);
             }
         }

@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * A decoder LM trained on the GPU (lib's model.DecoderLm and train.Trainer#trainStep): token
- * embedding + learned positions → pre-norm blocks ({@link BlockDevice}: causal attention, dense or
- * PEER or PKM FFW) → final norm → head (tied: logits = h·Eᵀ) → cross-entropy, the backward through all of
- * it, then clipping and AdamW ({@link DeviceAdamW}). Parameters, gradients, moments and activations
- * stay on the device; a step's only transfers are the batch's token ids in and, when asked for,
- * the T per-token losses out ({@link #loss()}). Parameter names are lib's ({@link LmShape#params()}).
+ * embedding + learned positions (or rotary ones inside attention) → pre-norm blocks
+ * ({@link BlockDevice}: causal attention, dense, PEER or PKM FFW) → final norm → head (tied:
+ * logits = h·Eᵀ) → cross-entropy, the backward through all of it, then clipping and AdamW
+ * ({@link DeviceAdamW}). Parameters, gradients, moments and activations stay on the device; a
+ * step's only transfers are the batch's token ids in and, when asked for, the T per-token losses
+ * out ({@link #loss()}). Parameter names are lib's ({@link LmShape#params()}).
  */
 public final class LmDevice {
     private static final int THREADS = 256;
@@ -41,8 +42,8 @@ public final class LmDevice {
         long d = shape.dModel();
         table = gpu.alloc(shape.vocab() * d);
         dTable = gpu.alloc(table.length());
-        pos = gpu.alloc(shape.context() * d);
-        dPos = gpu.alloc(pos.length());
+        pos = shape.learnedPositions() ? gpu.alloc(shape.context() * d) : null;
+        dPos = shape.learnedPositions() ? gpu.alloc(pos.length()) : null;
         head = shape.tied() ? null : gpu.alloc(table.length());
         dHead = shape.tied() ? null : gpu.alloc(table.length());
         for (int i = 0; i < shape.layers(); i++) {
@@ -67,7 +68,9 @@ public final class LmDevice {
     private List<ParamArrays> arrays() {
         List<ParamArrays> ps = new ArrayList<>();
         ps.add(ParamArrays.dense(table, dTable));
-        ps.add(ParamArrays.dense(pos, dPos));
+        if (pos != null) {
+            ps.add(ParamArrays.dense(pos, dPos));
+        }
         blocks.forEach(b -> ps.addAll(b.params(s.bias())));
         DeviceArray[] v = finalNorm.values();
         DeviceArray[] g = finalNorm.grads();
@@ -171,6 +174,9 @@ public final class LmDevice {
 
     private DeviceArray embed() {
         gpu.launch("ops", "pk_embedding_forward", s.tokens(), THREADS, 0, table, tokens, s.tokens(), s.dModel(), x0);
+        if (pos == null) {
+            return x0;  // rotary positions act inside attention
+        }
         long n = x0.length();
         // positions 0..L-1 of every window: the first L·D floats of the table added to each of the B rows
         gpu.launch("ops", "pk_add_bias", Math.min(65536, (n + THREADS - 1) / THREADS), THREADS, 0, x0, pos,
@@ -180,6 +186,9 @@ public final class LmDevice {
 
     private void unembed(DeviceArray dx) {
         gpu.launch("ops", "pk_embedding_backward", s.tokens(), THREADS, 0, dx, tokens, s.tokens(), s.dModel(), dTable);
+        if (dPos == null) {
+            return;
+        }
         gpu.launch("ops", "pk_bias_grad", (s.batch() + BIAS_ROWS - 1) / BIAS_ROWS, THREADS, 0, dx, (long) s.batch(),
                 s.seq() * s.dModel(), dPos);
     }
@@ -212,7 +221,9 @@ public final class LmDevice {
 
     private void zeroGradients() {
         gpu.zero(dTable);
-        gpu.zero(dPos);
+        if (dPos != null) {
+            gpu.zero(dPos);
+        }
         if (dHead != null) {
             gpu.zero(dHead);
         }

@@ -11,22 +11,31 @@ import java.util.Properties;
  * against DecoderLm itself, so golden files and checkpoints map onto the device arrays by name.
  *
  * @param norm "RMS" or "LAYER" (lib's NormKind)
- * @param learnedPositions a learned position table (LmConfig.positions LEARNED); rotary is not on the device yet
+ * @param learnedPositions a learned position table (LmConfig.positions LEARNED), else rotary positions
  * @param peerBlock the block whose FFW is the expert layer (PEER or PKM), or -1 for none
  * @param peer that layer's sizes (null without one; for PKM numExperts is the number of values)
  * @param pkm the expert layer is PKM (lib's PkmLayer) instead of PEER
  * @param sharedKeys PKM's sub-keys are shared by all heads (PEER's always are)
+ * @param ropeBase rotary base θ (LmConfig.ropeBase; used without learned positions)
  */
 public record LmShape(int vocab, int context, int dModel, int layers, int heads, int dFf, String norm, float normEps,
         boolean tied, boolean bias, boolean learnedPositions, int batch, int seq, int peerBlock, PeerShape peer,
-        boolean queryBatchNorm, boolean pkm, boolean sharedKeys) {
+        boolean queryBatchNorm, boolean pkm, boolean sharedKeys, float ropeBase) {
 
     /** A dense model, or PEER in block {@code peerBlock}. */
     public LmShape(int vocab, int context, int dModel, int layers, int heads, int dFf, String norm, float normEps,
             boolean tied, boolean bias, boolean learnedPositions, int batch, int seq, int peerBlock, PeerShape peer,
             boolean queryBatchNorm) {
         this(vocab, context, dModel, layers, heads, dFf, norm, normEps, tied, bias, learnedPositions, batch, seq,
-                peerBlock, peer, queryBatchNorm, false, true);
+                peerBlock, peer, queryBatchNorm, false, true, 10000f);
+    }
+
+    /** As the canonical constructor with lib's default rotary base (LmConfig's 10000). */
+    public LmShape(int vocab, int context, int dModel, int layers, int heads, int dFf, String norm, float normEps,
+            boolean tied, boolean bias, boolean learnedPositions, int batch, int seq, int peerBlock, PeerShape peer,
+            boolean queryBatchNorm, boolean pkm, boolean sharedKeys) {
+        this(vocab, context, dModel, layers, heads, dFf, norm, normEps, tied, bias, learnedPositions, batch, seq,
+                peerBlock, peer, queryBatchNorm, pkm, sharedKeys, 10000f);
     }
 
     public LmShape {
@@ -39,7 +48,8 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
         require(peer == null || peer.dModel() == dModel, "the PEER layer's d_model must be the model's " + dModel);
         require(!pkm || peer != null, "a PKM block needs its sizes (peer)");
         require(pkm || sharedKeys, "PEER's sub-keys are shared by all heads: sharedKeys must be true");
-        require(learnedPositions, "rotary positions are not on the device yet: use positions LEARNED (the default)");
+        require(learnedPositions || ((dModel / heads) % 2 == 0 && ropeBase > 1), "rotary positions need an even"
+                + " head width (dModel/heads=" + dModel / heads + ") and ropeBase > 1 (got " + ropeBase + ")");
     }
 
     private static void require(boolean ok, String message) {
@@ -68,7 +78,8 @@ public record LmShape(int vocab, int context, int dModel, int layers, int heads,
         return new LmShape(f.meta("vocab"), f.meta("context"), f.meta("d_model"), f.meta("layers"), f.meta("heads"),
                 f.meta("d_ff"), f.metaText("norm"), Float.parseFloat(f.metaText("norm_eps")), f.meta("tied") == 1,
                 f.meta("bias") == 1, f.metaText("positions").equals("LEARNED"), f.meta("batch"), f.meta("seq"),
-                peerBlock, peer, peerBlock >= 0 && f.meta("query_bn") == 1, pkm, !pkm || f.meta("shared_keys") == 1);
+                peerBlock, peer, peerBlock >= 0 && f.meta("query_bn") == 1, pkm, !pkm || f.meta("shared_keys") == 1,
+                Float.parseFloat(f.metaText("rope_base")));
     }
 
     /**

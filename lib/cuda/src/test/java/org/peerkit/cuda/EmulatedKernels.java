@@ -59,6 +59,7 @@ final class EmulatedKernels {
                     p(a[7]));
             case "pk_attention_backward" -> attentionBackward(p(a[0]), p(a[1]), p(a[2]), i(a[3]), i(a[4]), i(a[5]),
                     i(a[6]), f(a[7]), p(a[8]));
+            case "pk_rotary" -> rotary(p(a[0]), l(a[1]), i(a[2]), i(a[3]), i(a[4]), f(a[5]), f(a[6]));
             case "pk_sum_squares" -> sumSquares(p(a[0]), l(a[1]), p(a[2]));
             case "pk_sum_squares_rows" -> sumSquaresRows(grid, p(a[0]), p(a[1]), p(a[2]), i(a[3]), p(a[4]));
             case "pk_clip_factor" -> clipFactor(p(a[0]), f(a[1]), p(a[2]));
@@ -323,6 +324,28 @@ final class EmulatedKernels {
                     for (int c = 0; c < e; c++) {
                         dqkv.add(base + s * row3 + d + c, (float) (scale * ds[s] * qkv.get(base + q * row3 + c)));
                         dqkv.add(base + s * row3 + 2L * d + c, probs.get(prow + s) * dy.get(dyrow + c));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Pairs (x[i], x[i + E/2]) of q and k of each (token, head) rotated by sign · pos · base^(-2i/E). */
+    private static void rotary(Ptr qkv, long tokens, int t, int h, int e, float base, float sign) {
+        int p = e / 2;
+        long d = (long) h * e;
+        for (long tok = 0; tok < tokens; tok++) {
+            for (int part = 0; part < 2; part++) {
+                for (int head = 0; head < h; head++) {
+                    long o = tok * 3 * d + part * d + (long) head * e;
+                    for (int i = 0; i < p; i++) {
+                        double angle = (tok % t) * Math.pow(base, -2.0 * i / e);
+                        float s = sign * (float) Math.sin(angle);
+                        float c = (float) Math.cos(angle);
+                        float a = qkv.get(o + i);
+                        float b = qkv.get(o + i + p);
+                        qkv.set(o + i, a * c - b * s);
+                        qkv.set(o + i + p, b * c + a * s);
                     }
                 }
             }

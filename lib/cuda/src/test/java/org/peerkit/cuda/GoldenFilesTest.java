@@ -110,7 +110,7 @@ class GoldenFilesTest {
             LmGolden.settings(f);
             assertTrue(Float.parseFloat(f.metaText("lr")) > 0 && f.meta("adam_step") >= 1);
         }
-        assertEquals(3, seen, "lm_dense, lm_peer and lm_pkm");
+        assertEquals(4, seen, "lm_dense, lm_peer, lm_pkm and lm_rotary");
     }
 
     @Test

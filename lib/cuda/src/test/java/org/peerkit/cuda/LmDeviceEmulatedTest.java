@@ -56,6 +56,11 @@ class LmDeviceEmulatedTest {
     }
 
     @Test
+    void rotaryStepMatchesLibsFloat64Step() throws IOException {
+        runGolden("lm_rotary");
+    }
+
+    @Test
     void pkmLayersMatchLibsFloat64Layer() throws IOException {
         for (String name : new String[] {"pkm_heads", "pkm_shared_bn"}) {
             GoldenCheck check = new GoldenCheck(name);
@@ -71,7 +76,7 @@ class LmDeviceEmulatedTest {
         int failures = GoldenSuite.run(new EmulatedGpu(), dir, new PrintStream(log, true, StandardCharsets.UTF_8));
         String text = log.toString(StandardCharsets.UTF_8);
         assertEquals(0, failures, text);
-        assertTrue(text.contains("0 failed, 13 files"), text);
+        assertTrue(text.contains("0 failed, 14 files"), text);
     }
 
     @Test

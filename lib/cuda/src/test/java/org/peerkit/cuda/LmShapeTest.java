@@ -76,6 +76,14 @@ class LmShapeTest {
     }
 
     @Test
+    void rotaryModelsHaveNoPositionTable() {
+        LmConfig c = config(NormKind.RMS, true, false).withOptions(Positions.ROTARY, NormKind.RMS, Activation.GELU,
+                true, false);
+        assertSameParams(new DecoderLm(c, 6), new LmShape(50, 8, 16, 3, 2, 24, "RMS", 1e-5f, true, false, false, 2, 8,
+                -1, null, false));
+    }
+
+    @Test
     void peerInTheMiddleBlockMatchesLib() {
         for (boolean bn : new boolean[] {false, true}) {
             PeerConfig p = new PeerConfig(16, 6 * 6, 2, 3, 8, Activation.GELU, bn);
@@ -116,9 +124,9 @@ class LmShapeTest {
 
     @Test
     void badShapesAreRefusedWithTheFix() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new LmShape(50, 8, 16, 3, 2, 24, "RMS", 1e-5f, true,
+        var e = assertThrows(IllegalArgumentException.class, () -> new LmShape(50, 8, 15, 3, 3, 24, "RMS", 1e-5f, true,
                 false, false, 2, 8, -1, null, false));
-        assertTrue(e.getMessage().contains("LEARNED"), e.getMessage());
+        assertTrue(e.getMessage().contains("even head width (dModel/heads=5)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new LmShape(50, 8, 16, 3, 2, 24, "RMS", 1e-5f, true,
                 false, true, 2, 9, -1, null, false));
         assertTrue(e.getMessage().contains("seq=9"), e.getMessage());
