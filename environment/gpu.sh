@@ -7,8 +7,9 @@
 #       PyTorch PEER layer the comparison runs (peer_ref.py, copied from the folder PEERKIT_YARDSTICK
 #       names; it is not part of this repository, and without it the device run skips PyTorch).
 #   environment/gpu.sh device   on the GPU machine, with target/gpu-bundle carried there:
-#       the GPU and driver, the golden suite (every kernel against the CPU's float64 results), then
-#       PEER forward and forward+backward at the yardstick's sizes and at paper scale (d_model 1024,
+#       the GPU and driver, the golden suite (every kernel and two whole decoder-LM training steps
+#       against the CPU's float64 results), whole LM training steps (tokens/s, MFU), then PEER
+#       forward and forward+backward at the yardstick's sizes and at paper scale (d_model 1024,
 #       N = 1024^2) against PyTorch eager on the same GPU, as ratios, with tokens/s and MFU.
 #       Logs go to $OUT (when set, as on a lent device machine) or target/gpu. Under 5 minutes.
 #
@@ -115,6 +116,8 @@ run_device() {
   local java=("$jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$bundle/lib/*" org.peerkit.cuda.CudaMain)
   say "golden suite (every kernel against lib's float64 results)"
   timeout 180 "${java[@]}" golden "$bundle/golden" 2>&1 | tee "$out/golden.txt" || rc=1
+  say "decoder-LM training step on the device (dense and PEER; tokens/s and MFU from lib's FLOP counts)"
+  timeout 120 "${java[@]}" lmbench "$bundle/golden" "$out/lm-ours.csv" 2>&1 | tee "$out/lm-bench.txt" || rc=1
   say "PEER benchmark, ours (FP32 and TF32 GEMMs)"
   timeout 240 "${java[@]}" bench "$out/peer-ours.csv" 2>&1 | tee "$out/bench-ours.txt" || rc=1
   if [ -f "$bundle/yardstick/peer_ref.py" ] && [ -x "$py" ]; then

@@ -134,3 +134,34 @@ extern "C" __global__ void __launch_bounds__(PK_ATT_THREADS) pk_attention_backwa
         atomicAdd(dbase + (size_t)s * row3 + 2 * D + e, prow[s] * dyrow[e]);
     }
 }
+
+// Rotary positions (lib's nn.Rotary, RoPE "rotate-half" as GPT-NeoX) in place on the q and k parts
+// of the fused qkv [B*T, 3D]: pair i of each head's vector, (x[i], x[i + E/2]), rotates by angle
+// pos * base^(-2i/E) with pos = token % T: x1' = x1 cos - x2 sin, x2' = x2 cos + x1 sin. sign -1
+// applies the inverse rotation (the backward of a rotation is its transpose, lib's Rotary.unrotate).
+// The angle and its sine and cosine are in double: pos * theta reaches hundreds of radians.
+extern "C" __global__ void pk_rotary(float* qkv, long long tokens, int T, int H, int E, float base, float sign) {
+    const int P = E / 2;
+    const int D = H * E;
+    const long long n = tokens * 2 * H * P;
+    for (long long idx = blockIdx.x * (long long)blockDim.x + threadIdx.x; idx < n;
+         idx += (long long)gridDim.x * blockDim.x) {
+        const int i = (int)(idx % P);
+        long long rest = idx / P;
+        const int h = (int)(rest % H);
+        rest /= H;
+        const int part = (int)(rest % 2);
+        const long long tok = rest / 2;
+        const double angle = (double)(tok % T) * pow((double)base, -2.0 * i / E);
+        double s;
+        double c;
+        sincos(angle, &s, &c);
+        const float sf = sign * (float)s;
+        const float cf = (float)c;
+        float* v = qkv + tok * 3 * D + (long long)part * D + (long long)h * E;
+        const float a = v[i];
+        const float b = v[i + P];
+        v[i] = a * cf - b * sf;
+        v[i + P] = b * cf + a * sf;
+    }
+}

@@ -322,8 +322,8 @@ extern "C" __global__ void pk_embedding_backward(const float* __restrict__ dy, c
 // with keep = 1 - lr * weightDecay (or 1), bc1 = 1 - beta1^t, bc2 = 1 - beta2^t.
 __device__ __forceinline__ void adamw_one(float* p, const float* g, float* m, float* v, size_t i,
                                           float lr, float b1, float b2, float eps, float keep,
-                                          float bc1, float bc2) {
-    const float gi = g[i];
+                                          float bc1, float bc2, float gscale = 1.0f) {
+    const float gi = g[i] * gscale;
     const float mi = b1 * m[i] + (1.0f - b1) * gi;
     const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
     m[i] = mi;
@@ -349,6 +349,86 @@ extern "C" __global__ void pk_adamw_rows(float* p, const float* __restrict__ g, 
     const size_t base = (size_t)rows[blockIdx.x] * D;
     for (int j = threadIdx.x; j < D; j += blockDim.x) {
         adamw_one(p, g, m, v, base + j, lr, b1, b2, eps, keep, bc1, bc2);
+    }
+}
+
+// out = a + b, elementwise (the residual adds of a block, and their gradients).
+extern "C" __global__ void pk_add(const float* __restrict__ a, const float* __restrict__ b, long long n,
+                                  float* __restrict__ out) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        out[i] = a[i] + b[i];
+    }
+}
+
+// a[i] = value (norm gains of 1 at initialisation).
+extern "C" __global__ void pk_fill_value(float* a, long long n, float value) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        a[i] = value;
+    }
+}
+
+// *acc += sum(a^2) over a [n] in double (train.GradClip sums in double): one partial sum per block.
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_sum_squares(const float* __restrict__ a, long long n,
+                                                                            double* acc) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    float s = 0.0f;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        s += a[i] * a[i];
+    }
+    s = block_sum(s, scratch);
+    if (threadIdx.x == 0) {
+        atomicAdd(acc, (double)s);
+    }
+}
+
+// *acc += sum(a[rows[i], :]^2) for i < *count: the touched expert rows only (GradClip's sparse path).
+extern "C" __global__ void __launch_bounds__(PK_ROW_THREADS) pk_sum_squares_rows(
+    const float* __restrict__ a, const int* __restrict__ rows, const int* __restrict__ count, int D, double* acc) {
+    __shared__ float scratch[PK_ROW_THREADS / PK_WARP];
+    if ((int)blockIdx.x >= *count) {
+        return;
+    }
+    const float* r = a + (size_t)rows[blockIdx.x] * D;
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        s += r[j] * r[j];
+    }
+    s = block_sum(s, scratch);
+    if (threadIdx.x == 0) {
+        atomicAdd(acc, (double)s);
+    }
+}
+
+// factor[0] = maxNorm / (norm + 1e-12) when norm > maxNorm > 0, else 1; factor[1] = norm, with
+// norm = sqrt(*sumsq) (train.GradClip.clip). One thread; the update kernels read factor[0].
+extern "C" __global__ void pk_clip_factor(const double* __restrict__ sumsq, float maxNorm, float* factor) {
+    const double norm = sqrt(*sumsq);
+    factor[0] = (maxNorm > 0.0f && norm > maxNorm) ? (float)(maxNorm / (norm + 1e-12)) : 1.0f;
+    factor[1] = (float)norm;
+}
+
+// pk_adamw with the gradient scaled by *gscale (the clipping factor, left on the device).
+extern "C" __global__ void pk_adamw_scaled(float* p, const float* __restrict__ g, float* m, float* v, long long n,
+                                           const float* __restrict__ gscale, float lr, float b1, float b2, float eps,
+                                           float keep, float bc1, float bc2) {
+    const float s = *gscale;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        adamw_one(p, g, m, v, (size_t)i, lr, b1, b2, eps, keep, bc1, bc2, s);
+    }
+}
+
+// pk_adamw_rows with the gradient scaled by *gscale.
+extern "C" __global__ void pk_adamw_rows_scaled(float* p, const float* __restrict__ g, float* m, float* v,
+                                                const int* __restrict__ rows, const int* __restrict__ count, int D,
+                                                const float* __restrict__ gscale, float lr, float b1, float b2,
+                                                float eps, float keep, float bc1, float bc2) {
+    if ((int)blockIdx.x >= *count) {
+        return;
+    }
+    const float s = *gscale;
+    const size_t base = (size_t)rows[blockIdx.x] * D;
+    for (int j = threadIdx.x; j < D; j += blockDim.x) {
+        adamw_one(p, g, m, v, base + j, lr, b1, b2, eps, keep, bc1, bc2, s);
     }
 }
 

@@ -99,16 +99,24 @@ PK_TOPK_VARIANTS(32)
 
 // dScores -> dq (overwritten) and dKeys1/dKeys2 (accumulated): score = q1.k1[row] + q2.k2[col], so
 // dq1 = sum_r ds_r k1[row_r], dk1[row_r] += ds_r q1 (the same for the second half with col).
-// One warp per (token, head); lanes r < k hold slot r.
+// One warp per (token, head); lanes r < k hold slot r. Sub-keys shared by all heads have
+// keyHeadStride 0; per-head sub-keys (PKM, ffw.ProductKeyQuery) are [H*S, Q/2] with head h's table
+// at h * keyHeadStride (= S * Q/2), row = token * heads + h.
 extern "C" __global__ void __launch_bounds__(256) pk_retrieval_backward(
     const float* __restrict__ dScores, const int* __restrict__ rowIdx, const int* __restrict__ colIdx,
-    const float* __restrict__ q, const float* __restrict__ keys1, const float* __restrict__ keys2,
-    int rows, int qdim, int k, float* __restrict__ dq, float* dKeys1, float* dKeys2) {
+    const float* __restrict__ q, const float* __restrict__ keys1In, const float* __restrict__ keys2In,
+    int rows, int qdim, int k, float* __restrict__ dq, float* dKeys1In, float* dKeys2In, int heads,
+    long long keyHeadStride) {
     const int row = blockIdx.x * PK_ROWS_PER_BLOCK + (threadIdx.x >> 5);
     const int lane = threadIdx.x & 31;
     if (row >= rows) {
         return;
     }
+    const size_t ko = (size_t)(row % heads) * (size_t)keyHeadStride;
+    const float* keys1 = keys1In + ko;
+    const float* keys2 = keys2In + ko;
+    float* dKeys1 = dKeys1In + ko;
+    float* dKeys2 = dKeys2In + ko;
     const int half = qdim / 2;
     const size_t o = (size_t)row * k + lane;
     const float ds = lane < k ? dScores[o] : 0.0f;

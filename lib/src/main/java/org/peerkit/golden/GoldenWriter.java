@@ -12,7 +12,9 @@ import org.peerkit.tensor.Activation;
 /**
  * Writes the golden files the GPU suite (lib/cuda GoldenSuite) checks: PEER cases covering
  * both activations, k below/at a power of two, d_model 32…1024, query BatchNorm and the yardstick's h 8, k 16, d_key 128,
- * plus the dense step kernels (ops) and LayerNorm, dense FFW and PKM's bag (step). Run by
+ * plus the dense step kernels (ops), LayerNorm, dense FFW and PKM's bag (step), one whole decoder-LM
+ * training step dense and with PEER (lm_dense, lm_peer) and the device LM benchmark's sizes and FLOPs
+ * (lm_bench.properties), and the whole PKM layer (pkm_heads, pkm_shared_bn). Run by
  * environment/gpu.sh:
  * {@code java … org.peerkit.golden.GoldenWriter <dir>}.
  */
@@ -48,6 +50,13 @@ public final class GoldenWriter {
         }
         OpsGoldenCase.write(dir, 26);
         StepGoldenCase.write(dir, 27);
+        for (LmGoldenCase c : LmGoldenCase.cases()) {
+            c.write(dir);
+        }
+        for (PkmGoldenCase c : PkmGoldenCase.cases()) {
+            c.write(dir);
+        }
+        LmBenchSpec.write(dir);
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
         }

@@ -41,7 +41,8 @@ class GoldenWriterTest {
     @Test
     void everyCaseIsWritten() {
         List<String> names = files.stream().map(p -> p.getFileName().toString()).toList();
-        assertEquals(GoldenWriter.PEER_CASES.size() + 2, names.size(), names.toString());
+        assertEquals(GoldenWriter.PEER_CASES.size() + 2 + LmGoldenCase.cases().size() + PkmGoldenCase.cases().size(),
+                names.size(), names.toString());
         assertTrue(names.containsAll(List.of("ops.safetensors", "step.safetensors", "peer_yardstick.safetensors")), names.toString());
     }
 

@@ -5,7 +5,7 @@ package org.peerkit.cuda;
  * cuBLAS GEMMs and ops.cu's bias and GELU kernels; W [in, out] input-major as nn.Linear.
  * Gradients accumulate. Shapes: x, y [T, D]; W₁ [D, H], b₁ [H]; W₂ [H, D], b₂ [D].
  */
-public final class DenseFfwDevice {
+public final class DenseFfwDevice implements FfwDevice {
     private static final int THREADS = 256;
     private static final int BIAS_ROWS = 64;  // rows per block of pk_bias_grad
 
@@ -13,6 +13,7 @@ public final class DenseFfwDevice {
     private final int dModel;
     private final int hidden;
     private final int tokens;
+    private final boolean bias;
     public final DeviceArray w1;
     public final DeviceArray b1;
     public final DeviceArray w2;
@@ -29,7 +30,14 @@ public final class DenseFfwDevice {
     private final DeviceArray dAct;
     private final DeviceArray dPre;
 
+    /** With biases, as the golden file's DenseFfw. */
     public DenseFfwDevice(Gpu gpu, int dModel, int hidden, int tokens) {
+        this(gpu, dModel, hidden, tokens, true);
+    }
+
+    /** {@code bias} false: no bias adds or bias gradients (LmConfig.bias false, the sweeps' default). */
+    public DenseFfwDevice(Gpu gpu, int dModel, int hidden, int tokens, boolean bias) {
+        this.bias = bias;
         this.gpu = gpu;
         this.dModel = dModel;
         this.hidden = hidden;
@@ -50,6 +58,7 @@ public final class DenseFfwDevice {
         dx = gpu.alloc(y.length());
     }
 
+    @Override
     public DeviceArray forward(DeviceArray x, int t) {
         checkTokens(t);
         gpu.gemm(false, false, t, hidden, dModel, x.address(), dModel, w1.address(), hidden, 0f, pre.address(), hidden);
@@ -62,6 +71,7 @@ public final class DenseFfwDevice {
     }
 
     /** Backward of the last forward: dx [t, D] overwritten, all gradients accumulated. */
+    @Override
     public DeviceArray backward(DeviceArray x, DeviceArray dy, int t) {
         checkTokens(t);
         gpu.gemm(true, false, hidden, dModel, t, act.address(), hidden, dy.address(), dModel, 1f, dw2.address(), dModel);
@@ -75,12 +85,18 @@ public final class DenseFfwDevice {
         return dx;
     }
 
-    private void addBias(DeviceArray a, DeviceArray bias, int rows, int cols) {
+    private void addBias(DeviceArray a, DeviceArray b, int rows, int cols) {
+        if (!bias) {
+            return;
+        }
         long n = (long) rows * cols;
-        gpu.launch("ops", "pk_add_bias", blocks(n), THREADS, 0, a, bias, (long) rows, cols);
+        gpu.launch("ops", "pk_add_bias", blocks(n), THREADS, 0, a, b, (long) rows, cols);
     }
 
     private void biasGrad(DeviceArray dy, DeviceArray dBias, int rows, int cols) {
+        if (!bias) {
+            return;
+        }
         gpu.launch("ops", "pk_bias_grad", (rows + BIAS_ROWS - 1) / BIAS_ROWS, THREADS, 0, dy, (long) rows, cols, dBias);
     }
 
@@ -94,6 +110,14 @@ public final class DenseFfwDevice {
         }
     }
 
+    @Override
+    public void zeroGradients() {
+        for (DeviceArray g : new DeviceArray[] {dw1, db1, dw2, db2}) {
+            gpu.zero(g);
+        }
+    }
+
+    @Override
     public void free() {
         for (DeviceArray a : new DeviceArray[] {w1, b1, w2, b2, dw1, db1, dw2, db2, pre, act, dAct, dPre, y, dx}) {
             gpu.free(a);

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * Runs every golden file of a folder (written on the CPU by lib's {@code org.peerkit.golden}) on
  * the GPU and prints one line per compared array: {@code peer_*.safetensors} through
  * {@link PeerGolden}, {@code ops.safetensors} through {@link OpsGolden}, {@code step.safetensors}
- * through {@link StepGolden}. GEMMs run in full FP32
+ * through {@link StepGolden}, {@code lm_*.safetensors} (a whole decoder-LM training step) through
+ * {@link LmGolden}, {@code pkm_*.safetensors} (the whole PKM layer) through {@link PkmGolden}. GEMMs run in full FP32
  * (TF32 off) here, so the tolerances hold for every kernel.
  */
 public final class GoldenSuite {
@@ -42,6 +43,10 @@ public final class GoldenSuite {
                 new OpsGolden(gpu, f, check).run();
             } else if (name.equals("step")) {
                 new StepGolden(gpu, f, check).run();
+            } else if (name.startsWith("pkm_")) {
+                new PkmGolden(gpu, f, check).run();
+            } else if (name.startsWith("lm_")) {
+                new LmGolden(gpu, f, check).run();
             } else {
                 out.println("  skip " + file + " (not a golden file this suite knows)");
                 continue;

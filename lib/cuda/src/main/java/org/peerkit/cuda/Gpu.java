@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@link #open()} is the start-up check of {@code PEERKIT_BACKEND=cuda}: it fails with one sentence
  * when the machine cannot run the kernels.
  */
-public final class Gpu {
+public class Gpu {
     private static final String[] MODULES = {"retrieval", "mixing", "ops", "attention"};
 
     private final CudaDriver driver;
@@ -42,6 +42,18 @@ public final class Gpu {
             modules.put(m, driver.loadModule(KernelImages.read(KernelImages.select(m, ccMajor, ccMinor))));
         }
         this.blas = Cublas.load();
+    }
+
+    /**
+     * No driver, no kernels: for a stand-in that overrides memory, launches and GEMMs with Java
+     * transcriptions of the kernels (this module's tests run {@link LmDevice} on the CPU with one).
+     */
+    Gpu() {
+        this.driver = null;
+        this.device = 0;
+        this.ccMajor = 0;
+        this.ccMinor = 0;
+        this.blas = null;
     }
 
     /** Opens GPU 0, or throws {@link CudaUnavailableException} with one sentence (cause and fix). */

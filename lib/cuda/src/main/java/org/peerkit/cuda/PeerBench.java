@@ -79,7 +79,7 @@ public final class PeerBench {
         Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static double median(Gpu gpu, Runnable step) {
+    static double median(Gpu gpu, Runnable step) {
         for (int i = 0; i < WARMUP; i++) {
             step.run();
         }

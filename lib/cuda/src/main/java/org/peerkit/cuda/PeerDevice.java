@@ -9,7 +9,7 @@ package org.peerkit.cuda;
  * <p>Layouts are lib's (org.peerkit.tensor.Kernels): x [T, D], W_q [D, h·Q] (input-major, as
  * nn.Linear), sub-keys [S, Q/2], u and v [N, D]; per-token slots m = head·k + rank.
  */
-public final class PeerDevice {
+public final class PeerDevice implements FfwDevice {
     private static final int WARP_ROWS_PER_BLOCK = 8;
     private static final int THREADS = 256;
 
@@ -96,6 +96,7 @@ public final class PeerDevice {
     }
 
     /** y = PEER(x) for x [t, D]; y is {@link PeerBuffers#y} (valid until the next forward). */
+    @Override
     public DeviceArray forward(DeviceArray x, int t) {
         checkTokens(t);
         int qw = shape.queryWidth();
@@ -139,6 +140,7 @@ public final class PeerDevice {
      * Backward of the last {@link #forward}: returns dx [t, D] ({@link PeerBuffers#dx}), accumulates
      * all parameter gradients and lists the expert rows touched ({@link PeerBuffers#touched}).
      */
+    @Override
     public DeviceArray backward(DeviceArray x, DeviceArray dy, int t) {
         checkTokens(t);
         mixBackward(x, dy, t);
@@ -166,7 +168,7 @@ public final class PeerDevice {
     /** dq (overwritten) and the sub-key gradients (accumulated) from dScores. */
     public void retrievalBackward(int t) {
         gpu.launch("retrieval", "pk_retrieval_backward", warpBlocks(t), THREADS, 0, buf.dScores, buf.rows, buf.cols,
-                buf.q, keys1, keys2, t * shape.heads(), shape.dKey(), shape.k(), buf.dq, dkeys1, dkeys2);
+                buf.q, keys1, keys2, t * shape.heads(), shape.dKey(), shape.k(), buf.dq, dkeys1, dkeys2, shape.heads(), 0L);
     }
 
     /** Through the query BatchNorm if any, then dx += dq·W_qᵀ and dW_q += xᵀ·dq. */
@@ -195,6 +197,7 @@ public final class PeerDevice {
     }
 
     /** Zeroes all gradients: the dense ones fully, du and dv on the rows the last backward touched. */
+    @Override
     public void zeroGradients() {
         if (bn != null) {
             gpu.zero(bn.dGamma);
@@ -209,6 +212,7 @@ public final class PeerDevice {
     }
 
     /** Frees the parameters, gradients and buffers. */
+    @Override
     public void free() {
         for (DeviceArray a : new DeviceArray[] {wq, keys1, keys2, u, v, dwq, dkeys1, dkeys2, du, dv}) {
             gpu.free(a);

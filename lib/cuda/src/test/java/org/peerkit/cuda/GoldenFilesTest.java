@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +80,64 @@ class GoldenFilesTest {
         assertEquals(0, f.shape("att.x")[2] % f.meta("att_heads"));
         assertEquals(f.shape("ffw.x")[1], f.shape("ffw.w1")[0]);
         assertEquals(f.shape("bag.gates")[0] * f.shape("bag.gates")[1], f.get("bag.expert").length);
+    }
+
+    @Test
+    void lmFilesHoldWhatLmGoldenReads() throws IOException {
+        int seen = 0;
+        for (Path p : files) {
+            if (!p.getFileName().toString().startsWith("lm_")) {
+                continue;
+            }
+            seen++;
+            SafeTensorsFile f = SafeTensorsFile.read(p);
+            LmShape s = LmShape.fromGolden(f);
+            List<LmParam> params = s.params();
+            String[] names = f.metaText("params").split(",");
+            String[] decay = f.metaText("decay").split(",");
+            assertEquals(params.size(), names.length, p.toString());
+            for (int i = 0; i < names.length; i++) {
+                LmParam q = params.get(i);
+                assertEquals(q.name(), names[i], p.toString());
+                assertEquals(q.decays(), decay[i].equals("1"), q.name());
+                for (String k : new String[] {"p.", "g.", "m.", "v.", "p1.", "m1.", "v1."}) {
+                    assertEquals(q.length(), f.get(k + q.name()).length, k + q.name());
+                }
+            }
+            assertEquals(s.batch() * (s.seq() + 1), f.ints("windows").length);
+            f.get("loss");
+            f.get("grad_norm");
+            LmGolden.settings(f);
+            assertTrue(Float.parseFloat(f.metaText("lr")) > 0 && f.meta("adam_step") >= 1);
+        }
+        assertEquals(4, seen, "lm_dense, lm_peer, lm_pkm and lm_rotary");
+    }
+
+    @Test
+    void pkmFilesHoldWhatPkmGoldenReads() throws IOException {
+        for (String name : new String[] {"pkm_heads", "pkm_shared_bn"}) {
+            SafeTensorsFile f = SafeTensorsFile.read(dir.resolve(name + ".safetensors"));
+            PeerShape s = new PeerShape(f.meta("d_model"), f.meta("num_values"), f.meta("heads"), f.meta("k"),
+                    f.meta("d_key"), 0);
+            for (String p : f.metaText("params").split(",")) {
+                assertEquals(f.get("p." + p).length, f.get("g." + p).length, p);
+            }
+            assertEquals(f.shape("x")[1], s.dModel());
+            List.of("y", "dx", "dy", "touched_rows").forEach(f::get);
+        }
+    }
+
+    @Test
+    void lmBenchSpecsBuildDeviceShapes() throws IOException {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("lm_bench.properties"))) {
+            p.load(r);
+        }
+        for (String name : p.getProperty("names").split(",")) {
+            LmShape s = LmShape.fromProperties(p, name);
+            assertTrue(s.tokens() >= 1024, name + " times at least 1024 tokens per step");
+            assertTrue(Long.parseLong(p.getProperty(name + ".training_flops_per_token")) > 0, name);
+        }
     }
 
     @Test
