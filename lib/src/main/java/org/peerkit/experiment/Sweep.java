@@ -41,8 +41,13 @@ public final class Sweep {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final String name;
     private final List<RunSpec> specs;
+    private final int concurrency;
 
     private Sweep(String name, List<RunSpec> specs) {
+        this(name, specs, 1);
+    }
+
+    private Sweep(String name, List<RunSpec> specs, int concurrency) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("sweep name '" + name + "' must be letters, digits, '.', '_' or '-'"
                     + " (it names a file)");
@@ -50,8 +55,13 @@ public final class Sweep {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("sweep '" + name + "' has no members");
         }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("sweep '" + name + "': concurrency " + concurrency + " must be at least 1"
+                    + " (1 trains the members one after another)");
+        }
         this.name = name;
         this.specs = List.copyOf(specs);
+        this.concurrency = concurrency;
     }
 
     public static Sweep of(String name, List<RunSpec> specs) {
@@ -199,6 +209,20 @@ public final class Sweep {
         return specs;
     }
 
+    /** How many members train at once (default 1; see the class comment). */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    /**
+     * This sweep training {@code jobs} members at once, each in a child JVM with a share of the
+     * cores ({@link SweepJobs}); results are bit-identical to {@code jobs = 1}. Per-run
+     * {@link TrainListener}s cannot follow a child JVM's training: {@link #run} refuses them then.
+     */
+    public Sweep withConcurrency(int jobs) {
+        return new Sweep(name, specs, jobs);
+    }
+
     public SweepResult run(RunStore store, TrainListener... perRun) {
         return run(store, new SweepListener() { }, perRun);
     }
@@ -212,6 +236,41 @@ public final class Sweep {
     public SweepResult run(RunStore store, SweepListener listener, TrainListener... perRun) {
         SweepEstimate.of(specs, store).warning(name).ifPresent(listener::warning);
         SweepMember[] done = new SweepMember[specs.size()];
+        List<Integer> busy;
+        if (concurrency == 1) {
+            busy = runHere(store, listener, done, perRun);
+        } else {
+            checkConcurrent(store, perRun);
+            SweepListener synced = SweepListener.synchronizedView(listener);
+            busy = new SweepJobs(specs, store, concurrency, synced).run(done, i -> finish(store, synced, done, i));
+        }
+        RunStore waiting = store.withLockWait(OTHER_PROCESS_WAIT);
+        for (int i : busy) {
+            try {
+                done[i] = new SweepMember(i, specs.get(i), waiting.run(specs.get(i), perRun), null);
+            } catch (RuntimeException e) {
+                done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            finish(store, listener, done, i);
+        }
+        return new SweepResult(name, List.of(done));
+    }
+
+    private void checkConcurrent(RunStore store, TrainListener... perRun) {
+        if (perRun.length > 0) {
+            throw new IllegalArgumentException("sweep '" + name + "' has concurrency " + concurrency + ": its members"
+                    + " train in child JVMs, where per-run TrainListeners cannot follow them; pass none (the sweep"
+                    + " listener's progress() reports each member's steps) or use withConcurrency(1)");
+        }
+        if (!store.standardData()) {
+            throw new IllegalArgumentException("sweep '" + name + "' has concurrency " + concurrency + ", but the run"
+                    + " store reads custom data (withData), which a child JVM cannot open: use the standard data"
+                    + " or withConcurrency(1)");
+        }
+    }
+
+    /** The members one after another in this JVM; returns those another process is training. */
+    private List<Integer> runHere(RunStore store, SweepListener listener, SweepMember[] done, TrainListener... perRun) {
         List<Integer> busy = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             listener.starting(i, specs.size(), specs.get(i));
@@ -225,16 +284,7 @@ public final class Sweep {
             }
             finish(store, listener, done, i);
         }
-        RunStore waiting = store.withLockWait(OTHER_PROCESS_WAIT);
-        for (int i : busy) {
-            try {
-                done[i] = new SweepMember(i, specs.get(i), waiting.run(specs.get(i), perRun), null);
-            } catch (RuntimeException e) {
-                done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-            finish(store, listener, done, i);
-        }
-        return new SweepResult(name, List.of(done));
+        return busy;
     }
 
     private void finish(RunStore store, SweepListener listener, SweepMember[] done, int i) {
