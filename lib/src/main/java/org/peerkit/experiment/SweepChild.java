@@ -3,7 +3,9 @@ package org.peerkit.experiment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,10 +16,10 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * One member of a concurrent sweep training in its own JVM ({@link SweepWorker}). A reader thread
- * follows the child's output (stdout and stderr merged): progress lines go to the listener, the
- * outcome line is kept, and the last other lines are kept for the error of a child that dies
- * without one; when the output ends it waits for the exit and hands itself to {@code exited}.
+ * A child JVM training members of a concurrent sweep one after another ({@link SweepWorker}). A
+ * reader thread follows its output (stdout and stderr merged): progress lines go to the listener,
+ * each outcome line becomes an {@link Event}, and the last other lines are kept for the error of
+ * a JVM that dies without one (an {@link Event} with a null outcome).
  *
  * <p>The child sees {@code processors} cores ({@code -XX:ActiveProcessorCount}: its fork-join pool,
  * hence the Java kernels' threads) but keeps the parent's environment, so ND4J's OpenMP and
@@ -27,36 +29,62 @@ import java.util.concurrent.BlockingQueue;
 final class SweepChild {
 
     private static final int TAIL_LINES = 20;
-    private final int index;
     private final Process process;
+    private final Writer stdin;
     private final Deque<String> tail = new ArrayDeque<>();
-    private volatile String outcome;
+    private volatile int member = -1;
 
-    /** Reports a child's training progress. */
+    /**
+     * Member {@code index} ended in {@code child}: {@code outcome} is the worker's line ("done
+     * TRAINED", "locked", "error ..."), or null if the JVM ended without one.
+     */
+    record Event(SweepChild child, int index, String outcome) {
+    }
+
+    /** Reports a member's training progress. */
     @FunctionalInterface
     interface Progress {
         void step(int index, long step, long steps);
     }
 
-    private SweepChild(int index, Process process) {
-        this.index = index;
+    private SweepChild(Process process) {
         this.process = process;
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    /** Starts member {@code index} (its spec in {@code specFile}) training into {@code store}. */
-    static SweepChild start(int index, Path specFile, RunStore store, int processors, Progress progress,
-            BlockingQueue<SweepChild> exited) {
+    /** Starts a worker JVM that trains into {@code store}, reporting on {@code events}. */
+    static SweepChild start(RunStore store, int processors, Progress progress, BlockingQueue<Event> events) {
         List<String> cmd = command(processors);
-        cmd.addAll(List.of(store.root().toString(), Integer.toString(store.checkpointEvery()), specFile.toString()));
+        cmd.addAll(List.of(store.root().toString(), Integer.toString(store.checkpointEvery())));
         try {
-            SweepChild c = new SweepChild(index, new ProcessBuilder(cmd).redirectErrorStream(true).start());
-            Thread reader = new Thread(() -> c.follow(progress, exited), "sweep-member-" + index);
+            SweepChild c = new SweepChild(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+            Thread reader = new Thread(() -> c.follow(progress, events), "sweep-worker-" + c.process.pid());
             reader.setDaemon(true);
             reader.start();
             return c;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a JVM for sweep member " + index + " (" + cmd.get(0) + "): "
+            throw new UncheckedIOException("cannot start a JVM for the sweep's members (" + cmd.get(0) + "): "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Hands member {@code index} (its spec in {@code specFile}) to this worker. */
+    void train(int index, Path specFile) {
+        member = index;
+        try {
+            stdin.write(specFile + "\n");
+            stdin.flush();
+        } catch (IOException e) {
+            // the JVM is gone: its reader reports the member when the output ends
+        }
+    }
+
+    /** No more members: the worker exits once its current one (if any) is done. */
+    void finish() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already gone
         }
     }
 
@@ -94,11 +122,11 @@ final class SweepChild {
         }
     }
 
-    private void follow(Progress progress, BlockingQueue<SweepChild> exited) {
+    private void follow(Progress progress, BlockingQueue<Event> events) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null;) {
-                read(line, progress);
+                read(line, progress, events);
             }
         } catch (IOException e) {
             keep("(output unreadable: " + e.getMessage() + ")");
@@ -108,19 +136,23 @@ final class SweepChild {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        exited.add(this);
+        if (member >= 0) {
+            events.add(new Event(this, member, null));
+        }
     }
 
-    private void read(String line, Progress progress) {
+    private void read(String line, Progress progress, BlockingQueue<Event> events) {
         if (!line.startsWith(SweepWorker.TAG)) {
             keep(line);
             return;
         }
         String[] f = line.substring(SweepWorker.TAG.length()).split(" ", 3);
         if (f[0].equals("progress") && f.length == 3) {
-            progress.step(index, Long.parseLong(f[1]), Long.parseLong(f[2]));
+            progress.step(member, Long.parseLong(f[1]), Long.parseLong(f[2]));
         } else {
-            outcome = line.substring(SweepWorker.TAG.length());
+            int index = member;
+            member = -1;
+            events.add(new Event(this, index, line.substring(SweepWorker.TAG.length())));
         }
     }
 
@@ -131,21 +163,13 @@ final class SweepChild {
         }
     }
 
-    int index() {
-        return index;
-    }
-
-    /** The origin of a finished run ("TRAINED", "RESUMED", "LOADED"), or null if the child did not finish it. */
-    String finished() {
+    /** The origin of a finished run ("TRAINED", "RESUMED", "LOADED"), or null if the member did not finish. */
+    static String finished(String outcome) {
         return outcome != null && outcome.startsWith("done ") ? outcome.substring(5) : null;
     }
 
-    boolean locked() {
-        return "locked".equals(outcome) || process.exitValue() == SweepWorker.LOCKED;
-    }
-
-    /** Why the member failed: the child's error line, or its exit status and last lines of output. */
-    synchronized String error() {
+    /** Why the member failed: the worker's error line, or the JVM's exit status and last lines of output. */
+    synchronized String error(String outcome) {
         if (outcome != null && outcome.startsWith("error ")) {
             return SweepWorker.unescape(outcome.substring(6));
         }
@@ -153,7 +177,7 @@ final class SweepChild {
                 + String.join("\n", tail);
     }
 
-    /** Stops the child (SIGTERM); its run keeps its last checkpoint and resumes on the next sweep. */
+    /** Stops the worker (SIGTERM); its member keeps its last checkpoint and resumes on the next sweep. */
     void stop() {
         process.destroy();
     }

@@ -8,19 +8,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.IntConsumer;
 
 /**
- * The members of a sweep trained {@code jobs} at a time, each in a child JVM ({@link SweepChild})
- * that sees {@code cores / jobs} processors. Child JVMs rather than threads: ND4J's and OpenBLAS's
+ * The members of a sweep trained {@code jobs} at a time by as many child JVMs ({@link SweepChild}),
+ * each seeing {@code cores / jobs} processors and training member after member. Child JVMs rather than threads: ND4J's and OpenBLAS's
  * thread counts are process-wide, and a crash or out-of-memory in one member cannot take the
  * others along. Complete members are loaded here without a child. Each child's outcome becomes a
- * {@link SweepMember} as it exits (a failure is recorded, the rest go on); a member another
+ * {@link SweepMember} as it ends (a failure is recorded, the rest go on); a member another
  * process is training is handed back for the sweep to wait on. Ctrl-C, a JVM exit or an interrupt
  * of the calling thread stops the children (they also exit when this JVM dies: {@link SweepWorker}).
  */
@@ -64,62 +62,69 @@ final class SweepJobs {
     private List<Integer> train(Deque<Integer> pending, Path specDir, SweepMember[] done, IntConsumer finished) {
         int width = Math.min(jobs, pending.size());
         int processors = Math.max(1, Runtime.getRuntime().availableProcessors() / width);
-        Map<Integer, SweepChild> running = new LinkedHashMap<>();
-        BlockingQueue<SweepChild> exited = new LinkedBlockingQueue<>();
-        Thread stopAll = new Thread(() -> stop(running), "sweep-stop-children");
+        List<SweepChild> workers = new ArrayList<>();
+        BlockingQueue<SweepChild.Event> events = new LinkedBlockingQueue<>();
+        Thread stopAll = new Thread(() -> stop(workers), "sweep-stop-workers");
         Runtime.getRuntime().addShutdownHook(stopAll);
         List<Integer> busy = new ArrayList<>();
+        int training = 0;
         try {
-            while (!pending.isEmpty() || !running.isEmpty()) {
-                while (running.size() < width && !pending.isEmpty()) {
-                    int i = pending.poll();
-                    listener.starting(i, specs.size(), specs.get(i));
-                    try {
-                        SweepChild c = SweepChild.start(i, writeSpec(specDir, i), store, processors,
-                                listener::progress, exited);
-                        synchronized (running) {
-                            running.put(i, c);
-                        }
-                    } catch (RuntimeException e) {
-                        done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": "
-                                + e.getMessage());
-                        finished.accept(i);
-                    }
-                }
-                if (running.isEmpty()) {
-                    continue;
-                }
-                SweepChild c = exited.take();
-                synchronized (running) {
-                    running.remove(c.index());
-                }
-                if (outcome(c, done)) {
-                    finished.accept(c.index());
+            for (int w = 0; w < width; w++) {
+                training += next(start(processors, events, workers), pending, specDir);
+            }
+            while (training > 0) {
+                SweepChild.Event e = events.take();
+                training--;
+                if (!outcome(e, done)) {
+                    busy.add(e.index());
                 } else {
-                    busy.add(c.index());
+                    finished.accept(e.index());
                 }
+                boolean healthy = SweepChild.finished(e.outcome()) != null || "locked".equals(e.outcome());
+                // a worker whose member failed exits (its JVM may be unwell): a fresh one takes the next
+                training += next(healthy ? e.child() : start(processors, events, workers), pending, specDir);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("sweep interrupted: its running members were stopped and keep their last"
+            throw new IllegalStateException("sweep interrupted: its training members were stopped and keep their last"
                     + " checkpoints; run the sweep again to resume them", e);
         } finally {
-            stop(running);
+            stop(workers);
             removeHook(stopAll);
         }
         return busy;
     }
 
-    /** Records the child's member in {@code done}; false if another process holds its run. */
-    private boolean outcome(SweepChild c, SweepMember[] done) {
-        int i = c.index();
+    private SweepChild start(int processors, BlockingQueue<SweepChild.Event> events, List<SweepChild> workers) {
+        SweepChild c = SweepChild.start(store, processors, listener::progress, events);
+        synchronized (workers) {
+            workers.add(c);
+        }
+        return c;
+    }
+
+    /** Gives the worker the next pending member (1), or lets it exit when none is left (0). */
+    private int next(SweepChild worker, Deque<Integer> pending, Path specDir) {
+        if (pending.isEmpty()) {
+            worker.finish();
+            return 0;
+        }
+        int i = pending.poll();
+        listener.starting(i, specs.size(), specs.get(i));
+        worker.train(i, writeSpec(specDir, i));
+        return 1;
+    }
+
+    /** Records the event's member in {@code done}; false if another process holds its run. */
+    private boolean outcome(SweepChild.Event e, SweepMember[] done) {
+        int i = e.index();
         RunSpec spec = specs.get(i);
-        String origin = c.finished();
-        if (origin == null && c.locked()) {
+        String origin = SweepChild.finished(e.outcome());
+        if ("locked".equals(e.outcome())) {
             return false;
         }
         if (origin == null) {
-            done[i] = new SweepMember(i, spec, null, c.error());
+            done[i] = new SweepMember(i, spec, null, e.child().error(e.outcome()));
             return true;
         }
         RunResult r = store.result(spec.id()).orElse(null);
@@ -130,9 +135,9 @@ final class SweepJobs {
         return true;
     }
 
-    private static void stop(Map<Integer, SweepChild> running) {
-        synchronized (running) {
-            running.values().forEach(SweepChild::stop);
+    private static void stop(List<SweepChild> workers) {
+        synchronized (workers) {
+            workers.forEach(SweepChild::stop);
         }
     }
 

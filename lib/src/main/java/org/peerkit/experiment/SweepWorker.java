@@ -1,6 +1,8 @@
 package org.peerkit.experiment;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,46 +12,59 @@ import org.peerkit.train.TrainListener;
 import org.peerkit.train.Trainer;
 
 /**
- * The child JVM that trains one member of a concurrent sweep ({@link SweepChild}): {@code java
- * ... SweepWorker STORE CHECKPOINT_EVERY SPEC_FILE} trains the spec into the run store as
- * {@link RunStore#run} does in the parent, and reports on stdout, one line each, prefixed by
- * {@link #TAG}: {@code progress STEP STEPS} after every step, then {@code done ORIGIN},
- * {@code locked} (another process trains it) or {@code error MESSAGE} (newlines escaped).
- * It exits when its stdin closes, so a parent that dies (even by SIGKILL) takes it along.
+ * A child JVM that trains members of a concurrent sweep ({@link SweepChild}): {@code java ...
+ * SweepWorker STORE CHECKPOINT_EVERY} reads spec files from stdin, one path a line, trains each
+ * into the run store as {@link RunStore#run} does in the parent, and reports on stdout, one line
+ * each, prefixed by {@link #TAG}: {@code progress STEP STEPS} after every step, then
+ * {@code done ORIGIN}, {@code locked} (another process trains it) or {@code error MESSAGE}
+ * (newlines escaped). One JVM trains member after member: starting the JVM, ND4J and the data
+ * and warming the JIT cost about 9 s of CPU per JVM here, as much as a small member's training.
+ * It exits at the end of stdin, after an error (a fresh JVM takes the next member), or when the
+ * parent process ends (even by SIGKILL).
  */
 public final class SweepWorker {
 
     static final String TAG = "peerkit-sweep ";
-    /** The exit status when another process holds the run's lock. */
-    static final int LOCKED = 4;
-    /** The exit status when the parent went away (stdin closed). */
+    /** The exit status when the parent went away. */
     static final int ORPHANED = 5;
 
     private SweepWorker() {
     }
 
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: SweepWorker STORE CHECKPOINT_EVERY SPEC_FILE (started by a concurrent sweep)");
+        if (args.length != 2) {
+            System.err.println("usage: SweepWorker STORE CHECKPOINT_EVERY, spec files on stdin (started by a sweep)");
             System.exit(2);
         }
-        exitWithParent();
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(ORPHANED)));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         int status = 0;
         try {
-            RunSpec spec = SpecJson.read(Files.readString(Path.of(args[2])), args[2]);
             RunStore store = RunStore.at(Path.of(args[0])).withCheckpointEvery(Integer.parseInt(args[1]));
-            RunResult r = store.run(spec, progress(out));
-            out.println(TAG + "done " + r.origin().name());
-        } catch (RunLockedException e) {
-            out.println(TAG + "locked");
-            status = LOCKED;
-        } catch (IOException | RuntimeException e) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; status == 0 && (line = in.readLine()) != null;) {
+                String outcome = train(store, Path.of(line), out);
+                out.println(TAG + outcome);
+                status = outcome.startsWith("error ") ? 1 : 0;
+            }
+        } catch (Throwable e) {  // an Error too: report it rather than hang on ND4J's non-daemon threads
             out.println(TAG + "error " + escape(e.getClass().getSimpleName() + ": " + e.getMessage()));
             status = 1;
         }
         out.flush();
-        System.exit(status);  // ND4J's and the pool's threads would keep the JVM up
+        System.exit(status);
+    }
+
+    /** Trains one spec file; returns the outcome line (without the tag). */
+    private static String train(RunStore store, Path specFile, PrintStream out) {
+        try {
+            RunSpec spec = SpecJson.read(Files.readString(specFile), specFile.toString());
+            return "done " + store.run(spec, progress(out)).origin().name();
+        } catch (RunLockedException e) {
+            return "locked";
+        } catch (IOException | RuntimeException e) {
+            return "error " + escape(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     private static TrainListener progress(PrintStream out) {
@@ -59,22 +74,6 @@ public final class SweepWorker {
                 out.println(TAG + "progress " + m.step() + " " + t.config().steps());
             }
         };
-    }
-
-    /** A daemon thread that reads stdin (the parent never writes) and exits the JVM at its end. */
-    private static void exitWithParent() {
-        Thread watch = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // nothing is sent; only the end of the stream matters
-                }
-            } catch (IOException e) {
-                // a broken pipe: the parent is gone too
-            }
-            Runtime.getRuntime().halt(ORPHANED);
-        }, "sweep-parent-watch");
-        watch.setDaemon(true);
-        watch.start();
     }
 
     static String escape(String s) {
