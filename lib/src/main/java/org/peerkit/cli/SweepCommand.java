@@ -28,7 +28,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "J",
             description = "Members trained at once, each in its own JVM with 1/J of the cores; results are "
-                    + "bit-identical to one at a time (default: ${DEFAULT-VALUE}; see README, Sweeps).")
+                    + "bit-identical to one at a time (default: ${DEFAULT-VALUE}; see README, Sweeps on one machine).")
     int jobs = 1;
 
     @Mixin

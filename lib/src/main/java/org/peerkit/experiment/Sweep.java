@@ -33,6 +33,18 @@ import org.peerkit.train.TrainListener;
  * <p>Grids: {@link #grid} takes dotted spec paths ({@code "model.dModel"}, {@code "ffw"},
  * {@code "seed"}) to lists of JSON values and runs their Cartesian product; every combination is
  * validated before the first run starts, so a typo fails in a second, not after an hour.
+ *
+ * <p>Concurrency ({@link #withConcurrency}, CLI {@code peerkit sweep --jobs J}): J child JVMs
+ * ({@link SweepJobs}) each train member after member, seeing cores/J processors, with the bits a
+ * run alone gets ({@code ConcurrentSweepTest}). The default stays 1 rather than following the
+ * cores, from measurements on the shared 2-core machine this was built on (README, Sweeps on one
+ * machine): a sweep of small members one at a time already kept 1.4 cores busy (CPU time over
+ * wall time; 32- and 64-wide ladder models, 1,024 tokens a step), so J = 2 can gain at most about
+ * 2/1.4 there. It finished 4 members in 123 and 148 s against 197 and 179 s for J = 1, but while
+ * other engineers' jobs loaded the machine (load average 10 to 12), where more processes also get
+ * a larger share of it. Each worker holds its own JVM, ND4J and data in memory, and per-run
+ * TrainListeners (a notebook's live plots) need J = 1: a default from the core count alone would
+ * be wrong on a shared machine and is unmeasured on a quiet one.
  */
 public final class Sweep {
 
