@@ -16,8 +16,12 @@ import org.peerkit.tensor.Backend;
  * @param gitSha commit of the project checkout, "unknown" outside git
  * @param specSha256 full SHA-256 of the canonical spec (the folder name is its first 16 digits)
  * @param backend ND4J backend started in this JVM
- * @param threads processors the JVM sees, and OMP_NUM_THREADS if set (results are bit-exact only
- *     for the same thread count)
+ * @param threads processors the JVM sees, and OMP_NUM_THREADS if set. Results are bit-exact for
+ *     the same ND4J/OpenBLAS thread count (OMP_NUM_THREADS, or ND4J's default on the same machine)
+ *     whatever the processors the JVM sees: the Java kernels split their sums into a fixed number
+ *     of parts ({@code ThreadCountDeterminismTest}), so a sweep member trained beside others
+ *     ({@code peerkit sweep --jobs}) equals one trained alone; OpenBLAS's sgemm and ND4J's
+ *     reductions give other bits on another OpenMP thread count.
  * @param jvm vendor, name and version
  * @param os name, version, architecture
  * @param createdAt when the run dir was made (ISO-8601)

@@ -122,6 +122,15 @@ public final class RunStore {
         return root;
     }
 
+    int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /** Whether runs read {@link RunData#standard()}, which a child JVM of a concurrent sweep opens too. */
+    boolean standardData() {
+        return data instanceof RunData.Standard;
+    }
+
     public Path dir(RunSpec spec) {
         return root.resolve(spec.id());
     }

@@ -33,6 +33,18 @@ import org.peerkit.train.TrainListener;
  * <p>Grids: {@link #grid} takes dotted spec paths ({@code "model.dModel"}, {@code "ffw"},
  * {@code "seed"}) to lists of JSON values and runs their Cartesian product; every combination is
  * validated before the first run starts, so a typo fails in a second, not after an hour.
+ *
+ * <p>Concurrency ({@link #withConcurrency}, CLI {@code peerkit sweep --jobs J}): J child JVMs
+ * ({@link SweepJobs}) each train member after member, seeing cores/J processors, with the bits a
+ * run alone gets ({@code ConcurrentSweepTest}). The default stays 1 rather than following the
+ * cores, from measurements on the shared 2-core machine this was built on (README, Sweeps on one
+ * machine): a sweep of small members one at a time already kept 1.4 cores busy (CPU time over
+ * wall time; 32- and 64-wide ladder models, 1,024 tokens a step), so J = 2 can gain at most about
+ * 2/1.4 there. It finished 4 members in 123 and 148 s against 197 and 179 s for J = 1, but while
+ * other engineers' jobs loaded the machine (load average 10 to 12), where more processes also get
+ * a larger share of it. Each worker holds its own JVM, ND4J and data in memory, and per-run
+ * TrainListeners (a notebook's live plots) need J = 1: a default from the core count alone would
+ * be wrong on a shared machine and is unmeasured on a quiet one.
  */
 public final class Sweep {
 
@@ -41,8 +53,13 @@ public final class Sweep {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final String name;
     private final List<RunSpec> specs;
+    private final int concurrency;
 
     private Sweep(String name, List<RunSpec> specs) {
+        this(name, specs, 1);
+    }
+
+    private Sweep(String name, List<RunSpec> specs, int concurrency) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("sweep name '" + name + "' must be letters, digits, '.', '_' or '-'"
                     + " (it names a file)");
@@ -50,8 +67,13 @@ public final class Sweep {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("sweep '" + name + "' has no members");
         }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("sweep '" + name + "': concurrency " + concurrency + " must be at least 1"
+                    + " (1 trains the members one after another)");
+        }
         this.name = name;
         this.specs = List.copyOf(specs);
+        this.concurrency = concurrency;
     }
 
     public static Sweep of(String name, List<RunSpec> specs) {
@@ -199,6 +221,20 @@ public final class Sweep {
         return specs;
     }
 
+    /** How many members train at once (default 1; see the class comment). */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    /**
+     * This sweep training {@code jobs} members at once, each in a child JVM with a share of the
+     * cores ({@link SweepJobs}); results are bit-identical to {@code jobs = 1}. Per-run
+     * {@link TrainListener}s cannot follow a child JVM's training: {@link #run} refuses them then.
+     */
+    public Sweep withConcurrency(int jobs) {
+        return new Sweep(name, specs, jobs);
+    }
+
     public SweepResult run(RunStore store, TrainListener... perRun) {
         return run(store, new SweepListener() { }, perRun);
     }
@@ -212,6 +248,41 @@ public final class Sweep {
     public SweepResult run(RunStore store, SweepListener listener, TrainListener... perRun) {
         SweepEstimate.of(specs, store).warning(name).ifPresent(listener::warning);
         SweepMember[] done = new SweepMember[specs.size()];
+        List<Integer> busy;
+        if (concurrency == 1) {
+            busy = runHere(store, listener, done, perRun);
+        } else {
+            checkConcurrent(store, perRun);
+            SweepListener synced = SweepListener.synchronizedView(listener);
+            busy = new SweepJobs(specs, store, concurrency, synced).run(done, i -> finish(store, synced, done, i));
+        }
+        RunStore waiting = store.withLockWait(OTHER_PROCESS_WAIT);
+        for (int i : busy) {
+            try {
+                done[i] = new SweepMember(i, specs.get(i), waiting.run(specs.get(i), perRun), null);
+            } catch (RuntimeException e) {
+                done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            finish(store, listener, done, i);
+        }
+        return new SweepResult(name, List.of(done));
+    }
+
+    private void checkConcurrent(RunStore store, TrainListener... perRun) {
+        if (perRun.length > 0) {
+            throw new IllegalArgumentException("sweep '" + name + "' has concurrency " + concurrency + ": its members"
+                    + " train in child JVMs, where per-run TrainListeners cannot follow them; pass none (the sweep"
+                    + " listener's progress() reports each member's steps) or use withConcurrency(1)");
+        }
+        if (!store.standardData()) {
+            throw new IllegalArgumentException("sweep '" + name + "' has concurrency " + concurrency + ", but the run"
+                    + " store reads custom data (withData), which a child JVM cannot open: use the standard data"
+                    + " or withConcurrency(1)");
+        }
+    }
+
+    /** The members one after another in this JVM; returns those another process is training. */
+    private List<Integer> runHere(RunStore store, SweepListener listener, SweepMember[] done, TrainListener... perRun) {
         List<Integer> busy = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             listener.starting(i, specs.size(), specs.get(i));
@@ -225,16 +296,7 @@ public final class Sweep {
             }
             finish(store, listener, done, i);
         }
-        RunStore waiting = store.withLockWait(OTHER_PROCESS_WAIT);
-        for (int i : busy) {
-            try {
-                done[i] = new SweepMember(i, specs.get(i), waiting.run(specs.get(i), perRun), null);
-            } catch (RuntimeException e) {
-                done[i] = new SweepMember(i, specs.get(i), null, e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-            finish(store, listener, done, i);
-        }
-        return new SweepResult(name, List.of(done));
+        return busy;
     }
 
     private void finish(RunStore store, SweepListener listener, SweepMember[] done, int i) {

@@ -39,6 +39,21 @@ public final class CpuKernels implements Kernels {
      * (32 pairs per expert), not 256² (8).
      */
     static final int EXPERT_MAJOR_PAIRS = 16;
+    /**
+     * Most token partitions of {@link #retrieveBackward} (one per 16 tokens below that), each with
+     * private sub-key gradients summed in partition order. A constant, not the core count: the
+     * float sums must not change with the threads a run gets (a sweep member trained alone or
+     * beside others, {@code peerkit sweep --jobs}); 16 keeps 16 cores busy, and the sequential
+     * partition sum (16 · S · Q/2 adds) small next to the T·H·K·Q pass.
+     */
+    static final int RETRIEVE_PARTS = 16;
+    /**
+     * Private [T, D] accumulators of the expert-major mixing passes, summed in partition order. A
+     * constant for the same reason as {@link #RETRIEVE_PARTS}; 8 keeps 8 cores busy on the expert
+     * pass, and the partition sum (8·T·D adds, itself row-parallel) stays about 2% of the pass's
+     * T·M·D work at M = 128.
+     */
+    static final int MIX_PARTS = 8;
 
     private INDArray q1Scratch;
     private INDArray q2Scratch;
@@ -107,7 +122,7 @@ public final class CpuKernels implements Kernels {
         Vec dk1 = Vec.of(dKeys1);
         Vec dk2 = Vec.of(dKeys2);
         // fixed partitions with private sub-key gradients, summed in partition order: deterministic
-        int parts = Math.max(1, Math.min(4 * Runtime.getRuntime().availableProcessors(), tokens / 16));
+        int parts = Math.max(1, Math.min(RETRIEVE_PARTS, tokens / 16));
         if (Vec.allFloat(ds, qf, k1, k2, dq, dk1, dk2)) {
             float[][] g1 = new float[parts][keyCells];
             float[][] g2 = new float[parts][keyCells];
@@ -187,11 +202,11 @@ public final class CpuKernels implements Kernels {
     }
 
     /**
-     * One private [T, D] accumulator (dx, or y in the expert-major forward) per core, kept
+     * {@link #MIX_PARTS} private [T, D] accumulators (dx, or y in the expert-major forward), kept
      * between calls (4 MB each at T = 4096, D = 256).
      */
     private float[][] rowParts(int size) {
-        int parts = Runtime.getRuntime().availableProcessors();
+        int parts = MIX_PARTS;
         if (rowParts.length != parts || rowParts[0].length != size) {
             rowParts = new float[parts][size];
         }

@@ -43,6 +43,15 @@ class CliErrorPathTest extends InProcessCli {
     }
 
     @Test
+    void aBadJobsCountIsNamed(@TempDir Path dir) throws Exception {
+        Path grid = Files.writeString(dir.resolve("g.json"), "{\"grid\": {\"seed\": [1, 2]}}");
+        String runs = dir.resolve("runs").toString();
+        assertFails("--jobs=0 must be at least 1", "sweep", "--grid", grid.toString(), "--jobs", "0", "--runs", runs);
+        assertFails("--jobs is for a sweep on this machine; with --slurm each member is its own array task",
+                "sweep", "--grid", grid.toString(), "--jobs", "2", "--slurm", "--runs", runs);
+    }
+
+    @Test
     void aFileWhereTheDataCacheShouldBeIsNamed(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("cache"), "x");
         System.setProperty("peerkit.data", file.toString());
