@@ -215,6 +215,13 @@ public final class CpuKernels implements Kernels {
 
     @Override
     public void bagForward(int[] expertTM, INDArray gatesTxM, INDArray vNxD, INDArray yTxD) {
+        Vec g = Vec.of(gatesTxM);
+        Vec v = Vec.of(vNxD);
+        Vec y = Vec.of(yTxD);
+        if (Vec.allFloat(g, v, y)) {
+            FloatBag.forward(expertTM, (Vec.F32) g, (Vec.F32) v, (Vec.F32) y, (int) yTxD.size(1), (int) gatesTxM.size(1));
+            return;
+        }
         ExactKernels.bagForward(expertTM, Vec.of(gatesTxM), Vec.of(vNxD), Vec.of(yTxD), (int) yTxD.size(1),
                 (int) gatesTxM.size(1));
     }
@@ -222,6 +229,15 @@ public final class CpuKernels implements Kernels {
     @Override
     public int[] bagBackward(INDArray dyTxD, int[] expertTM, INDArray gatesTxM, INDArray vNxD, INDArray dGatesTxM,
             INDArray dvNxD) {
+        Vec dy = Vec.of(dyTxD);
+        Vec g = Vec.of(gatesTxM);
+        Vec v = Vec.of(vNxD);
+        Vec dg = Vec.of(dGatesTxM);
+        Vec dv = Vec.of(dvNxD);
+        if (Vec.allFloat(dy, g, v, dg, dv)) {
+            return FloatBag.backward((Vec.F32) dy, expertTM, (Vec.F32) g, (Vec.F32) v, (Vec.F32) dg, (Vec.F32) dv,
+                    (int) dyTxD.size(1), (int) gatesTxM.size(1), (int) vNxD.size(0));
+        }
         return ExactKernels.bagBackward(Vec.of(dyTxD), expertTM, Vec.of(gatesTxM), Vec.of(vNxD), Vec.of(dGatesTxM),
                 Vec.of(dvNxD), (int) dyTxD.size(1), (int) gatesTxM.size(1), (int) vNxD.size(0));
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.nn.Param;
@@ -44,6 +45,36 @@ class KernelsAgreementTest {
             Param p = exact.params().get(i);
             close(p.name(), fast.params().get(i).grad(), p.grad());
         }
+    }
+
+    /** PKM's value bag: the float path (FloatBag) against the double reference on the same routing. */
+    @ParameterizedTest
+    @CsvSource({"300,64,8,12", "37,1024,4,16"})
+    void floatValueBagAgreesWithExactReference(int tokens, int values, int m, int d) {
+        Rng rng = new Rng(9);
+        int[] expertTM = new int[tokens * m];
+        for (int i = 0; i < expertTM.length; i++) {
+            expertTM[i] = (int) ((i * 2654435761L) % values);
+        }
+        INDArray gates = rng.normal(DataType.DOUBLE, 1, tokens, m);
+        INDArray v = rng.normal(DataType.DOUBLE, 1, values, d);
+        INDArray dy = rng.normal(DataType.DOUBLE, 1, tokens, d);
+        CpuKernels k = new CpuKernels();
+        INDArray yExact = Nd4j.zeros(DataType.DOUBLE, tokens, d);
+        INDArray yFast = Nd4j.zeros(DataType.FLOAT, tokens, d);
+        k.bagForward(expertTM, gates, v, yExact);
+        k.bagForward(expertTM, gates.castTo(DataType.FLOAT), v.castTo(DataType.FLOAT), yFast);
+        close("y", yFast, yExact);
+        INDArray dgExact = Nd4j.zeros(DataType.DOUBLE, tokens, m);
+        INDArray dgFast = Nd4j.zeros(DataType.FLOAT, tokens, m);
+        INDArray dvExact = Nd4j.ones(DataType.DOUBLE, values, d);
+        INDArray dvFast = Nd4j.ones(DataType.FLOAT, values, d);
+        int[] touchedExact = k.bagBackward(dy, expertTM, gates, v, dgExact, dvExact);
+        int[] touchedFast = k.bagBackward(dy.castTo(DataType.FLOAT), expertTM, gates.castTo(DataType.FLOAT),
+                v.castTo(DataType.FLOAT), dgFast, dvFast);
+        assertArrayEquals(touchedExact, touchedFast);
+        close("dGates", dgFast, dgExact);
+        close("dv (accumulated onto ones)", dvFast, dvExact);
     }
 
     private static void close(String what, INDArray fast, INDArray exact) {
