@@ -57,7 +57,7 @@ public final class PeerLayer extends ProductKeyLayer {
     /** PEER's product keys: no query bias, sub-keys shared by all heads. */
     private static ProductKeyQuery.Shape shape(PeerConfig cfg) {
         return new ProductKeyQuery.Shape(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey(), true, false,
-                cfg.queryBatchNorm());
+                cfg.keys().queryBatchNorm());
     }
 
     /**

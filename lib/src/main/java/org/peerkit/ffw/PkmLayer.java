@@ -36,7 +36,7 @@ public final class PkmLayer extends ProductKeyLayer {
         super(name, new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels), kernels);
         this.cfg = cfg;
         this.values = new Param(name + ".values", Param.Kind.EMBEDDING, rng.normal(dtype,
-                1 / Math.sqrt(cfg.dModel()), cfg.numValues(), cfg.dModel()));
+                1 / Math.sqrt(cfg.dModel()), cfg.numExperts(), cfg.dModel()));
         values.trackRows();  // row-sparse value gradients (Param class comment)
     }
 
@@ -46,7 +46,7 @@ public final class PkmLayer extends ProductKeyLayer {
      */
     private static ProductKeyQuery.Shape shape(PkmConfig cfg) {
         return new ProductKeyQuery.Shape(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey(),
-                cfg.sharedKeys(), !cfg.queryBatchNorm(), cfg.queryBatchNorm());
+                cfg.sharedKeys(), !cfg.keys().queryBatchNorm(), cfg.keys().queryBatchNorm());
     }
 
     /**

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.PeerConfig;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
@@ -33,7 +34,7 @@ class SparseExpertUpdatesTest {
 
     private static DecoderLm lm(int side, int heads, int k) {
         FfwFactory peer = (name, block, cfg, rng) -> new PeerLayer(name,
-                new PeerConfig(cfg.dModel(), side * side, heads, k, 8, Activation.GELU, true),
+                new PeerConfig(cfg.dModel(), new ProductKeys(side * side, heads, k, 8, true), Activation.GELU),
                 cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32).withShape(16, 2, 2, 32), FfwFactory.middle(peer), 3);
     }

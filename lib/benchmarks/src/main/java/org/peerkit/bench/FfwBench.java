@@ -73,8 +73,8 @@ public class FfwBench {
         layer = switch (kind) {
             case "pkm" -> {
                 PkmConfig d = PkmConfig.defaults();
-                yield new PkmLayer("pkm", new PkmConfig(dModel, side * side, d.heads(), d.k(), d.dKey(), d.sharedKeys(),
-                        d.queryBatchNorm()), DataType.FLOAT, rng);
+                yield new PkmLayer("pkm", d.withDModel(dModel).withNumExperts(side * side), DataType.FLOAT,
+                        rng);
             }
             case "moe" -> {
                 MoeConfig d = MoeConfig.defaults();
