@@ -47,13 +47,7 @@ public final class SyntheticBatches implements BatchSource {
 
     @Override
     public void batch(long index, int[] tokensBT1) {
-        if (index < 0) {
-            throw new IllegalArgumentException("batch index " + index + " is negative");
-        }
-        if (tokensBT1.length != batchSize * (seqLen + 1)) {
-            throw new IllegalArgumentException("buffer of length " + tokensBT1.length + ", expected batchSize·(seqLen+1)="
-                    + batchSize * (seqLen + 1));
-        }
+        requireBatch(index, tokensBT1);
         for (int b = 0; b < batchSize; b++) {
             Rng rng = new Rng(seed ^ (index * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL));
             rng.nextLong();
