@@ -2,7 +2,6 @@ package org.peerkit.ffw;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.TopK;
 
@@ -19,16 +18,13 @@ import org.peerkit.tensor.TopK;
  */
 public final class ExpertChoiceRouter extends SoftmaxRouter {
 
-
     public ExpertChoiceRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
         super(name, cfg, dtype, rng);
     }
 
     @Override
-    public Dispatch route(INDArray x) {
-        int t = (int) x.size(0);
+    protected Dispatch dispatch(int t) {
         int e = cfg.numExperts();
-        probabilities(x, new double[t]);
         int c = (int) Math.min(t, Math.ceil(cfg.capacityFactor() * t / e));
         int[][] tokens = new int[e][];
         double[][] gates = new double[e][c];
@@ -49,8 +45,7 @@ public final class ExpertChoiceRouter extends SoftmaxRouter {
         for (boolean s : served) {
             unserved += s ? 0 : 1;
         }
-        last = new Dispatch(tokens, gates, c, unserved, t);
-        return last;
+        return new Dispatch(tokens, gates, c, unserved, t);
     }
 
     @Override

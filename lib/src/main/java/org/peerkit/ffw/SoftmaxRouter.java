@@ -18,6 +18,8 @@ abstract class SoftmaxRouter implements Router {
     protected final Linear gate;
     protected INDArray xTxD;
     protected double[][] pTxN;
+    /** log Σₑ exp(logit) per token (the router z-loss reads it). */
+    protected double[] lse;
     protected Dispatch last;
 
     SoftmaxRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
@@ -34,11 +36,18 @@ abstract class SoftmaxRouter implements Router {
         return gate;
     }
 
-    /** p = softmax(x·W_r) per token, kept with x for backward; {@code lseT} receives each row's log-sum-exp. */
-    protected void probabilities(INDArray x, double[] lseT) {
+    /** p = softmax(x·W_r) per token, kept with x for backward, then the router's {@link #dispatch}. */
+    @Override
+    public final Dispatch route(INDArray x) {
         xTxD = x;
-        pTxN = RouterMath.softmaxRows(gate.forward(x), lseT);
+        lse = new double[(int) x.size(0)];
+        pTxN = RouterMath.softmaxRows(gate.forward(x), lse);
+        last = dispatch(pTxN.length);
+        return last;
     }
+
+    /** Which tokens each expert takes and with which gates, from {@link #pTxN} of {@code t} tokens. */
+    protected abstract Dispatch dispatch(int t);
 
     /** Gate gradients → per-token gate gradients → logit gradients ({@link #addLogitGrads}) → through the gate: dx. */
     @Override

@@ -2,7 +2,6 @@ package org.peerkit.ffw;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.TopK;
 
@@ -20,7 +19,6 @@ import org.peerkit.tensor.TopK;
  */
 public final class TopKRouter extends SoftmaxRouter {
 
-    private double[] lse;
     private int[][] chosenTxK;
     private double[] firstChoiceFraction;
     /** Scratch: one token's load-balancing gradient with respect to p. */
@@ -32,12 +30,9 @@ public final class TopKRouter extends SoftmaxRouter {
     }
 
     @Override
-    public Dispatch route(INDArray x) {
-        int t = (int) x.size(0);
+    protected Dispatch dispatch(int t) {
         int e = cfg.numExperts();
         int k = cfg.topK();
-        lse = new double[t];
-        probabilities(x, lse);
         chosenTxK = new int[t][];
         firstChoiceFraction = new double[e];
         auxGradN = new double[e];
@@ -66,8 +61,7 @@ public final class TopKRouter extends SoftmaxRouter {
             gates[ex] = Arrays.copyOf(gates[ex], fill[ex]);
         }
         aux = auxLoss(t);
-        last = new Dispatch(tokens, gates, capacity, dropped, t * k);
-        return last;
+        return new Dispatch(tokens, gates, capacity, dropped, t * k);
     }
 
     private double gateOf(int r, int choice) {
