@@ -91,13 +91,25 @@ public sealed interface FfwSpec {
         }
     }
 
+    /** The kinds built on product keys (PKM, PEER): their shape, validated by {@link ProductKeys}, names them. */
+    sealed interface ProductKeySpec extends FfwSpec permits Pkm, Peer {
+        ProductKeys keys();
+
+        @Override
+        default String label() {
+            ProductKeys k = keys();
+            return kind().id() + " N=" + k.numExperts() + " h=" + k.heads() + " k=" + k.k();
+        }
+    }
+
     /** Product-key memory (Lample et al. 2019): paper baseline N=1024², h=8, k=32, query BN. */
-    record Pkm(int memories, int heads, int topK, int keyDim, boolean queryBatchNorm) implements FfwSpec {
+    record Pkm(int memories, int heads, int topK, int keyDim, boolean queryBatchNorm) implements ProductKeySpec {
         public Pkm {
             productKeys(memories, heads, topK, keyDim, queryBatchNorm);
         }
 
         /** The layer's product-key shape (N = memories). */
+        @Override
         public ProductKeys keys() {
             return new ProductKeys(memories, heads, topK, keyDim, queryBatchNorm);
         }
@@ -109,11 +121,6 @@ public sealed interface FfwSpec {
         @Override
         public FfwKind kind() {
             return FfwKind.PKM;
-        }
-
-        @Override
-        public String label() {
-            return productKeyLabel("pkm", keys());
         }
 
         /**
@@ -132,11 +139,12 @@ public sealed interface FfwSpec {
     }
 
     /** PEER (paper §2): N single-neuron experts, h heads each retrieving k; default N=1024², h=8, k=16. */
-    record Peer(int experts, int heads, int topK, int keyDim, boolean queryBatchNorm) implements FfwSpec {
+    record Peer(int experts, int heads, int topK, int keyDim, boolean queryBatchNorm) implements ProductKeySpec {
         public Peer {
             productKeys(experts, heads, topK, keyDim, queryBatchNorm);
         }
 
+        @Override
         public ProductKeys keys() {
             return new ProductKeys(experts, heads, topK, keyDim, queryBatchNorm);
         }
@@ -148,11 +156,6 @@ public sealed interface FfwSpec {
         @Override
         public FfwKind kind() {
             return FfwKind.PEER;
-        }
-
-        @Override
-        public String label() {
-            return productKeyLabel("peer", keys());
         }
 
         /**
@@ -181,9 +184,6 @@ public sealed interface FfwSpec {
         }
     }
 
-    private static String productKeyLabel(String kind, ProductKeys keys) {
-        return kind + " N=" + keys.numExperts() + " h=" + keys.heads() + " k=" + keys.k();
-    }
 
     /** The one product-key validation ({@link ProductKeys}), its message naming the spec field group. */
     private static void productKeys(int n, int heads, int topK, int keyDim, boolean queryBatchNorm) {
