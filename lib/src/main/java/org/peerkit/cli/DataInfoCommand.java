@@ -11,7 +11,6 @@ import org.peerkit.data.DataManifest;
 import org.peerkit.data.PreparedData;
 import org.peerkit.data.Split;
 import org.peerkit.data.SplitInfo;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,12 +26,9 @@ public final class DataInfoCommand implements Callable<Integer> {
     @Option(names = "--throughput", description = "Also measure encode throughput (validation text) and random training batch throughput (B=32, T=256, about 2 s).")
     boolean throughput;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = dataSet.out();
         DataLocation loc = dataSet.location(DataLocation.fromEnvironment());
         if (dataSet.corpus != Corpus.SOTU && !PreparedData.isPrepared(loc, dataSet.vocab)) {
             throw new DataException("no prepared " + dataSet.corpus.id() + " corpus for vocabulary " + dataSet.vocab

@@ -7,7 +7,6 @@ import org.peerkit.data.BpeTokenizer;
 import org.peerkit.data.DataLocation;
 import org.peerkit.data.DataManifest;
 import org.peerkit.data.DataPreparer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,13 +24,10 @@ public final class DataPrepareCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         BpeTokenizer.checkVocabSize(dataSet.vocab);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = dataSet.out();
         DataLocation base = DataLocation.fromEnvironment();
         DataLocation loc = dataSet.location(base);
         out.println("data cache: " + loc.cache() + " (corpus " + dataSet.corpus.id() + ")");
