@@ -71,18 +71,6 @@ public final class PeerLayer extends ProductKeyLayer<PeerConfig> {
         return ps;
     }
 
-    public Param queryWeight() {
-        return router.query().weight();
-    }
-
-    public Param subKeys1() {
-        return router.keys1();
-    }
-
-    public Param subKeys2() {
-        return router.keys2();
-    }
-
     public Param u() {
         return u;
     }
@@ -133,24 +121,9 @@ public final class PeerLayer extends ProductKeyLayer<PeerConfig> {
         return g;
     }
 
-    /** The last forward's router scores [T, H·K] before the softmax (module-owned). */
-    public INDArray scores() {
-        return router.scoresTxM();
-    }
-
-    /** The last forward's gates [T, H·K] (module-owned). */
-    public INDArray gates() {
-        return router.gatesTxM();
-    }
-
     /** The last forward's u·x per slot [T, H·K] (module-owned). */
     public INDArray preActivations() {
         return preTxM;
-    }
-
-    /** The last forward's queries after BN [T, H·Q] (module-owned). */
-    public INDArray queries() {
-        return router.queriesTxHQ();
     }
 
     @Override

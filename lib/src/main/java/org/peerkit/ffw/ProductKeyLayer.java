@@ -88,6 +88,33 @@ public abstract class ProductKeyLayer<C extends ProductKeyConfig<C>> implements 
      */
     abstract INDArray tablesBackward(INDArray dy, INDArray dGatesTxM);
 
+    public Param queryWeight() {
+        return router.query().weight();
+    }
+
+    public Param subKeys1() {
+        return router.keys1();
+    }
+
+    public Param subKeys2() {
+        return router.keys2();
+    }
+
+    /** The last forward's queries after BN [T, H·Q] (module-owned). */
+    public INDArray queries() {
+        return router.queriesTxHQ();
+    }
+
+    /** The last forward's router scores [T, H·K] before the softmax (module-owned). */
+    public INDArray scores() {
+        return router.scoresTxM();
+    }
+
+    /** The last forward's gates [T, H·K] (module-owned). */
+    public INDArray gates() {
+        return router.gatesTxM();
+    }
+
     public void setTraining(boolean training) {
         router.setTraining(training);
     }
