@@ -32,6 +32,17 @@ summary=()
 passed_total=0; failed_total=0
 count() { passed_total=$((passed_total + $1)); failed_total=$((failed_total + $2)); }
 stage_time() { echo "$(( $(date +%s) - $1 ))s"; }
+# suite STAGE LABEL LOG CMD...: runs a suite whose log ends in "LABEL checks: P passed, F failed" (started at $t)
+# and adds it to the totals; a failing command or a missing summary line fails STAGE.
+suite() {
+  local stage=$1 label=$2 log=$3 ok=1 line p f; shift 3
+  "$@" > "$log" 2>&1 || ok=0
+  line="$(grep -E "^$label checks: " "$log" | tail -1 || true)"
+  read -r p f < <(echo "$line" | sed -nE "s/^$label checks: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p") || true
+  count "${p:-0}" "${f:-1}"
+  summary+=("${line:-$label checks: no summary line} ($(stage_time "$t"))")
+  if [ "$ok" -eq 0 ] || [ -z "$line" ]; then failed_stages+=("$stage"); tail -40 "$log"; fi
+}
 
 check_java
 need_apt jupyter-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test jupyter-notebook \
@@ -121,12 +132,8 @@ fi
 install_kernel
 say "kernel protocol suite (jupyter_kernel_test)"
 t=$(date +%s)
-if "$PEERKIT_ROOT/environment/kernel/src/test/run-protocol-tests.sh" "$KERNEL_NAME" > "$out/kernel.log" 2>&1; then k_ok=1; else k_ok=0; fi
-kline="$(grep -E '^kernel checks: ' "$out/kernel.log" | tail -1 || true)"
-read -r kp kf < <(echo "$kline" | sed -nE 's/^kernel checks: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p')  || true
-count "${kp:-0}" "${kf:-1}"
-summary+=("${kline:-kernel checks: no summary line} ($(stage_time $t))")
-if [ "$k_ok" -eq 0 ] || [ -z "$kline" ]; then failed_stages+=("kernel checks"); tail -40 "$out/kernel.log"; fi
+suite "kernel checks" kernel "$out/kernel.log" \
+  "$PEERKIT_ROOT/environment/kernel/src/test/run-protocol-tests.sh" "$KERNEL_NAME"
 
 # --- 6. CLI smoke: plan a ladder, run a 4-member sweep (dense, MoE, PKM, PEER) on the real corpus --
 say "CLI smoke (peerkit plan, peerkit sweep)"
@@ -148,12 +155,7 @@ if [ "$(id -u)" -ne 0 ]; then
   summary+=("slurm: skipped (not root: the single-node cluster runs its daemons as root)")
 else
   cmp=(); [[ " ${failed_stages[*]} " == *" cli "* ]] || cmp=(--local-runs "$out/runs")
-  s_ok=1; "$PEERKIT_ROOT/environment/slurm/cluster.sh" check "${cmp[@]}" > "$out/slurm.log" 2>&1 || s_ok=0
-  sline="$(grep -E '^slurm checks: ' "$out/slurm.log" | tail -1 || true)"
-  read -r sp sf < <(echo "$sline" | sed -nE 's/^slurm checks: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p') || true
-  count "${sp:-0}" "${sf:-1}"
-  summary+=("${sline:-slurm checks: no summary line} ($(stage_time $t))")
-  if [ "$s_ok" -eq 0 ] || [ -z "$sline" ]; then failed_stages+=("slurm"); tail -40 "$out/slurm.log"; fi
+  suite slurm slurm "$out/slurm.log" "$PEERKIT_ROOT/environment/slurm/cluster.sh" check "${cmp[@]}"
 fi
 
 # --- 7. notebooks --------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ package org.peerkit.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import org.peerkit.data.BpeTokenizer;
 import org.peerkit.data.Corpus;
 import org.peerkit.data.DataException;
 import org.peerkit.data.DataFiles;
@@ -12,8 +11,8 @@ import org.peerkit.data.DataManifest;
 import org.peerkit.data.PreparedData;
 import org.peerkit.data.Split;
 import org.peerkit.data.SplitInfo;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code peerkit data info}: splits, sizes, token counts, tokenizer hash; optionally batch throughput. */
@@ -21,28 +20,22 @@ import picocli.CommandLine.Option;
         description = "Show the prepared splits (documents, bytes, words, tokens) and the tokenizer.")
 public final class DataInfoCommand implements Callable<Integer> {
 
-    @Option(names = "--vocab", paramLabel = "N", description = "BPE vocabulary size (default: ${DEFAULT-VALUE})")
-    int vocab = BpeTokenizer.DEFAULT_VOCAB;
-
-    @Option(names = "--corpus", paramLabel = "NAME", converter = CorpusOption.class,
-            description = "sotu (default) or library")
-    Corpus corpus = Corpus.SOTU;
+    @Mixin
+    CorpusVocabOptions dataSet;
 
     @Option(names = "--throughput", description = "Also measure encode throughput (validation text) and random training batch throughput (B=32, T=256, about 2 s).")
     boolean throughput;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        DataLocation loc = corpus.location(DataLocation.fromEnvironment());
-        if (corpus != Corpus.SOTU && !PreparedData.isPrepared(loc, vocab)) {
-            throw new DataException("no prepared " + corpus.id() + " corpus for vocabulary " + vocab + " in " + loc.cache()
-                    + ": run `environment/peerkit data prepare --corpus " + corpus.id() + " --vocab " + vocab + "`");
+        PrintWriter out = dataSet.out();
+        DataLocation loc = dataSet.location(DataLocation.fromEnvironment());
+        if (dataSet.corpus != Corpus.SOTU && !PreparedData.isPrepared(loc, dataSet.vocab)) {
+            throw new DataException("no prepared " + dataSet.corpus.id() + " corpus for vocabulary " + dataSet.vocab
+                    + " in " + loc.cache() + ": run `environment/peerkit data prepare --corpus " + dataSet.corpus.id()
+                    + " --vocab " + dataSet.vocab + "`");
         }
-        PreparedData data = PreparedData.load(loc, vocab);
+        PreparedData data = PreparedData.load(loc, dataSet.vocab);
         printTable(out, loc, data.manifest());
         if (throughput) {
             printThroughput(out, data);

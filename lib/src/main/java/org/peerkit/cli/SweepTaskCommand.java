@@ -10,7 +10,6 @@ import org.peerkit.experiment.RunResult;
 import org.peerkit.experiment.RunSpec;
 import org.peerkit.experiment.RunStore;
 import org.peerkit.experiment.Sweep;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,9 +38,6 @@ public final class SweepTaskCommand implements Callable<Integer> {
     @Mixin
     TrainStoreOptions training;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         Sweep sweep = Sweep.fromFile(folder.resolve("grid.json"));
@@ -49,13 +45,13 @@ public final class SweepTaskCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--index=" + index + " is not a member of sweep '" + sweep.name()
                     + "' (members 0-" + (sweep.specs().size() - 1) + ")");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = training.commandLine().getOut();
         RunSpec s = sweep.specs().get(index);
         out.printf("sweep %s, member %d of %d: run %s (%s)%n", sweep.name(), index, sweep.specs().size(), s.id(),
                 s.ffw().label());
         out.flush();
         if (faulty(System.getenv(FAULT_ENV), index)) {
-            spec.commandLine().getErr().println("error: deliberate fault: " + FAULT_ENV + "=" + System.getenv(FAULT_ENV)
+            training.commandLine().getErr().println("error: deliberate fault: " + FAULT_ENV + "=" + System.getenv(FAULT_ENV)
                     + " fails member " + index + " before it trains; submit again without it (--resubmit-failed)");
             return FAULT_EXIT;
         }

@@ -43,26 +43,23 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainStoreOptions training;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = training.commandLine().getOut();
         if (printSpec) {
             out.print(SpecJson.pretty(RunSpec.defaults()));
             out.flush();
             return 0;
         }
         if (specFile == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --spec FILE (or --print-spec for a template)");
+            throw new CommandLine.ParameterException(training.commandLine(), "give --spec FILE (or --print-spec for a template)");
         }
         if (waitSeconds < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--wait=" + waitSeconds + " is negative: give 0"
+            throw new CommandLine.ParameterException(training.commandLine(), "--wait=" + waitSeconds + " is negative: give 0"
                     + " (the default) to fail at once when another process trains the spec, or the seconds to wait");
         }
         if (training.checkpointEvery <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every=" + training.checkpointEvery
+            throw new CommandLine.ParameterException(training.commandLine(), "--checkpoint-every=" + training.checkpointEvery
                     + " must be a positive number of steps");
         }
         RunSpec s = readSpec(specFile);

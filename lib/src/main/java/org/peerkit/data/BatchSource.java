@@ -29,4 +29,21 @@ public interface BatchSource {
      * @throws IllegalArgumentException if the array length is not B·(T+1) or index is negative
      */
     void batch(long index, int[] tokensBT1);
+
+    /** The argument check every {@link #batch} starts with: a non-negative index and a B·(T+1) array. */
+    default void requireBatch(long index, int[] tokensBT1) {
+        if (index < 0) {
+            throw new IllegalArgumentException("batch index=" + index + " must be non-negative");
+        }
+        requireLength(tokensBT1);
+    }
+
+    /** {@code tokensBT1} holds B windows of T+1 tokens, or an error naming both lengths. */
+    default void requireLength(int[] tokensBT1) {
+        int want = batchSize() * (seqLen() + 1);
+        if (tokensBT1.length != want) {
+            throw new IllegalArgumentException("tokensBT1.length=" + tokensBT1.length + " must be B*(T+1) = "
+                    + batchSize() + "*" + (seqLen() + 1) + " = " + want);
+        }
+    }
 }

@@ -17,19 +17,19 @@ package org.peerkit.data;
  *
  * Letters: B = batch size, T = sequence length, N = tokens in the split.
  */
-public final class Batches implements BatchSource {
-
-    private final TokenShard shard;
-    private final int batchSize;
-    private final int seqLen;
-    private final long seed;
-    private final String splitName;
+public final class Batches extends TokenRange {
 
     /**
      * @param splitName used in error messages only
      * @throws IllegalArgumentException if B or T is not positive or the split has fewer than T+1 tokens
      */
     public Batches(TokenShard shard, String splitName, int batchSize, int seqLen, long seed) {
+        super(requireWindow(shard, splitName, batchSize, seqLen), "split '" + splitName + "'", 0, shard.tokenCount(),
+                batchSize, seqLen, seed);
+    }
+
+    /** The whole split as one range, so the windows and their draws are {@link TokenRange}'s. */
+    private static TokenShard requireWindow(TokenShard shard, String splitName, int batchSize, int seqLen) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize=" + batchSize + " must be at least 1");
         }
@@ -40,93 +40,6 @@ public final class Batches implements BatchSource {
             throw new IllegalArgumentException("seqLen=" + seqLen + " is longer than split '" + splitName + "' allows: a window needs "
                     + (seqLen + 1L) + " tokens but the split has " + shard.tokenCount() + "; use a shorter seqLen");
         }
-        this.shard = shard;
-        this.splitName = splitName;
-        this.batchSize = batchSize;
-        this.seqLen = seqLen;
-        this.seed = seed;
-    }
-
-    @Override
-    public int batchSize() {
-        return batchSize;
-    }
-
-    @Override
-    public int seqLen() {
-        return seqLen;
-    }
-
-    @Override
-    public int vocabSize() {
-        return shard.vocabSize();
-    }
-
-    public long seed() {
-        return seed;
-    }
-
-    /** Tokens in the split. */
-    public long tokenCount() {
-        return shard.tokenCount();
-    }
-
-    @Override
-    public void batch(long index, int[] tokensBT1) {
-        if (index < 0) {
-            throw new IllegalArgumentException("batch index=" + index + " must be non-negative");
-        }
-        checkLength(tokensBT1);
-        long starts = shard.tokenCount() - seqLen; // number of valid window starts
-        for (int b = 0; b < batchSize; b++) {
-            long r = mix64(seed ^ mix64(index * batchSize + b + 0x9E3779B97F4A7C15L));
-            shard.read(Long.remainderUnsigned(r, starts), tokensBT1, b * (seqLen + 1), seqLen + 1);
-        }
-    }
-
-    /** Number of non-overlapping evaluation windows: {@code floor((N-1)/T)}. */
-    public long evalWindows() {
-        return (shard.tokenCount() - 1) / seqLen;
-    }
-
-    /** Number of evaluation batches: {@code ceil(evalWindows / B)}. */
-    public long evalBatches() {
-        return (evalWindows() + batchSize - 1) / batchSize;
-    }
-
-    /**
-     * Fills the first rows of {@code tokensBT1} with evaluation batch {@code index} and returns how
-     * many rows hold windows (B, except possibly for the last batch); later rows are left as they were.
-     */
-    public int evalBatch(long index, int[] tokensBT1) {
-        if (index < 0 || index >= evalBatches()) {
-            throw new IllegalArgumentException("eval batch index=" + index + " outside [0, " + evalBatches() + ") of split '" + splitName + "'");
-        }
-        checkLength(tokensBT1);
-        long first = index * batchSize;
-        int rows = (int) Math.min(batchSize, evalWindows() - first);
-        for (int b = 0; b < rows; b++) {
-            shard.read((first + b) * seqLen, tokensBT1, b * (seqLen + 1), seqLen + 1);
-        }
-        return rows;
-    }
-
-    private void checkLength(int[] tokensBT1) {
-        int want = batchSize * (seqLen + 1);
-        if (tokensBT1.length != want) {
-            throw new IllegalArgumentException("tokensBT1.length=" + tokensBT1.length + " must be B*(T+1) = "
-                    + batchSize + "*" + (seqLen + 1) + " = " + want);
-        }
-    }
-
-    /**
-     * SplitMix64's finaliser (Steele et al. 2014). Written out rather than using
-     * {@code java.util.SplittableRandom} so the windows of a seed are fixed by this code, not by
-     * the JDK's implementation.
-     */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return shard;
     }
 }

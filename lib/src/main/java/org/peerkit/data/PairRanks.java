@@ -40,7 +40,7 @@ final class PairRanks {
     }
 
     private int slot(long key) {
-        int i = (int) (Batches.mix64(key) & mask);
+        int i = (int) (TokenRange.mix64(key) & mask);
         while (keys[i] != EMPTY && keys[i] != key) {
             i = (i + 1) & mask;
         }

@@ -1,12 +1,13 @@
 package org.peerkit.data;
 
 /**
- * A contiguous part {@code [from, to)} of a token shard, as random training windows (seeded, like
- * {@link Batches}) and as sequential evaluation windows. It lets one text be cut into a part to
- * train on and a later part held out, e.g. to continue training on new text and measure on text of
- * the same kind that was never trained on (the growing-experts notebook).
+ * A contiguous part {@code [from, to)} of a token shard, as random training windows (seeded) and as
+ * sequential evaluation windows; {@link Batches} is the range that covers a whole split. A part
+ * lets one text be cut into a part to train on and a later part held out, e.g. to continue training
+ * on new text and measure on text of the same kind that was never trained on (the growing-experts
+ * notebook).
  */
-public final class TokenRange implements BatchSource {
+public class TokenRange implements BatchSource {
 
     private final TokenShard shard;
     private final String name;
@@ -70,6 +71,11 @@ public final class TokenRange implements BatchSource {
         return to - from;
     }
 
+    /** The seed the training windows are drawn from. */
+    public long seed() {
+        return seed;
+    }
+
     @Override
     public int batchSize() {
         return batchSize;
@@ -88,13 +94,10 @@ public final class TokenRange implements BatchSource {
     /** Batch {@code index} of random windows inside the range; depends only on the seed and the index. */
     @Override
     public void batch(long index, int[] tokensBT1) {
-        if (index < 0) {
-            throw new IllegalArgumentException("batch index=" + index + " must be non-negative");
-        }
-        checkLength(tokensBT1);
+        requireBatch(index, tokensBT1);
         long starts = tokenCount() - seqLen;  // valid window starts inside the range
         for (int b = 0; b < batchSize; b++) {
-            long r = Batches.mix64(seed ^ Batches.mix64(index * batchSize + b + 0x9E3779B97F4A7C15L));
+            long r = mix64(seed ^ mix64(index * batchSize + b + 0x9E3779B97F4A7C15L));
             shard.read(from + Long.remainderUnsigned(r, starts), tokensBT1, b * (seqLen + 1), seqLen + 1);
         }
     }
@@ -114,7 +117,7 @@ public final class TokenRange implements BatchSource {
             throw new IllegalArgumentException("eval batch index=" + index + " outside [0, " + evalBatches()
                     + ") of " + name);
         }
-        checkLength(tokensBT1);
+        requireLength(tokensBT1);
         long first = index * batchSize;
         int rows = (int) Math.min(batchSize, evalWindows() - first);
         for (int b = 0; b < rows; b++) {
@@ -123,10 +126,14 @@ public final class TokenRange implements BatchSource {
         return rows;
     }
 
-    private void checkLength(int[] tokensBT1) {
-        if (tokensBT1.length != batchSize * (seqLen + 1)) {
-            throw new IllegalArgumentException("window array has length " + tokensBT1.length + ", expected B·(T+1) = "
-                    + batchSize * (seqLen + 1));
-        }
+    /**
+     * SplitMix64's finaliser (Steele et al. 2014). Written out rather than using
+     * {@code java.util.SplittableRandom} so the windows of a seed are fixed by this code, not by
+     * the JDK's implementation.
+     */
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

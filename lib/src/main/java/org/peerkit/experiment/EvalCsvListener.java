@@ -20,18 +20,9 @@ import org.peerkit.train.Trainer;
  * the trainer's step (left by a run killed after its last checkpoint) are dropped, so a resumed
  * run's file has each evaluation once, as in {@code CsvMetricsListener}.
  */
-final class EvalCsvListener implements TrainListener {
+record EvalCsvListener(Path file, EvalSet set, int every) implements TrainListener {
 
     static final String HEADER = "step,split,loss,perplexity";
-    private final Path file;
-    private final EvalSet set;
-    private final int every;
-
-    EvalCsvListener(Path file, EvalSet set, int every) {
-        this.file = file;
-        this.set = set;
-        this.every = every;
-    }
 
     @Override
     public void onStart(Trainer t) {

@@ -45,29 +45,7 @@ public interface GrowthData {
             }
 
             public EvalSet newTextHeldOut(GrowthSpec g) {
-                TokenRange r = parts(g)[1];
-                long n = Math.min(r.evalBatches(), g.evalBatches());
-                return new EvalSet() {
-                    public String name() {
-                        return g.newText().id() + "-held-out";
-                    }
-
-                    public int batchSize() {
-                        return r.batchSize();
-                    }
-
-                    public int seqLen() {
-                        return r.seqLen();
-                    }
-
-                    public long batches() {
-                        return n;
-                    }
-
-                    public int fill(long index, int[] w) {
-                        return r.evalBatch(index, w);
-                    }
-                };
+                return EvalSet.windows(g.newText().id() + "-held-out", parts(g)[1], g.evalBatches());
             }
         };
     }
@@ -85,12 +63,12 @@ public interface GrowthData {
             }
 
             public EvalSet oldText(GrowthSpec g) {
-                return RunData.synthetic("old", new SyntheticBatches(g.base().batchSize(), g.base().seqLen(),
+                return EvalSet.firstBatches("old", new SyntheticBatches(g.base().batchSize(), g.base().seqLen(),
                         g.base().model().vocabSize(), g.base().seed() ^ 0x5DEECE66DL), g.evalBatches());
             }
 
             public EvalSet newTextHeldOut(GrowthSpec g) {
-                return RunData.synthetic("new", src(g, 2), g.evalBatches());
+                return EvalSet.firstBatches("new", src(g, 2), g.evalBatches());
             }
         };
     }

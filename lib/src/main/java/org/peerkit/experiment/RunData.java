@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.peerkit.data.BatchSource;
-import org.peerkit.data.Batches;
 import org.peerkit.data.Corpus;
 import org.peerkit.data.PreparedData;
 import org.peerkit.data.Split;
@@ -54,32 +53,11 @@ public interface RunData {
             if (s.data().source() == DataSpec.Source.SYNTHETIC) {
                 // a different seed per split: held-out sequences of the same family
                 long seed = s.seed() ^ (0x5DEECE66DL * (split.ordinal() + 1));
-                return synthetic(split.id(), new SyntheticBatches(s.batchSize(), s.seqLen(), s.model().vocabSize(), seed),
+                return EvalSet.firstBatches(split.id(), new SyntheticBatches(s.batchSize(), s.seqLen(), s.model().vocabSize(), seed),
                         s.data().evalBatches());
             }
-            Batches b = corpus(s).batches(split, s.batchSize(), s.seqLen(), 0);
-            long n = s.data().evalBatches() == 0 ? b.evalBatches() : Math.min(b.evalBatches(), s.data().evalBatches());
-            return new EvalSet() {
-                public String name() {
-                    return split.id();
-                }
-
-                public int batchSize() {
-                    return b.batchSize();
-                }
-
-                public int seqLen() {
-                    return b.seqLen();
-                }
-
-                public long batches() {
-                    return n;
-                }
-
-                public int fill(long index, int[] w) {
-                    return b.evalBatch(index, w);
-                }
-            };
+            long most = s.data().evalBatches() == 0 ? Long.MAX_VALUE : s.data().evalBatches();
+            return EvalSet.windows(split.id(), corpus(s).batches(split, s.batchSize(), s.seqLen(), 0), most);
         }
 
         @Override
@@ -99,31 +77,5 @@ public interface RunData {
             }
             return m;
         }
-    }
-
-    /** The first {@code count} batches of a synthetic source, as an evaluation set. */
-    static EvalSet synthetic(String name, BatchSource src, long count) {
-        return new EvalSet() {
-            public String name() {
-                return name;
-            }
-
-            public int batchSize() {
-                return src.batchSize();
-            }
-
-            public int seqLen() {
-                return src.seqLen();
-            }
-
-            public long batches() {
-                return count;
-            }
-
-            public int fill(long index, int[] w) {
-                src.batch(index, w);
-                return src.batchSize();
-            }
-        };
     }
 }

@@ -34,14 +34,13 @@ public final class RunModels {
             return FfwFactory.dense();
         }
         if (ffw instanceof FfwSpec.Peer p) {
-            return (name, block, cfg, rng) -> new PeerLayer(name, new PeerConfig(cfg.dModel(), p.experts(), p.heads(),
-                    p.topK(), p.keyDim(), cfg.activation(), p.queryBatchNorm()),
+            return (name, block, cfg, rng) -> new PeerLayer(name, new PeerConfig(cfg.dModel(), p.keys(), cfg.activation()),
                     cfg.precision().dataType(), rng);
         }
         if (ffw instanceof FfwSpec.Pkm p) {
             // per-head sub-keys, as the XLM PKM the paper's baseline follows (FfwSpec.Pkm#count)
-            return (name, block, cfg, rng) -> new PkmLayer(name, new PkmConfig(cfg.dModel(), p.memories(), p.heads(),
-                    p.topK(), p.keyDim(), false, p.queryBatchNorm()), cfg.precision().dataType(), rng);
+            return (name, block, cfg, rng) -> new PkmLayer(name, new PkmConfig(cfg.dModel(), p.keys(), false),
+                    cfg.precision().dataType(), rng);
         }
         if (ffw instanceof FfwSpec.Moe m) {
             // the paper's MoE baseline (§3.1): expert-choice routing, each expert the size of the dense

@@ -1,11 +1,7 @@
 package org.peerkit.ffw;
 
 import java.util.Arrays;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.nn.Linear;
-import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.TopK;
 
@@ -20,30 +16,15 @@ import org.peerkit.tensor.TopK;
  * included — information leaks backwards in time, and training and generation behave
  * differently. The paper uses it anyway; compare with that in mind.
  */
-public final class ExpertChoiceRouter implements Router {
-
-    private final MoeConfig cfg;
-    private final Linear gate;
-    private double[][] pTxN;
-    private INDArray xTxD;
-    private Dispatch last;
+public final class ExpertChoiceRouter extends SoftmaxRouter {
 
     public ExpertChoiceRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
-        this.cfg = cfg;
-        this.gate = RouterMath.gate(name, cfg, dtype, rng);
+        super(name, cfg, dtype, rng);
     }
 
     @Override
-    public List<Param> params() {
-        return gate.params();
-    }
-
-    @Override
-    public Dispatch route(INDArray x) {
-        xTxD = x;
-        int t = (int) x.size(0);
+    protected Dispatch dispatch(int t) {
         int e = cfg.numExperts();
-        pTxN = RouterMath.softmaxRows(gate.forward(x), new double[t]);
         int c = (int) Math.min(t, Math.ceil(cfg.capacityFactor() * t / e));
         int[][] tokens = new int[e][];
         double[][] gates = new double[e][c];
@@ -64,20 +45,12 @@ public final class ExpertChoiceRouter implements Router {
         for (boolean s : served) {
             unserved += s ? 0 : 1;
         }
-        last = new Dispatch(tokens, gates, c, unserved, t);
-        return last;
+        return new Dispatch(tokens, gates, c, unserved, t);
     }
 
     @Override
-    public INDArray backward(double[][] dGates) {
-        int t = pTxN.length;
-        int e = cfg.numExperts();
-        double[][] dp = RouterMath.perTokenGateGrads(last, dGates, t, e);
-        double[][] dLogits = new double[t][e];
-        for (int r = 0; r < t; r++) {
-            RouterMath.addSoftmaxBackward(pTxN[r], dp[r], dLogits[r]);
-        }
-        return gate.backward(RouterMath.toArray(dLogits, xTxD));
+    protected void addLogitGrads(int r, double[] dGatesN, double[] dLogitsN) {
+        RouterMath.addSoftmaxBackward(pTxN[r], dGatesN, dLogitsN);
     }
 
     @Override

@@ -8,28 +8,18 @@ import org.peerkit.tensor.Activation;
  * neither).
  *
  * @param dModel     width of x and of every expert's u and v
- * @param numExperts N, a perfect square (product keys pair √N sub-keys with √N sub-keys, Eq. 4)
- * @param heads      h independent queries sharing experts and keys (Eq. 7)
- * @param k          experts per head; also the per-half top-k (Eq. 5)
- * @param dKey       query width per head, even (split into two halves)
+ * @param keys       N, h, k, d_key and query BN, validated by {@link ProductKeys}
  * @param activation σ of the single-neuron experts (Eq. 6)
- * @param queryBatchNorm BatchNorm on the query network output (§3.3)
  */
-public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey, Activation activation,
-        boolean queryBatchNorm) {
+public record PeerConfig(int dModel, ProductKeys keys, Activation activation) implements ProductKeyConfig<PeerConfig> {
 
     public PeerConfig {
-        require(dModel >= 1, "dModel=" + dModel + " must be ≥ 1");
-        require(numExperts >= 1, "numExperts=" + numExperts + " must be ≥ 1");
-        int side = side(numExperts);
-        require(side * side == numExperts, "numExperts=" + numExperts
-                + " is not a perfect square (product keys need N = n²; e.g. " + side * side + " or "
-                + (side + 1) * (side + 1) + ")");
-        require(heads >= 1, "heads=" + heads + " must be ≥ 1");
-        require(k >= 1, "k=" + k + " must be ≥ 1");
-        require(k <= numExperts, "k=" + k + " exceeds numExperts=" + numExperts + " (need 1 ≤ k ≤ N)");
-        require(dKey >= 2 && dKey % 2 == 0, "dKey=" + dKey + " must be even and ≥ 2 (the query is split in halves)");
-        require(activation != null, "activation must be set (GELU or RELU)");
+        if (dModel < 1) {
+            throw new IllegalArgumentException("PeerConfig: dModel=" + dModel + " must be ≥ 1");
+        }
+        if (keys == null || activation == null) {
+            throw new IllegalArgumentException("PeerConfig: keys and activation must be set (activation GELU or RELU)");
+        }
     }
 
     /**
@@ -38,51 +28,15 @@ public record PeerConfig(int dModel, int numExperts, int heads, int k, int dKey,
      * (each step validates, so set k before shrinking N).
      */
     public static PeerConfig defaults() {
-        return new PeerConfig(256, 1024 * 1024, 8, 16, 128, Activation.GELU, true);
+        return new PeerConfig(256, new ProductKeys(1024 * 1024, 8, 16, 128, true), Activation.GELU);
     }
 
-    /** A copy with N experts (a perfect square). */
-    public PeerConfig withNumExperts(int n) {
-        return new PeerConfig(dModel, n, heads, k, dKey, activation, queryBatchNorm);
-    }
-
-    public PeerConfig withDModel(int d) {
-        return new PeerConfig(d, numExperts, heads, k, dKey, activation, queryBatchNorm);
-    }
-
-    public PeerConfig withHeads(int h) {
-        return new PeerConfig(dModel, numExperts, h, k, dKey, activation, queryBatchNorm);
-    }
-
-    /** A copy with {@code topK} experts per head. */
-    public PeerConfig withK(int topK) {
-        return new PeerConfig(dModel, numExperts, heads, topK, dKey, activation, queryBatchNorm);
-    }
-
-    public PeerConfig withDKey(int q) {
-        return new PeerConfig(dModel, numExperts, heads, k, q, activation, queryBatchNorm);
+    @Override
+    public PeerConfig with(int d, ProductKeys shape) {
+        return new PeerConfig(d, shape, activation);
     }
 
     public PeerConfig withActivation(Activation a) {
-        return new PeerConfig(dModel, numExperts, heads, k, dKey, a, queryBatchNorm);
-    }
-
-    public PeerConfig withQueryBatchNorm(boolean bn) {
-        return new PeerConfig(dModel, numExperts, heads, k, dKey, activation, bn);
-    }
-
-    /** √N, the number of sub-keys per half. */
-    public int subKeys() {
-        return side(numExperts);
-    }
-
-    private static int side(int n) {
-        return (int) Math.round(Math.sqrt(n));
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("PeerConfig: " + message);
-        }
+        return new PeerConfig(dModel, keys, a);
     }
 }

@@ -24,15 +24,12 @@ import org.peerkit.tensor.Kernels;
  * <p>Letters as in the {@code ffw} package doc: T tokens, D = d_model, H heads, K experts per
  * head, M = H·K, Q = d_key, S = √N.
  */
-public final class PeerLayer extends ProductKeyLayer {
+public final class PeerLayer extends ProductKeyLayer<PeerConfig> {
 
-    private final PeerConfig cfg;
     private final Param u;
     private final Param v;
     private INDArray xTxD;
     private INDArray preTxM;
-    private INDArray yTxD;
-    private INDArray dGatesTxM;
     private INDArray dxTxD;
 
     /**
@@ -44,20 +41,14 @@ public final class PeerLayer extends ProductKeyLayer {
     }
 
     public PeerLayer(String name, PeerConfig cfg, DataType dtype, Rng rng, Kernels kernels) {
-        super(name, new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels), kernels);
-        this.cfg = cfg;
-        this.u = new Param(name + ".u", Param.Kind.EMBEDDING, rng.normal(dtype, 1 / Math.sqrt(cfg.dModel()),
-                cfg.numExperts(), cfg.dModel()));
-        this.v = new Param(name + ".v", Param.Kind.EMBEDDING, rng.normal(dtype,
-                1 / Math.sqrt(cfg.heads() * cfg.k()), cfg.numExperts(), cfg.dModel()));
-        u.trackRows();  // row-sparse expert gradients (Param class comment)
-        v.trackRows();
+        super(name, cfg, shape(cfg), dtype, rng, kernels);
+        this.u = expertTable("u", dtype, rng, 1 / Math.sqrt(cfg.dModel()));
+        this.v = expertTable("v", dtype, rng, 1 / Math.sqrt(cfg.heads() * cfg.k()));
     }
 
     /** PEER's product keys: no query bias, sub-keys shared by all heads. */
     private static ProductKeyQuery.Shape shape(PeerConfig cfg) {
-        return new ProductKeyQuery.Shape(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey(), true, false,
-                cfg.queryBatchNorm());
+        return queryShape(cfg, true, false);
     }
 
     /**
@@ -80,18 +71,6 @@ public final class PeerLayer extends ProductKeyLayer {
         return ps;
     }
 
-    public Param queryWeight() {
-        return router.query().weight();
-    }
-
-    public Param subKeys1() {
-        return router.keys1();
-    }
-
-    public Param subKeys2() {
-        return router.keys2();
-    }
-
     public Param u() {
         return u;
     }
@@ -102,31 +81,20 @@ public final class PeerLayer extends ProductKeyLayer {
 
     /** Alg. 1: queries → product-key top-k → softmax per head → weighted single-neuron experts. */
     @Override
-    public INDArray forward(INDArray x) {
-        Buffers.requireCols(name, x, cfg.dModel());
+    void tablesForward(INDArray x, INDArray gatesTxM, INDArray yTxD) {
         xTxD = x;
-        int t = (int) x.size(0);
-        DataType dt = u.value().dataType();
-        INDArray gatesTxM = router.forward(x);
-        preTxM = Buffers.ensure(preTxM, dt, t, cfg.heads() * cfg.k());
-        yTxD = Buffers.ensure(yTxD, dt, t, cfg.dModel());
+        preTxM = Buffers.ensure(preTxM, dtype, (int) x.size(0), cfg.heads() * cfg.k());
         kernels.mixForward(x, router.expertTM(), gatesTxM, u.value(), v.value(), cfg.activation(), preTxM, yTxD);
-        guard.forwardDone();
-        return yTxD;
     }
 
+    /** dx through the experts' u (the router adds its part); du and dv on the touched rows only. */
     @Override
-    public INDArray backward(INDArray dy) {
-        guard.beginBackward();
-        int t = (int) dy.size(0);
-        DataType dt = u.value().dataType();
-        dxTxD = Buffers.ensure(dxTxD, dt, t, cfg.dModel());
-        dGatesTxM = Buffers.ensure(dGatesTxM, dt, t, cfg.heads() * cfg.k());
+    INDArray tablesBackward(INDArray dy, INDArray dGatesTxM) {
+        dxTxD = Buffers.ensure(dxTxD, dtype, (int) dy.size(0), cfg.dModel());
         touchedRows = kernels.mixBackward(dy, xTxD, router.expertTM(), router.gatesTxM(), u.value(), v.value(),
                 cfg.activation(), preTxM, dxTxD, dGatesTxM, u.grad(), v.grad());
         u.markRows(touchedRows);
         v.markRows(touchedRows);
-        dxTxD.addi(router.backward(dGatesTxM));
         return dxTxD;
     }
 
@@ -153,24 +121,9 @@ public final class PeerLayer extends ProductKeyLayer {
         return g;
     }
 
-    /** The last forward's router scores [T, H·K] before the softmax (module-owned). */
-    public INDArray scores() {
-        return router.scoresTxM();
-    }
-
-    /** The last forward's gates [T, H·K] (module-owned). */
-    public INDArray gates() {
-        return router.gatesTxM();
-    }
-
     /** The last forward's u·x per slot [T, H·K] (module-owned). */
     public INDArray preActivations() {
         return preTxM;
-    }
-
-    /** The last forward's queries after BN [T, H·Q] (module-owned). */
-    public INDArray queries() {
-        return router.queriesTxHQ();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.nn.Buffers;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.CpuKernels;
@@ -20,12 +19,9 @@ import org.peerkit.tensor.Kernels;
  * <p>Letters as in the {@code ffw} package doc: T tokens, D = d_model, H heads, K slots per head,
  * M = H·K, Q = d_key, S = √N.
  */
-public final class PkmLayer extends ProductKeyLayer {
+public final class PkmLayer extends ProductKeyLayer<PkmConfig> {
 
-    private final PkmConfig cfg;
     private final Param values;
-    private INDArray yTxD;
-    private INDArray dGatesTxM;
 
     /** Init as XLM: query N(0, 1/D), sub-keys N(0, 1/(Q/2)), values N(0, 1/D). */
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng) {
@@ -33,11 +29,8 @@ public final class PkmLayer extends ProductKeyLayer {
     }
 
     public PkmLayer(String name, PkmConfig cfg, DataType dtype, Rng rng, Kernels kernels) {
-        super(name, new ProductKeyQuery(name, shape(cfg), dtype, rng, kernels), kernels);
-        this.cfg = cfg;
-        this.values = new Param(name + ".values", Param.Kind.EMBEDDING, rng.normal(dtype,
-                1 / Math.sqrt(cfg.dModel()), cfg.numValues(), cfg.dModel()));
-        values.trackRows();  // row-sparse value gradients (Param class comment)
+        super(name, cfg, shape(cfg), dtype, rng, kernels);
+        this.values = expertTable("values", dtype, rng, 1 / Math.sqrt(cfg.dModel()));
     }
 
     /**
@@ -45,8 +38,7 @@ public final class PkmLayer extends ProductKeyLayer {
      * batch mean, so a bias before it has exactly zero gradient and is dead weight).
      */
     private static ProductKeyQuery.Shape shape(PkmConfig cfg) {
-        return new ProductKeyQuery.Shape(cfg.dModel(), cfg.subKeys(), cfg.heads(), cfg.k(), cfg.dKey(),
-                cfg.sharedKeys(), !cfg.queryBatchNorm(), cfg.queryBatchNorm());
+        return queryShape(cfg, cfg.sharedKeys(), !cfg.keys().queryBatchNorm());
     }
 
     /**
@@ -70,28 +62,19 @@ public final class PkmLayer extends ProductKeyLayer {
         return values;
     }
 
+    /** Value vectors added as they are: y[t] = Σ gate · values[slot]. */
     @Override
-    public INDArray forward(INDArray x) {
-        Buffers.requireCols(name, x, cfg.dModel());
-        int t = (int) x.size(0);
-        DataType dt = values.value().dataType();
-        INDArray gatesTxM = router.forward(x);
-        yTxD = Buffers.ensure(yTxD, dt, t, cfg.dModel());
+    void tablesForward(INDArray x, INDArray gatesTxM, INDArray yTxD) {
         kernels.bagForward(router.expertTM(), gatesTxM, values.value(), yTxD);
-        guard.forwardDone();
-        return yTxD;
     }
 
+    /** The output does not read x except through the router, so no dx of its own. */
     @Override
-    public INDArray backward(INDArray dy) {
-        guard.beginBackward();
-        int t = (int) dy.size(0);
-        DataType dt = values.value().dataType();
-        dGatesTxM = Buffers.ensure(dGatesTxM, dt, t, cfg.heads() * cfg.k());
+    INDArray tablesBackward(INDArray dy, INDArray dGatesTxM) {
         touchedRows = kernels.bagBackward(dy, router.expertTM(), router.gatesTxM(), values.value(), dGatesTxM,
                 values.grad());
         values.markRows(touchedRows);
-        return router.backward(dGatesTxM);
+        return null;
     }
 
     @Override

@@ -1,11 +1,7 @@
 package org.peerkit.ffw;
 
 import java.util.Arrays;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.peerkit.nn.Linear;
-import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
 import org.peerkit.tensor.TopK;
 
@@ -21,42 +17,25 @@ import org.peerkit.tensor.TopK;
  * is e, Pₑ mean router probability; fₑ is treated as a constant) plus the ST-MoE router z-loss
  * β·mean_t (log Σₑ exp logits)². Letters: T tokens, D width, N experts.
  */
-public final class TopKRouter implements Router {
+public final class TopKRouter extends SoftmaxRouter {
 
-    private final MoeConfig cfg;
-    private final Linear gate;
-    private double[][] pTxN;
-    private double[] lse;
     private int[][] chosenTxK;
     private double[] firstChoiceFraction;
-    private INDArray xTxD;
+    /** Scratch: one token's load-balancing gradient with respect to p. */
+    private double[] auxGradN;
     private double aux;
-    private Dispatch last;
 
     public TopKRouter(String name, MoeConfig cfg, DataType dtype, Rng rng) {
-        this.cfg = cfg;
-        this.gate = RouterMath.gate(name, cfg, dtype, rng);
+        super(name, cfg, dtype, rng);
     }
 
     @Override
-    public List<Param> params() {
-        return gate.params();
-    }
-
-    public Linear gate() {
-        return gate;
-    }
-
-    @Override
-    public Dispatch route(INDArray x) {
-        xTxD = x;
-        int t = (int) x.size(0);
+    protected Dispatch dispatch(int t) {
         int e = cfg.numExperts();
         int k = cfg.topK();
-        lse = new double[t];
-        pTxN = RouterMath.softmaxRows(gate.forward(x), lse);
         chosenTxK = new int[t][];
         firstChoiceFraction = new double[e];
+        auxGradN = new double[e];
         for (int r = 0; r < t; r++) {
             chosenTxK[r] = TopK.indices(pTxN[r], k);
             firstChoiceFraction[chosenTxK[r][0]] += 1.0 / t;
@@ -82,8 +61,7 @@ public final class TopKRouter implements Router {
             gates[ex] = Arrays.copyOf(gates[ex], fill[ex]);
         }
         aux = auxLoss(t);
-        last = new Dispatch(tokens, gates, capacity, dropped, t * k);
-        return last;
+        return new Dispatch(tokens, gates, capacity, dropped, t * k);
     }
 
     private double gateOf(int r, int choice) {
@@ -121,26 +99,20 @@ public final class TopKRouter implements Router {
     }
 
     @Override
-    public INDArray backward(double[][] dGates) {
+    protected void addLogitGrads(int r, double[] dGatesN, double[] dLogitsN) {
         int t = pTxN.length;
         int e = cfg.numExperts();
-        double[][] dG = RouterMath.perTokenGateGrads(last, dGates, t, e);
-        double[][] dLogits = new double[t][e];
-        double[] dp = new double[e];
-        for (int r = 0; r < t; r++) {
-            if (cfg.topK() == 1) {
-                RouterMath.addSoftmaxBackward(pTxN[r], dG[r], dLogits[r]);
-            } else {
-                addRenormalisedBackward(r, dG[r], dLogits[r]);
-            }
-            // load balancing: ∂/∂p[t,e] = α·E·fₑ/T; z-loss: ∂/∂logit = β·2·lse·p/T
-            for (int ex = 0; ex < e; ex++) {
-                dp[ex] = cfg.loadBalanceWeight() * e * firstChoiceFraction[ex] / t;
-                dLogits[r][ex] += cfg.zLossWeight() * 2 * lse[r] * pTxN[r][ex] / t;
-            }
-            RouterMath.addSoftmaxBackward(pTxN[r], dp, dLogits[r]);
+        if (cfg.topK() == 1) {
+            RouterMath.addSoftmaxBackward(pTxN[r], dGatesN, dLogitsN);
+        } else {
+            addRenormalisedBackward(r, dGatesN, dLogitsN);
         }
-        return gate.backward(RouterMath.toArray(dLogits, xTxD));
+        // load balancing: ∂/∂p[t,e] = α·E·fₑ/T; z-loss: ∂/∂logit = β·2·lse·p/T
+        for (int ex = 0; ex < e; ex++) {
+            auxGradN[ex] = cfg.loadBalanceWeight() * e * firstChoiceFraction[ex] / t;
+            dLogitsN[ex] += cfg.zLossWeight() * 2 * lse[r] * pTxN[r][ex] / t;
+        }
+        RouterMath.addSoftmaxBackward(pTxN[r], auxGradN, dLogitsN);
     }
 
     /** Gates over the kept set S are softmax(logits_S): dlogit_j = g_j (dg_j − Σ_S g·dg), j ∈ S. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmLayer;
+import org.peerkit.ffw.ProductKeys;
 
 /**
  * The FFW kind of a run with its own settings, one record per kind; in JSON the kind is the
@@ -90,10 +91,27 @@ public sealed interface FfwSpec {
         }
     }
 
+    /** The kinds built on product keys (PKM, PEER): their shape, validated by {@link ProductKeys}, names them. */
+    sealed interface ProductKeySpec extends FfwSpec permits Pkm, Peer {
+        ProductKeys keys();
+
+        @Override
+        default String label() {
+            ProductKeys k = keys();
+            return kind().id() + " N=" + k.numExperts() + " h=" + k.heads() + " k=" + k.k();
+        }
+    }
+
     /** Product-key memory (Lample et al. 2019): paper baseline N=1024², h=8, k=32, query BN. */
-    record Pkm(int memories, int heads, int topK, int keyDim, boolean queryBatchNorm) implements FfwSpec {
+    record Pkm(int memories, int heads, int topK, int keyDim, boolean queryBatchNorm) implements ProductKeySpec {
         public Pkm {
-            productKeys("ffw.memories", memories, heads, topK, keyDim);
+            productKeys(memories, heads, topK, keyDim, queryBatchNorm);
+        }
+
+        /** The layer's product-key shape (N = memories). */
+        @Override
+        public ProductKeys keys() {
+            return new ProductKeys(memories, heads, topK, keyDim, queryBatchNorm);
         }
 
         public static Pkm defaults() {
@@ -103,11 +121,6 @@ public sealed interface FfwSpec {
         @Override
         public FfwKind kind() {
             return FfwKind.PKM;
-        }
-
-        @Override
-        public String label() {
-            return "pkm N=" + memories + " h=" + heads + " k=" + topK;
         }
 
         /**
@@ -126,9 +139,14 @@ public sealed interface FfwSpec {
     }
 
     /** PEER (paper §2): N single-neuron experts, h heads each retrieving k; default N=1024², h=8, k=16. */
-    record Peer(int experts, int heads, int topK, int keyDim, boolean queryBatchNorm) implements FfwSpec {
+    record Peer(int experts, int heads, int topK, int keyDim, boolean queryBatchNorm) implements ProductKeySpec {
         public Peer {
-            productKeys("ffw.experts", experts, heads, topK, keyDim);
+            productKeys(experts, heads, topK, keyDim, queryBatchNorm);
+        }
+
+        @Override
+        public ProductKeys keys() {
+            return new ProductKeys(experts, heads, topK, keyDim, queryBatchNorm);
         }
 
         public static Peer defaults() {
@@ -138,11 +156,6 @@ public sealed interface FfwSpec {
         @Override
         public FfwKind kind() {
             return FfwKind.PEER;
-        }
-
-        @Override
-        public String label() {
-            return "peer N=" + experts + " h=" + heads + " k=" + topK;
         }
 
         /**
@@ -171,23 +184,13 @@ public sealed interface FfwSpec {
         }
     }
 
-    /** Product keys need N = n² and an even key dimension split into two halves (paper Eq. 4). */
-    private static void productKeys(String field, int n, int heads, int topK, int keyDim) {
-        positive(field, n);
-        positive("ffw.heads", heads);
-        positive("ffw.topK", topK);
-        positive("ffw.keyDim", keyDim);
-        int root = (int) Math.round(Math.sqrt(n));
-        if ((long) root * root != n) {
-            throw new IllegalArgumentException(field + "=" + n + " is not a perfect square (product keys need N = n²,"
-                    + " e.g. " + (long) root * root + ")");
-        }
-        if (keyDim % 2 != 0) {
-            throw new IllegalArgumentException("ffw.keyDim=" + keyDim + " must be even (the query splits into two halves)");
-        }
-        if (topK > root) {
-            throw new IllegalArgumentException("ffw.topK=" + topK + " exceeds √N=" + root
-                    + " sub-keys per half; use topK ≤ √N");
+
+    /** The one product-key validation ({@link ProductKeys}), its message naming the spec field group. */
+    private static void productKeys(int n, int heads, int topK, int keyDim, boolean queryBatchNorm) {
+        try {
+            new ProductKeys(n, heads, topK, keyDim, queryBatchNorm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ffw: " + e.getMessage(), e);
         }
     }
 }

@@ -54,6 +54,21 @@ final class GoldenTensors {
         return this;
     }
 
+    /** One part of a golden file: draws its inputs from {@code rng} and adds them and their references. */
+    interface Section {
+        void add(Rng rng, GoldenTensors out);
+    }
+
+    /** A golden file of {@code sections}, in order, all drawing from one {@code Rng(seed)}. */
+    static void write(Path file, long seed, Section... sections) throws IOException {
+        Rng rng = new Rng(seed);
+        GoldenTensors out = new GoldenTensors();
+        for (Section s : sections) {
+            s.add(rng, out);
+        }
+        out.write(file);
+    }
+
     void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);

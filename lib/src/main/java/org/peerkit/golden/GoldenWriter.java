@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.peerkit.ffw.PeerConfig;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.tensor.Backend;
 import org.peerkit.tensor.BackendKind;
 import org.peerkit.tensor.Activation;
@@ -21,13 +22,18 @@ import org.peerkit.tensor.Activation;
 public final class GoldenWriter {
     /** The PEER cases: sizes small enough to keep the bundle small, shapes that reach every kernel path. */
     static final List<PeerGoldenCase> PEER_CASES = List.of(
-            new PeerGoldenCase("peer_small", new PeerConfig(64, 16 * 16, 4, 8, 32, Activation.GELU, false), 48, 11),
-            new PeerGoldenCase("peer_relu", new PeerConfig(32, 32 * 32, 2, 16, 16, Activation.RELU, false), 40, 12),
-            new PeerGoldenCase("peer_k3", new PeerConfig(48, 8 * 8, 3, 3, 8, Activation.GELU, false), 24, 13),
-            new PeerGoldenCase("peer_wide", new PeerConfig(1024, 8 * 8, 2, 16, 32, Activation.GELU, false), 8, 14),
-            new PeerGoldenCase("peer_bn", new PeerConfig(64, 16 * 16, 4, 8, 32, Activation.GELU, true), 40, 16),
-            new PeerGoldenCase("peer_yardstick", new PeerConfig(256, 16 * 16, 8, 16, 128, Activation.GELU, false),
-                    16, 15));
+            new PeerGoldenCase("peer_small", new PeerConfig(64, new ProductKeys(16 * 16, 4, 8, 32, false),
+                    Activation.GELU), 48, 11),
+            new PeerGoldenCase("peer_relu", new PeerConfig(32, new ProductKeys(32 * 32, 2, 16, 16, false),
+                    Activation.RELU), 40, 12),
+            new PeerGoldenCase("peer_k3", new PeerConfig(48, new ProductKeys(8 * 8, 3, 3, 8, false),
+                    Activation.GELU), 24, 13),
+            new PeerGoldenCase("peer_wide", new PeerConfig(1024, new ProductKeys(8 * 8, 2, 16, 32, false),
+                    Activation.GELU), 8, 14),
+            new PeerGoldenCase("peer_bn", new PeerConfig(64, new ProductKeys(16 * 16, 4, 8, 32, true),
+                    Activation.GELU), 40, 16),
+            new PeerGoldenCase("peer_yardstick", new PeerConfig(256, new ProductKeys(16 * 16, 8, 16, 128, false),
+                    Activation.GELU), 16, 15));
 
     private GoldenWriter() {
     }

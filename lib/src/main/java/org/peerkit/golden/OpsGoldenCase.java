@@ -28,14 +28,8 @@ final class OpsGoldenCase {
     }
 
     static void write(Path dir, long seed) throws IOException {
-        Rng rng = new Rng(seed);
-        GoldenTensors out = new GoldenTensors();
-        rmsNorm(rng, out);
-        gelu(rng, out);
-        crossEntropy(rng, out);
-        embedding(rng, out);
-        adamw(rng, out);
-        out.write(dir.resolve("ops.safetensors"));
+        GoldenTensors.write(dir.resolve("ops.safetensors"), seed, OpsGoldenCase::rmsNorm, OpsGoldenCase::gelu,
+                OpsGoldenCase::crossEntropy, OpsGoldenCase::embedding, OpsGoldenCase::adamw);
     }
 
     private static void rmsNorm(Rng rng, GoldenTensors out) {

@@ -37,7 +37,7 @@ record PeerGoldenCase(String name, PeerConfig cfg, int tokens, long seed) {
         GoldenTensors out = new GoldenTensors().meta("d_model", cfg.dModel()).meta("num_experts", cfg.numExperts())
                 .meta("heads", cfg.heads()).meta("k", cfg.k()).meta("d_key", cfg.dKey())
                 .meta("activation", cfg.activation().ordinal()).meta("seed", seed)
-                .meta("query_bn", cfg.queryBatchNorm() ? 1 : 0);
+                .meta("query_bn", cfg.keys().queryBatchNorm() ? 1 : 0);
         if (layer.queryBatchNorm() != null) {
             out.in("bn_gamma", layer.queryBatchNorm().gamma().value()).in("bn_beta", layer.queryBatchNorm().beta().value());
         }

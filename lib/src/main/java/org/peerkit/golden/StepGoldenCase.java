@@ -28,14 +28,8 @@ final class StepGoldenCase {
     }
 
     static void write(Path dir, long seed) throws IOException {
-        Rng rng = new Rng(seed);
-        GoldenTensors out = new GoldenTensors();
-        layerNorm(rng, out);
-        denseFfw(rng, out);
-        bag(rng, out);
-        attention(rng, out);
-        batchNorm(rng, out);
-        out.write(dir.resolve("step.safetensors"));
+        GoldenTensors.write(dir.resolve("step.safetensors"), seed, StepGoldenCase::layerNorm, StepGoldenCase::denseFfw,
+                StepGoldenCase::bag, StepGoldenCase::attention, StepGoldenCase::batchNorm);
     }
 
     private static void layerNorm(Rng rng, GoldenTensors out) {

@@ -134,7 +134,7 @@ public record PeerStages(PeerConfig config, int tokens, List<Stage> stages) {
         long hq = (long) cfg.heads() * cfg.dKey();
         long m = (long) cfg.heads() * cfg.k();
         long chunk = Math.min(tokens, 512L) * cfg.heads();
-        long elements = (cfg.queryBatchNorm() ? 4 : 2) * t * hq // q, q after BN, dq, dq before BN
+        long elements = (cfg.keys().queryBatchNorm() ? 4 : 2) * t * hq // q, q after BN, dq, dq before BN
                 + 5 * t * m // scores, gates, pre-activations, dGates, dScores
                 + 2 * t * cfg.dModel() // y, dx
                 + 2 * chunk * (cfg.dKey() / 2 + cfg.subKeys()); // half-queries and sub-key scores

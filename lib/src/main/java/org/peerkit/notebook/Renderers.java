@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -44,20 +45,13 @@ public final class Renderers {
 
     /** A run result or a sweep result ends a cell as its results table. */
     static void registerRuns(Renderer renderer) {
-        renderer.createRegistration(RunResult.class)
-                .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
-                .register((r, ctx) -> {
-                    Table t = Results.table(List.of(r), "run " + r.id() + " ("
-                            + r.origin().name().toLowerCase(Locale.ROOT) + ")");
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(t));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> t.print());
-                });
-        renderer.createRegistration(SweepResult.class)
-                .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
-                .register((r, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(r.statusTable()) + html(r.table()));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> r.statusTable().print() + "\n" + r.table().print());
-                });
+        htmlOrText(renderer, RunResult.class, r -> html(runTable(r)), r -> runTable(r).print());
+        htmlOrText(renderer, SweepResult.class, r -> html(r.statusTable()) + html(r.table()),
+                r -> r.statusTable().print() + "\n" + r.table().print());
+    }
+
+    private static Table runTable(RunResult r) {
+        return Results.table(List.of(r), "run " + r.id() + " (" + r.origin().name().toLowerCase(Locale.ROOT) + ")");
     }
 
     static void registerCharts(Renderer renderer) {
@@ -72,20 +66,21 @@ public final class Renderers {
     }
 
     static void registerTables(Renderer renderer) {
-        renderer.createRegistration(Table.class)
-                .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
-                .register((table, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(table));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> table.print());
-                });
+        htmlOrText(renderer, Table.class, Renderers::html, Table::print);
     }
 
     static void registerDoctor(Renderer renderer) {
-        renderer.createRegistration(DoctorReport.class)
+        htmlOrText(renderer, DoctorReport.class, Renderers::html, DoctorReport::toString);
+    }
+
+    /** Objects of {@code type} end a cell as HTML, or as plain text where the front end asks for that. */
+    private static <T> void htmlOrText(Renderer renderer, Class<T> type, Function<T, String> html,
+            Function<T, String> text) {
+        renderer.createRegistration(type)
                 .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
-                .register((report, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(report));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> report.toString());
+                .register((value, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html.apply(value));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> text.apply(value));
                 });
     }
 

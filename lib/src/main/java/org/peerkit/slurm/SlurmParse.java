@@ -23,29 +23,24 @@ public final class SlurmParse {
 
     /** {@code sacct -P} lines: JobID|State|ExitCode; lines of plain jobs and job steps are skipped. */
     public static List<TaskState> sacct(List<String> lines) {
-        List<TaskState> out = new ArrayList<>();
-        for (String line : lines) {
-            String[] f = line.split("\\|", -1);
-            if (f.length < 3) {
-                continue;
-            }
-            for (int[] t : tasks(f[0])) {
-                out.add(TaskState.of(Integer.toString(t[0]), t[1], f[1], f[2], "sacct"));
-            }
-        }
-        return out;
+        return parse(lines, 3, "sacct");
     }
 
     /** {@code squeue -o %i|%T} lines: only queued or running tasks, so no exit codes. */
     public static List<TaskState> squeue(List<String> lines) {
+        return parse(lines, 2, "squeue");
+    }
+
+    /** {@code id|state[|exit]} lines of {@code fields} fields (exit code only with 3); shorter lines are skipped. */
+    private static List<TaskState> parse(List<String> lines, int fields, String source) {
         List<TaskState> out = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split("\\|", -1);
-            if (f.length < 2) {
+            if (f.length < fields) {
                 continue;
             }
             for (int[] t : tasks(f[0])) {
-                out.add(TaskState.of(Integer.toString(t[0]), t[1], f[1], null, "squeue"));
+                out.add(TaskState.of(Integer.toString(t[0]), t[1], f[1], fields > 2 ? f[2] : null, source));
             }
         }
         return out;

@@ -35,15 +35,12 @@ final class FloatKernels {
 
     /** {@link Kernels#mixForward} token-major; all arrays float32. */
     static void mixForward(ExpertMix mix, Vec.F32 y) {
-        Vec.F32 x = (Vec.F32) mix.x();
+        Rows r = Rows.of(mix);
         Vec.F32 g = (Vec.F32) mix.gates();
-        Vec.F32 u = (Vec.F32) mix.u();
-        Vec.F32 v = (Vec.F32) mix.v();
         Vec.F32 pre = (Vec.F32) mix.pre();
         int[] expertTM = mix.expertTM();
-        Activation act = mix.act();
-        int d = mix.d();
-        int m = mix.m();
+        int d = r.d();
+        int m = r.m();
         Parallel.rows(mix.tokens(), 2 * m * d, (from, to) -> {
             float[] xt = new float[d];
             float[] yt = new float[d];
@@ -51,16 +48,16 @@ final class FloatKernels {
             float[] gate = new float[m];
             float[] preT = new float[m];
             for (int t = from; t < to; t++) {
-                x.rowF(t * d, xt);
+                r.x().rowF(t * d, xt);
                 g.rowF(t * m, gate);
                 Arrays.fill(yt, 0);
                 for (int slot = 0; slot < m; slot++) {
                     int e = expertTM[t * m + slot] * d;
-                    u.rowF(e, row);
+                    r.u().rowF(e, row);
                     float a = dot(row, xt, d);
                     preT[slot] = a;
-                    float w = (float) (gate[slot] * act.apply(a, false));
-                    v.rowF(e, row);
+                    float w = (float) (gate[slot] * r.act().apply(a, false));
+                    r.v().rowF(e, row);
                     axpy(w, row, yt, d);
                 }
                 pre.putRowF(t * m, preT);
@@ -90,12 +87,9 @@ final class FloatKernels {
         float[] gate = copy(mix.gates(), mix.expertTM().length);
         float[] pre = copy(mix.pre(), gate.length);
         float[] dGate = new float[gate.length];
-        Vec.F32 x = (Vec.F32) mix.x();
-        Vec.F32 u = (Vec.F32) mix.u();
-        Vec.F32 v = (Vec.F32) mix.v();
-        Activation act = mix.act();
-        int d = mix.d();
-        int m = mix.m();
+        Rows r = Rows.of(mix);
+        int d = r.d();
+        int m = r.m();
         expertMajor(b, dxParts, dx, mix.tokens(), d, p -> {
             float[] acc = dxParts[p];
             float[] ue = new float[d];
@@ -105,20 +99,20 @@ final class FloatKernels {
             float[] xt = new float[d];
             float[] dyt = new float[d];
             return (e, from, to) -> {
-                u.rowF(e * d, ue);
-                v.rowF(e * d, ve);
+                r.u().rowF(e * d, ue);
+                r.v().rowF(e * d, ve);
                 du.rowF(e * d, due);
                 dv.rowF(e * d, dve);
                 for (int q = from; q < to; q++) {
                     int tm = b.order()[q];
                     int at = (tm / m) * d;
-                    x.rowF(at, xt);
+                    r.x().rowF(at, xt);
                     dy.rowF(at, dyt);
                     float dyv = dot(ve, dyt, d);
                     double a = pre[tm];
-                    float f = (float) act.apply(a, false);
+                    float f = (float) r.act().apply(a, false);
                     dGate[tm] = dyv * f;
-                    float da = (float) (dyv * gate[tm] * act.derivative(a, false));
+                    float da = (float) (dyv * gate[tm] * r.act().derivative(a, false));
                     axpy(da, xt, due, d);
                     axpy(gate[tm] * f, dyt, dve, d);
                     axpy(da, ue, acc, at, d);
@@ -145,31 +139,35 @@ final class FloatKernels {
         ExpertBuckets b = ExpertBuckets.of(mix.expertTM(), mix.experts());
         float[] gate = copy(mix.gates(), mix.expertTM().length);
         float[] pre = new float[gate.length];
-        Vec.F32 x = (Vec.F32) mix.x();
-        Vec.F32 u = (Vec.F32) mix.u();
-        Vec.F32 v = (Vec.F32) mix.v();
-        Activation act = mix.act();
-        int d = mix.d();
-        int m = mix.m();
+        Rows r = Rows.of(mix);
+        int d = r.d();
+        int m = r.m();
         expertMajor(b, yParts, y, mix.tokens(), d, p -> {
             float[] acc = yParts[p];
             float[] ue = new float[d];
             float[] ve = new float[d];
             float[] xt = new float[d];
             return (e, from, to) -> {
-                u.rowF(e * d, ue);
-                v.rowF(e * d, ve);
+                r.u().rowF(e * d, ue);
+                r.v().rowF(e * d, ve);
                 for (int q = from; q < to; q++) {
                     int tm = b.order()[q];
                     int at = (tm / m) * d;
-                    x.rowF(at, xt);
+                    r.x().rowF(at, xt);
                     float a = dot(ue, xt, d);
                     pre[tm] = a;
-                    axpy((float) (gate[tm] * act.apply(a, false)), ve, acc, at, d);
+                    axpy((float) (gate[tm] * r.act().apply(a, false)), ve, acc, at, d);
                 }
             };
         });
         ((Vec.F32) mix.pre()).putRowF(0, pre);
+    }
+
+    /** The float32 rows every mixing pass reads (callers checked {@link ExpertMix#allFloat}). */
+    private record Rows(Vec.F32 x, Vec.F32 u, Vec.F32 v, Activation act, int d, int m) {
+        static Rows of(ExpertMix mix) {
+            return new Rows((Vec.F32) mix.x(), (Vec.F32) mix.u(), (Vec.F32) mix.v(), mix.act(), mix.d(), mix.m());
+        }
     }
 
     /** One partition's work in {@link #expertMajor}: called once per touched expert, in ascending order. */

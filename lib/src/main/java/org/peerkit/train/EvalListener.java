@@ -17,7 +17,7 @@ import org.peerkit.data.BatchSource;
  * source, kept in memory and optionally appended to a CSV ({@code step,val_loss,val_ppl}). Batches
  * are indexed, so every evaluation sees the same windows.
  */
-public final class EvalListener implements TrainListener {
+public final class EvalListener extends PeriodicListener {
 
     /** One evaluation: the step after which it ran, mean loss and perplexity exp(loss). */
     public record Eval(long step, double loss) {
@@ -27,18 +27,14 @@ public final class EvalListener implements TrainListener {
     }
 
     private final BatchSource source;
-    private final int every;
     private final int batches;
     private final Path csv;
     private final List<Eval> evals = new ArrayList<>();
 
     /** @param csv file to append to, or null for in-memory only */
     public EvalListener(BatchSource source, int every, int batches, Path csv) {
-        if (every <= 0 || batches <= 0) {
-            throw new IllegalArgumentException("every=" + every + ", batches=" + batches + ": both must be positive");
-        }
+        super(every, "batches", batches);
         this.source = source;
-        this.every = every;
         this.batches = batches;
         this.csv = csv;
     }
@@ -48,20 +44,13 @@ public final class EvalListener implements TrainListener {
     }
 
     @Override
-    public void onStep(Trainer t, StepMetrics m) {
-        if (m.step() % every == 0) {
-            evaluate(t);
-        }
+    protected boolean actedAt(Trainer t, long step) {
+        return !evals.isEmpty() && evals.get(evals.size() - 1).step() == step;
     }
 
+    /** Evaluates, keeps the result and appends it to the CSV. */
     @Override
-    public void onEnd(Trainer t) {
-        if (evals.isEmpty() || evals.get(evals.size() - 1).step() != t.step()) {
-            evaluate(t);
-        }
-    }
-
-    private void evaluate(Trainer t) {
+    protected void act(Trainer t) {
         Eval e = new Eval(t.step(), t.evaluate(source, 0, batches));
         evals.add(e);
         if (csv != null) {

@@ -39,9 +39,9 @@ class PeerkitCliTest extends InProcessCli {
     void parsesTheVocabularyOption() {
         CommandLine.ParseResult parsed = PeerkitCli.commandLine().parseArgs("data", "prepare", "--vocab", "1024");
         DataPrepareCommand cmd = (DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject();
-        assertEquals(1024, cmd.vocab);
+        assertEquals(1024, cmd.dataSet.vocab);
         parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
-        assertEquals(4096, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).vocab);
+        assertEquals(4096, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).dataSet.vocab);
     }
 
     @Test
@@ -65,9 +65,9 @@ class PeerkitCliTest extends InProcessCli {
     @Test
     void parsesTheCorpusOptionAndNamesTheChoicesOfABadOne() {
         CommandLine.ParseResult parsed = PeerkitCli.commandLine().parseArgs("data", "prepare", "--corpus", "library");
-        assertEquals(Corpus.LIBRARY, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).corpus);
+        assertEquals(Corpus.LIBRARY, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).dataSet.corpus);
         parsed = PeerkitCli.commandLine().parseArgs("data", "prepare");
-        assertEquals(Corpus.SOTU, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).corpus);
+        assertEquals(Corpus.SOTU, ((DataPrepareCommand) parsed.subcommand().subcommand().commandSpec().userObject()).dataSet.corpus);
         assertEquals(2, run("data", "prepare", "--corpus", "gutenberg"));
         assertTrue(err.toString().contains("unknown corpus 'gutenberg': use sotu or library"), err.toString());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,31 +54,22 @@ class TokenShardTest {
     @Test
     void rejectsBadMagic(@TempDir Path dir) throws Exception {
         Path f = writeShard(dir, 100);
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.write("NOTASHRD".getBytes());
-        }
-        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
-        assertEquals("token shard " + f + " has bad magic 'NOTASHRD', expected 'PEERTOKS': not a PEERkit token shard" + FIX, e.getMessage());
+        String refusal = refusal(f, raf -> raf.write("NOTASHRD".getBytes()));
+        assertEquals("token shard " + f + " has bad magic 'NOTASHRD', expected 'PEERTOKS': not a PEERkit token shard" + FIX, refusal);
     }
 
     @Test
     void rejectsATruncatedShard(@TempDir Path dir) throws Exception {
         Path f = writeShard(dir, 100);
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.setLength(64 + 150);
-        }
-        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
-        assertEquals("token shard " + f + " is truncated: header says 100 tokens (264 bytes) but the file has 214 bytes" + FIX, e.getMessage());
+        String refusal = refusal(f, raf -> raf.setLength(64 + 150));
+        assertEquals("token shard " + f + " is truncated: header says 100 tokens (264 bytes) but the file has 214 bytes" + FIX, refusal);
     }
 
     @Test
     void rejectsAShardShorterThanItsHeader(@TempDir Path dir) throws Exception {
         Path f = writeShard(dir, 100);
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.setLength(10);
-        }
-        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
-        assertEquals("token shard " + f + " is truncated: 10 bytes, shorter than the 64-byte header" + FIX, e.getMessage());
+        String refusal = refusal(f, raf -> raf.setLength(10));
+        assertEquals("token shard " + f + " is truncated: 10 bytes, shorter than the 64-byte header" + FIX, refusal);
     }
 
     @Test
@@ -94,13 +86,12 @@ class TokenShardTest {
         Path f = writeShard(dir, 100);
         String clean = TokenShard.open(f, tok.hash()).sha256();
         assertEquals(DataFiles.sha256(f), clean);
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+        String refusal = refusal(f, raf -> {
             raf.seek(64 + 2 * 10 + 1);
             raf.write(0x7f);  // id at position 10 becomes 0x7f.. ≥ 300
-        }
-        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash()));
+        });
         assertEquals("token shard " + f + " holds id " + (0x7f00 | 70) + " at position 10, outside its vocabulary of "
-                + tok.vocabSize() + " ids: the shard is corrupt" + FIX, e.getMessage());
+                + tok.vocabSize() + " ids: the shard is corrupt" + FIX, refusal);
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.seek(64 + 2 * 10 + 1);
             raf.write(0);
@@ -109,7 +100,7 @@ class TokenShardTest {
         }
         TokenShard quiet = TokenShard.open(f, tok.hash());
         assertFalse(quiet.sha256().equals(clean));
-        e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash(), clean));
+        var e = assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash(), clean));
         assertEquals("token shard " + f + " is corrupt: its SHA-256 is " + quiet.sha256().substring(0, 12)
                 + "…, the data manifest recorded " + clean.substring(0, 12) + "…" + FIX, e.getMessage());
     }
@@ -129,5 +120,18 @@ class TokenShardTest {
         try (var list = Files.list(dir)) {
             assertEquals(0, list.count(), "the temp file was removed");
         }
+    }
+
+    /** Bytes written over a shard on disk. */
+    private interface Damage {
+        void apply(RandomAccessFile raf) throws IOException;
+    }
+
+    /** The message {@link TokenShard#open} refuses shard {@code f} with after {@code damage}. */
+    private static String refusal(Path f, Damage damage) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            damage.apply(raf);
+        }
+        return assertThrows(DataException.class, () -> TokenShard.open(f, tok.hash())).getMessage();
     }
 }

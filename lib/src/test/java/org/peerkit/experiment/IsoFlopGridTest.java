@@ -122,7 +122,7 @@ class IsoFlopGridTest {
                 "isoflop.ladder.ffw.pkm: missing field 'ffw.");
         assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"peer\": {\"experts\": 200,"
                 + " \"heads\": 2, \"topK\": 4, \"keyDim\": 16, \"queryBatchNorm\": true}}}}}",
-                "ffw.experts=200 is not a perfect square");
+                "ffw.peer: product keys: numExperts=200 is not a perfect square");
         assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"moe\": {\"kind\": \"pkm\"}}}}}",
                 "isoflop.ladder.ffw.moe says kind 'pkm'");
         assertRefused(dir, "{\"isoflop\": {\"budgets\": [1e10], \"ladder\": {\"ffw\": {\"mlp\": {}}}}}",

@@ -136,7 +136,7 @@ class RunSpecTest {
         assertTrue(e.getMessage().startsWith("f.json: dModel=64 is not divisible by nHeads=3")
                 && e.getMessage().endsWith("(in 'model')"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FfwSpec.Peer(1000, 8, 16, 128, true));
-        assertTrue(e.getMessage().startsWith("ffw.experts=1000 is not a perfect square"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ffw: product keys: numExperts=1000 is not a perfect square"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RunSpec.defaults().withBatch(4, 65));
         assertTrue(e.getMessage().startsWith("seqLen=65 must be in [1, model.contextLength=64]"), e.getMessage());
     }

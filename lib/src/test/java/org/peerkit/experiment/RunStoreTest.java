@@ -114,6 +114,18 @@ class RunStoreTest {
     }
 
     /** metrics.csv without the wall-time column. */
+    /** Interrupts the training thread after step {@code step}, as a kernel's "interrupt" does to the cell thread. */
+    private static TrainListener interruptAt(long step) {
+        return new TrainListener() {
+            @Override
+            public void onStep(Trainer t, StepMetrics m) {
+                if (m.step() == step) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
     private static List<String> deterministic(Path csv) throws Exception {
         return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
     }
@@ -161,15 +173,7 @@ class RunStoreTest {
     void aTruncatedOrGarbledMetricsFileStopsTheResumeWithAReason(@TempDir Path root) throws Exception {
         RunStore store = RunStore.at(root).withCheckpointEvery(4);
         RunSpec spec = quick();
-        TrainListener interruptAt5 = new TrainListener() {
-            @Override
-            public void onStep(Trainer t, StepMetrics m) {
-                if (m.step() == 5) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
-        assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt5));
+        assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt(5)));
         Path metrics = store.dir(spec).resolve("metrics.csv");
         List<String> rows = Files.readAllLines(metrics);
         Files.write(metrics, rows.subList(0, 4));  // header + steps 1..3, checkpoint at 6
@@ -238,15 +242,7 @@ class RunStoreTest {
     void anInterruptedRunStopsAtACheckpointAndResumes(@TempDir Path root) {
         RunStore store = RunStore.at(root);
         RunSpec spec = RunSpec.defaults();
-        TrainListener interruptAt5 = new TrainListener() {
-            @Override
-            public void onStep(Trainer t, StepMetrics m) {
-                if (m.step() == 5) {
-                    Thread.currentThread().interrupt();  // what a kernel's "interrupt" does to the cell thread
-                }
-            }
-        };
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt5));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt(5)));
         assertTrue(e.getMessage().contains("interrupted at step 6; checkpoint written, run it again to resume"),
                 e.getMessage());
         RunInfo info = store.status(spec);
@@ -264,15 +260,7 @@ class RunStoreTest {
         RunSpec spec = quick().withFfw(new FfwSpec.Peer(64, 2, 4, 8, true));
         RunResult straight = RunStore.at(root.resolve("a")).run(spec);
         RunStore store = RunStore.at(root.resolve("b"));
-        TrainListener interruptAt3 = new TrainListener() {
-            @Override
-            public void onStep(Trainer t, StepMetrics m) {
-                if (m.step() == 3) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
-        assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt3));
+        assertThrows(IllegalStateException.class, () -> store.run(spec, interruptAt(3)));
         RunResult resumed = store.run(spec);
         assertEquals(RunResult.Origin.RESUMED, resumed.origin());
         assertEquals(straight.summary().trainLoss(), resumed.summary().trainLoss(), 0.0);

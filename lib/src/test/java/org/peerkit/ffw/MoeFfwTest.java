@@ -43,9 +43,8 @@ class MoeFfwTest {
     @ParameterizedTest
     @CsvSource({"TOKEN_CHOICE,1,2.0", "TOKEN_CHOICE,2,0.6", "EXPERT_CHOICE,1,1.0"})
     void gradientsMatchFiniteDifferences(MoeConfig.RouterKind kind, int topK, double cf) {
-        MoeConfig cfg = MoeConfig.defaults().withDModel(5).withRouter(kind, topK).withExperts(3, 4)
-                .withCapacityFactor(cf).withAuxLosses(0.05, 0.01);
-        MoeFfw moe = new MoeFfw("moe", cfg, DataType.DOUBLE, new Rng(11));
+        MoeFfw moe = moe(MoeConfig.defaults().withDModel(5).withExperts(3, 4).withAuxLosses(0.05, 0.01), kind, topK,
+                cf, DataType.DOUBLE, 11);
         Rng rng = new Rng(12);
         INDArray x = rng.normal(DataType.DOUBLE, 1, 8, 5);
         INDArray dy = rng.normal(DataType.DOUBLE, 1, 8, 5);
@@ -62,9 +61,8 @@ class MoeFfwTest {
     @CsvSource({"TOKEN_CHOICE,2,1.25", "EXPERT_CHOICE,1,1.0"})
     void steadyStepsAllocateNoNewBuffers(MoeConfig.RouterKind kind, int topK, double cf) {
         // fixed-capacity dispatch: routing changes every step, the buffers' shapes must not
-        MoeConfig cfg = MoeConfig.defaults().withDModel(8).withRouter(kind, topK).withExperts(4, 6)
-                .withCapacityFactor(cf).withAuxLosses(0.01, 0.001);
-        MoeFfw moe = new MoeFfw("moe", cfg, DataType.FLOAT, new Rng(21));
+        MoeFfw moe = moe(MoeConfig.defaults().withDModel(8).withExperts(4, 6).withAuxLosses(0.01, 0.001), kind, topK,
+                cf, DataType.FLOAT, 21);
         Rng rng = new Rng(22);
         INDArray dy = rng.normal(DataType.FLOAT, 1, 32, 8);
         moe.forward(rng.normal(DataType.FLOAT, 1, 32, 8));
@@ -110,6 +108,11 @@ class MoeFfwTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> MoeConfig.defaults().withCapacityFactor(-1.5));
         assertTrue(e.getMessage().contains("capacityFactor=-1.5 must be > 0"), e.getMessage());
+    }
+
+    /** {@code base} routed by {@code kind} (top-{@code topK}, capacity factor {@code cf}), drawn from {@code seed}. */
+    private static MoeFfw moe(MoeConfig base, MoeConfig.RouterKind kind, int topK, double cf, DataType dtype, long seed) {
+        return new MoeFfw("moe", base.withRouter(kind, topK).withCapacityFactor(cf), dtype, new Rng(seed));
     }
 
     private static void check(String what, INDArray analytic, double[] numeric) {

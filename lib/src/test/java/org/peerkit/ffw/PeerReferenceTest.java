@@ -44,8 +44,9 @@ class PeerReferenceTest {
         int heads = sizes.get("heads").asInt();
         int k = sizes.get("top_k").asInt();
         boolean bnOn = cfgNode.get("query_bn").asBoolean();
-        PeerConfig cfg = new PeerConfig(sizes.get("d_model").asInt(), sizes.get("N").asInt(), heads, k,
-                sizes.get("d_key").asInt(), Activation.valueOf(cfgNode.get("act").asText().toUpperCase()), bnOn);
+        PeerConfig cfg = new PeerConfig(sizes.get("d_model").asInt(),
+                new ProductKeys(sizes.get("N").asInt(), heads, k, sizes.get("d_key").asInt(), bnOn),
+                Activation.valueOf(cfgNode.get("act").asText().toUpperCase()));
         PeerLayer layer = new PeerLayer("peer", cfg, dtype, new Rng(7));
         layer.queryWeight().value().assign(input("W_q", dtype).transpose());
         layer.subKeys1().value().assign(input("sub_keys1", dtype));

@@ -20,7 +20,7 @@ class PkmLayerTest {
     @CsvSource({"true,true", "false,true", "false,false"})
     void gradientsMatchFiniteDifferences(boolean shared, boolean bn) {
         PkmLayer layer = new PkmLayer("pkm", PkmConfig.defaults().withDModel(5).withHeads(2).withK(3)
-                .withDKey(4).withNumValues(16)
+                .withDKey(4).withNumExperts(16)
                 .withSharedKeys(shared).withQueryBatchNorm(bn), DataType.DOUBLE, new Rng(3));
         Rng rng = new Rng(8);
         INDArray x = rng.normal(DataType.DOUBLE, 1.0, 6, 5);
@@ -37,8 +37,8 @@ class PkmLayerTest {
     @Test
     void badConfigsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PkmConfig.defaults().withNumValues(1000));
-        assertTrue(e.getMessage().contains("numValues=1000 is not a perfect square"), e.getMessage());
+                () -> PkmConfig.defaults().withNumExperts(1000));
+        assertTrue(e.getMessage().contains("numExperts=1000 is not a perfect square"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> PkmConfig.defaults().withDKey(127));
         assertTrue(e.getMessage().contains("dKey=127 must be even"), e.getMessage());
     }

@@ -7,10 +7,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
 import org.peerkit.model.Positions;
+import org.peerkit.model.RandomWindows;
 import org.peerkit.tensor.Activation;
 import org.peerkit.nn.Gemm;
 import org.peerkit.nn.NormKind;
-import org.peerkit.nn.Rng;
 
 /** The analytic counts against the model's own parameters and against the GEMMs it really runs. */
 class FlopCountTest {
@@ -49,11 +49,7 @@ class FlopCountTest {
         assertEquals(10, analytic.stepsFor(10.5 * perStep, 4096));
         assertEquals(10 * 4096, analytic.tokensFor(10.0 * perStep));
 
-        Rng rng = new Rng(2);
-        int[] w = new int[b * (t + 1)];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rng.nextInt(cfg.vocabSize());
-        }
+        int[] w = RandomWindows.of(b, t, cfg.vocabSize(), 2);
         Gemm.resetCount();
         lm.forwardLoss(w, b);
         assertEquals((long) b * t * analytic.forwardFlopsPerToken(), Gemm.count(), "forward GEMM FLOPs");

@@ -10,8 +10,8 @@ import org.peerkit.experiment.RunModels;
 import org.peerkit.experiment.RunSpec;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
+import org.peerkit.model.RandomWindows;
 import org.peerkit.nn.Gemm;
-import org.peerkit.nn.Rng;
 import tech.tablesaw.api.Table;
 
 class IsoFlopPlannerTest {
@@ -40,11 +40,7 @@ class IsoFlopPlannerTest {
         int t = cfg.contextLength();
         DecoderLm lm = new DecoderLm(cfg, 1);
         assertEquals(lm.paramCount(), p.count().totalParams());
-        Rng rng = new Rng(3);
-        int[] w = new int[b * (t + 1)];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rng.nextInt(cfg.vocabSize());
-        }
+        int[] w = RandomWindows.of(b, t, cfg.vocabSize(), 3);
         Gemm.resetCount();
         lm.forwardLoss(w, b);
         lm.backward(1.0);

@@ -28,18 +28,9 @@ class DecoderLmTest {
                 1e-5, 0.3, 10000, Precision.DOUBLE);
     }
 
-    static int[] windows(int batch, int t, int vocab, long seed) {
-        Rng rng = new Rng(seed);
-        int[] w = new int[batch * (t + 1)];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rng.nextInt(vocab);
-        }
-        return w;
-    }
-
     static void checkWholeModel(LmConfig cfg) {
         DecoderLm lm = new DecoderLm(cfg, 5);
-        int[] w = windows(2, 5, cfg.vocabSize(), 3);
+        int[] w = RandomWindows.of(2, 5, cfg.vocabSize(), 3);
         DoubleSupplier loss = () -> lm.forwardLoss(w, 2);
         lm.zeroGrads();
         lm.forwardLoss(w, 2);
@@ -111,7 +102,7 @@ class DecoderLmTest {
         DecoderLm a = new DecoderLm(cfg, 42);
         DecoderLm b = new DecoderLm(cfg, 42);
         DecoderLm c = new DecoderLm(cfg, 43);
-        int[] w = windows(2, 8, 50, 1);
+        int[] w = RandomWindows.of(2, 8, 50, 1);
         assertEquals(a.forwardLoss(w, 2), b.forwardLoss(w, 2), 0.0);
         assertNotEquals(a.forwardLoss(w, 2), c.forwardLoss(w, 2));
         // near-uniform predictions at init: loss ≈ ln V

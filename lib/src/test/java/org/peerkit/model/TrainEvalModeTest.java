@@ -29,7 +29,7 @@ class TrainEvalModeTest {
                         .withDKey(8).withNumExperts(64),
                         cfg.precision().dataType(), rng)
                 : new PkmLayer(name, PkmConfig.defaults().withDModel(cfg.dModel()).withHeads(2).withK(4)
-                        .withDKey(8).withNumValues(64),
+                        .withDKey(8).withNumExperts(64),
                         cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32).withShape(16, 2, 2, 32), ffw, 2);
     }

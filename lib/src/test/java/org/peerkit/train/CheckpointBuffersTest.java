@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.ffw.PeerConfig;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
@@ -24,7 +25,8 @@ class CheckpointBuffersTest {
 
     private static DecoderLm peerLm(long seed) {
         FfwFactory peer = (name, block, cfg, rng) -> new PeerLayer(name,
-                new PeerConfig(cfg.dModel(), 8 * 8, 2, 4, 16, Activation.GELU, true), cfg.precision().dataType(), rng);
+                new PeerConfig(cfg.dModel(), new ProductKeys(8 * 8, 2, 4, 16, true), Activation.GELU),
+                cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32), FfwFactory.middle(peer), seed);
     }
 

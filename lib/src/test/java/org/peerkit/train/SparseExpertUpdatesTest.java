@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.PeerConfig;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
@@ -33,7 +34,7 @@ class SparseExpertUpdatesTest {
 
     private static DecoderLm lm(int side, int heads, int k) {
         FfwFactory peer = (name, block, cfg, rng) -> new PeerLayer(name,
-                new PeerConfig(cfg.dModel(), side * side, heads, k, 8, Activation.GELU, true),
+                new PeerConfig(cfg.dModel(), new ProductKeys(side * side, heads, k, 8, true), Activation.GELU),
                 cfg.precision().dataType(), rng);
         return new DecoderLm(LmConfig.tiny(32).withShape(16, 2, 2, 32), FfwFactory.middle(peer), 3);
     }
@@ -43,6 +44,11 @@ class SparseExpertUpdatesTest {
     }
 
     /** No clipping: the sparse path computes the norm in its own loop, which may differ in the last bit. */
+    /** A trainer on 2 synthetic windows of {@code seqLen} tokens (vocabulary 32, seed 1). */
+    private static Trainer trainer(DecoderLm lm, int seqLen, long steps, boolean sparse) {
+        return new Trainer(lm, new SyntheticBatches(2, seqLen, 32, 1), config(steps, sparse));
+    }
+
     private static TrainConfig config(long steps, boolean sparse) {
         return new TrainConfig(steps, 1, 0.0, new LrSchedule(1e-2, 1, steps, 0.1),
                 new AdamWConfig(0.9, 0.95, 1e-8, 0.1, false), 5, sparse);
@@ -91,8 +97,8 @@ class SparseExpertUpdatesTest {
 
     @Test
     void peerBackwardMarksTheRowsItWrote() {
-        DecoderLm lm = lm(8, 2, 2);
-        Trainer t = new Trainer(lm, new SyntheticBatches(2, 8, 32, 1), config(1, true));
+        Trainer t = trainer(lm(8, 2, 2), 8, 1, true);
+        DecoderLm lm = t.model();
         t.trainStep();
         Param u = peer(lm).u();
         int[] rows = u.touchedRows();
@@ -114,10 +120,8 @@ class SparseExpertUpdatesTest {
     @Test
     void sparseEqualsDenseBitForBitWhenEveryRowIsTouchedEveryStep() {
         // N = 4 experts and 2 heads × top-2 over 32 tokens: every expert is used in every step (checked)
-        DecoderLm dense = lm(2, 2, 2);
-        DecoderLm sparse = lm(2, 2, 2);
-        Trainer td = new Trainer(dense, new SyntheticBatches(2, 16, 32, 1), config(6, false));
-        Trainer ts = new Trainer(sparse, new SyntheticBatches(2, 16, 32, 1), config(6, true));
+        Trainer td = trainer(lm(2, 2, 2), 16, 6, false);
+        Trainer ts = trainer(lm(2, 2, 2), 16, 6, true);
         assertFalse(td.optimizer().sparseRows());
         assertTrue(ts.optimizer().sparseRows());
         trainRecordingRows(td);
@@ -125,16 +129,16 @@ class SparseExpertUpdatesTest {
         for (int[] r : rows) {
             assertEquals(4, r.length, "a step left an expert untouched: " + Arrays.toString(r));
         }
-        assertSameParams(dense, sparse);
+        assertSameParams(td.model(), ts.model());
     }
 
     @Test
     void sparseLeavesRowsOutsideTheStepAloneWhereDenseMovesThem() {
         // N = 256 experts, 16 tokens × 1 head × top-2: most rows untouched in any one step
-        DecoderLm dense = lm(16, 1, 2);
-        DecoderLm sparse = lm(16, 1, 2);
-        Trainer td = new Trainer(dense, new SyntheticBatches(2, 8, 32, 1), config(2, false));
-        Trainer ts = new Trainer(sparse, new SyntheticBatches(2, 8, 32, 1), config(2, true));
+        Trainer td = trainer(lm(16, 1, 2), 8, 2, false);
+        Trainer ts = trainer(lm(16, 1, 2), 8, 2, true);
+        DecoderLm dense = td.model();
+        DecoderLm sparse = ts.model();
         td.trainStep();
         ts.trainStep();
         // step 1: m = v = 0 before it and no decay on the (embedding-kind) tables, so untouched rows stay
@@ -173,21 +177,18 @@ class SparseExpertUpdatesTest {
 
     @Test
     void sparseRunResumedFromACheckpointRetracesTheUninterruptedRunBitForBit(@TempDir Path dir) throws Exception {
-        DecoderLm whole = lm(16, 2, 4);
-        Trainer tw = new Trainer(whole, new SyntheticBatches(2, 8, 32, 1), config(6, true));
+        Trainer tw = trainer(lm(16, 2, 4), 8, 6, true);
         List<Double> lossesWhole = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             lossesWhole.add(tw.trainStep().loss());
         }
-        DecoderLm first = lm(16, 2, 4);
-        Trainer t1 = new Trainer(first, new SyntheticBatches(2, 8, 32, 1), config(6, true));
+        Trainer t1 = trainer(lm(16, 2, 4), 8, 6, true);
         List<Double> losses = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             losses.add(t1.trainStep().loss());
         }
         Path ckpt = t1.saveCheckpoint(dir, 2);
-        DecoderLm resumed = lm(16, 2, 4);
-        Trainer t2 = new Trainer(resumed, new SyntheticBatches(2, 8, 32, 1), config(6, true));
+        Trainer t2 = trainer(lm(16, 2, 4), 8, 6, true);
         t2.resume(ckpt);
         assertTrue(t2.config().sparseExpertUpdates());
         assertTrue(Checkpoint.readState(ckpt).train().sparseExpertUpdates());
@@ -195,6 +196,6 @@ class SparseExpertUpdatesTest {
             losses.add(t2.trainStep().loss());
         }
         assertEquals(lossesWhole, losses);
-        assertSameParams(whole, resumed);
+        assertSameParams(tw.model(), t2.model());
     }
 }

@@ -110,32 +110,38 @@ class NotebookInBrowserTest {
         return notebookJson.substring(0, m.start(2)) + kernel + notebookJson.substring(m.end(2));
     }
 
+    /**
+     * Checks that the page shows {@code chart} as its one PNG image, at least {@code minWidth} pixels
+     * wide (the chart is {@code width} wide), and returns the page's HTML tables.
+     */
+    private List<WebElement> oneChartAndTables(JavascriptExecutor js, String chart, int minWidth, String width) {
+        List<WebElement> images = browser.findElements(By.cssSelector(".output_png img[src^='data:image/png']"));
+        assertEquals(1, images.size(), chart + " should render as one PNG image");
+        assertTrue(((Number) js.executeScript("return arguments[0].naturalWidth;", images.get(0))).intValue() >= minWidth,
+                "the PNG should be the " + width + "-wide chart");
+        return browser.findElements(By.cssSelector(".output_html table"));
+    }
+
+    private static void assertTableShows(List<WebElement> tables, String text) {
+        assertTrue(tables.stream().anyMatch(t -> t.getText().contains(text)), "a table showing '" + text
+                + "' should render as HTML");
+    }
+
     @Test
     void setupNotebookRunsAndShowsPlotAndTable() throws IOException {
-        JavascriptExecutor js = runAll("00-setup.ipynb", Duration.ofMinutes(8));
-        List<WebElement> images = browser.findElements(By.cssSelector(".output_png img[src^='data:image/png']"));
-        assertEquals(1, images.size(), "the sgemm chart should render as one PNG image");
-        assertTrue(((Number) js.executeScript("return arguments[0].naturalWidth;", images.get(0))).intValue() >= 600,
-                "the PNG should be the 640px-wide chart");
-        List<WebElement> tables = browser.findElements(By.cssSelector(".output_html table"));
-        assertTrue(tables.stream().anyMatch(t -> t.getText().contains("GFLOP/s")),
-                "the Tablesaw sgemm table should render as HTML");
+        List<WebElement> tables = oneChartAndTables(runAll("00-setup.ipynb", Duration.ofMinutes(8)),
+                "the sgemm chart", 600, "640px");
+        assertTableShows(tables, "GFLOP/s");
         assertTrue(browser.findElement(By.tagName("body")).getText().contains("step 3 of 3"),
                 "updateDisplay should have replaced the live output");
     }
 
     @Test
     void peerLayerNotebookRunsAndShowsRetrievalChartAndTable() throws IOException {
-        JavascriptExecutor js = runAll("01-peer-layer.ipynb", Duration.ofMinutes(8));
-        List<WebElement> images = browser.findElements(By.cssSelector(".output_png img[src^='data:image/png']"));
-        assertEquals(1, images.size(), "the retrieval-time chart should render as one PNG image");
-        assertTrue(((Number) js.executeScript("return arguments[0].naturalWidth;", images.get(0))).intValue() >= 700,
-                "the PNG should be the 720px-wide chart");
-        List<WebElement> tables = browser.findElements(By.cssSelector(".output_html table"));
-        assertTrue(tables.stream().anyMatch(t -> t.getText().contains("exhaustive scan (ms)")),
-                "the retrieval-time table should render as HTML");
-        assertTrue(tables.stream().anyMatch(t -> t.getText().contains("column j")),
-                "the routing table of token 0 should render as HTML");
+        List<WebElement> tables = oneChartAndTables(runAll("01-peer-layer.ipynb", Duration.ofMinutes(8)),
+                "the retrieval-time chart", 700, "720px");
+        assertTableShows(tables, "exhaustive scan (ms)");
+        assertTableShows(tables, "column j");
         String body = browser.findElement(By.tagName("body")).getText();
         assertTrue(body.contains("ok: exact top-k"), "the check cell should have passed");
     }

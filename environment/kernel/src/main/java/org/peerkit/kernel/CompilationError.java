@@ -31,7 +31,7 @@ public final class CompilationError extends CellError {
             if (lineEnd < 0) {
                 lineEnd = source.length();
             }
-            String where = origin.place(lineNumberOf(source, start));
+            String where = origin.place(SnippetOrigin.linesBefore(source, start) + 1);
             String message = oneLine(d.getMessage(Locale.ROOT));
             if (first == null) {
                 first = where + ": " + message;
@@ -66,16 +66,5 @@ public final class CompilationError extends CellError {
             return 0;
         }
         return (int) Math.min(pos, Math.max(0, source.length() - 1));
-    }
-
-    /** 1-based line of a character position in the source. */
-    private static int lineNumberOf(String source, int pos) {
-        int line = 1;
-        for (int i = 0; i < pos && i < source.length(); i++) {
-            if (source.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
     }
 }

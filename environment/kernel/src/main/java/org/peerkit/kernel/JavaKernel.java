@@ -325,7 +325,7 @@ public final class JavaKernel extends BaseKernel {
             String raw = info.source() != null ? rest.substring(0, rest.length() - info.remaining().length()) : rest;
             // JShell numbers lines wrongly after leading blank lines: start the snippet at its text
             int lead = source.length() - source.stripLeading().length();
-            int startLine = firstLine + countLines(chunk, consumed + lead);
+            int startLine = firstLine + SnippetOrigin.linesBefore(chunk, consumed + lead);
             SnippetOrigin origin = new SnippetOrigin(label, startLine);
             try {
                 out = evalSnippet(source.substring(lead), origin, !endsWithSemicolon(raw));
@@ -450,16 +450,6 @@ public final class JavaKernel extends BaseKernel {
             }
         }
         return -1;
-    }
-
-    private static int countLines(String s, int end) {
-        int n = 0;
-        for (int i = 0; i < end && i < s.length(); i++) {
-            if (s.charAt(i) == '\n') {
-                n++;
-            }
-        }
-        return n;
     }
 
     private static Path ownLocation() {

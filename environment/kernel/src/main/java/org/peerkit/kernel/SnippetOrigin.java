@@ -22,4 +22,15 @@ record SnippetOrigin(String label, int lineShift) {
     String place(int snippetLine) {
         return label + " line " + (lineShift + Math.max(1, snippetLine));
     }
+
+    /** Line breaks in {@code text} before position {@code end}: the 0-based line that position is on. */
+    static int linesBefore(String text, int end) {
+        int n = 0;
+        for (int i = 0; i < end && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
 }

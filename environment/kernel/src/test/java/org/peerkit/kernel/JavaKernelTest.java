@@ -250,14 +250,26 @@ class JavaKernelTest {
         k.onShutdown(false);
     }
 
+    /** A cell that sets {@code started}, then spins, swallowing every Throwable, until {@code release} is set. */
+    private static String stubbornLoop(String started, String release) {
+        return "{ System.setProperty(\"" + started + "\", \"yes\");\n"
+                + "  while (!Boolean.getBoolean(\"" + release + "\")) {\n"
+                + "    try { while (!Boolean.getBoolean(\"" + release + "\")) Thread.onSpinWait(); } catch (Throwable t) { } } }";
+    }
+
+    /** Runs {@code cell} in the background, interrupts it once it has set {@code property}, and returns the error. */
+    private static Interrupted interrupted(JavaKernel k, String property, String cell) throws Exception {
+        System.clearProperty(property);
+        Future<DisplayData> running = background.submit(() -> k.evalCell(cell));
+        awaitProperty(property);
+        k.interrupt();
+        return assertInstanceOf(Interrupted.class, causeOf(running));
+    }
+
     @Test
     void interruptWakesASleepingCell() throws Exception {
-        System.clearProperty("kernelTest.sleeping");
-        Future<DisplayData> cell = background.submit(() -> shared.evalCell(
-                "{ System.setProperty(\"kernelTest.sleeping\", \"yes\"); Thread.sleep(600_000); }"));
-        awaitProperty("kernelTest.sleeping");
-        shared.interrupt();
-        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        Interrupted e = interrupted(shared, "kernelTest.sleeping",
+                "{ System.setProperty(\"kernelTest.sleeping\", \"yes\"); Thread.sleep(600_000); }");
         assertTrue(e.getMessage().startsWith("cell interrupted at In["), e.getMessage());
         assertTrue(!e.getMessage().contains("stopped"), "a sleep ends on Thread.interrupt: " + e.getMessage());
         assertEquals("3", out(shared, "1 + 2"));
@@ -265,13 +277,9 @@ class JavaKernelTest {
 
     @Test
     void interruptStopsABusyLoop() throws Exception {
-        System.clearProperty("kernelTest.spinning");
         shared.evalCell("long spins = 0;");
-        Future<DisplayData> cell = background.submit(() -> shared.evalCell(
-                "\n{ System.setProperty(\"kernelTest.spinning\", \"yes\"); while (true) { spins++; } }"));
-        awaitProperty("kernelTest.spinning");
-        shared.interrupt();
-        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        Interrupted e = interrupted(shared, "kernelTest.spinning",
+                "\n{ System.setProperty(\"kernelTest.spinning\", \"yes\"); while (true) { spins++; } }");
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("stopped"), e.getMessage());
         assertEquals("true", out(shared, "spins > 0"));
     }
@@ -279,15 +287,8 @@ class JavaKernelTest {
     @Test
     void aLoopThatSwallowsThreadDeathIsReportedAndTheKernelRecoversWhenItEnds() throws Exception {
         JavaKernel k = new JavaKernel(Path.of(""), GRACE);
-        System.clearProperty("kernelTest.stubborn");
         System.clearProperty("kernelTest.release");
-        Future<DisplayData> cell = background.submit(() -> k.evalCell(
-                "{ System.setProperty(\"kernelTest.stubborn\", \"yes\");\n"
-                + "  while (!Boolean.getBoolean(\"kernelTest.release\")) {\n"
-                + "    try { while (!Boolean.getBoolean(\"kernelTest.release\")) Thread.onSpinWait(); } catch (Throwable t) { } } }"));
-        awaitProperty("kernelTest.stubborn");
-        k.interrupt();
-        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        Interrupted e = interrupted(k, "kernelTest.stubborn", stubbornLoop("kernelTest.stubborn", "kernelTest.release"));
         assertTrue(e.getMessage().contains("restart the kernel"), e.getMessage());
         System.setProperty("kernelTest.release", "true"); // let the stubborn loop end
         assertEquals("2", out(k, "1 + 1"));
@@ -298,16 +299,9 @@ class JavaKernelTest {
     @Test
     void afterALoopThatSwallowsThreadDeathTheNextCellRunsAtOnce() throws Exception {
         JavaKernel k = new JavaKernel(Path.of(""), GRACE);
-        System.clearProperty("kernelTest.stubborn2");
         System.clearProperty("kernelTest.release2");
         k.evalCell("int kept = 41;");
-        Future<DisplayData> cell = background.submit(() -> k.evalCell(
-                "{ System.setProperty(\"kernelTest.stubborn2\", \"yes\");\n"
-                + "  while (!Boolean.getBoolean(\"kernelTest.release2\")) {\n"
-                + "    try { while (!Boolean.getBoolean(\"kernelTest.release2\")) Thread.onSpinWait(); } catch (Throwable t) { } } }"));
-        awaitProperty("kernelTest.stubborn2");
-        k.interrupt();
-        Interrupted e = assertInstanceOf(Interrupted.class, causeOf(cell));
+        Interrupted e = interrupted(k, "kernelTest.stubborn2", stubbornLoop("kernelTest.stubborn2", "kernelTest.release2"));
         assertTrue(e.getMessage().contains("later cells run on a new thread") && e.getMessage().contains("restart the"
                 + " kernel to stop it"), e.getMessage());
         try {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,8 +72,8 @@ public class FfwBench {
         layer = switch (kind) {
             case "pkm" -> {
                 PkmConfig d = PkmConfig.defaults();
-                yield new PkmLayer("pkm", new PkmConfig(dModel, side * side, d.heads(), d.k(), d.dKey(), d.sharedKeys(),
-                        d.queryBatchNorm()), DataType.FLOAT, rng);
+                yield new PkmLayer("pkm", d.withDModel(dModel).withNumExperts(side * side), DataType.FLOAT,
+                        rng);
             }
             case "moe" -> {
                 MoeConfig d = MoeConfig.defaults();
@@ -92,17 +91,13 @@ public class FfwBench {
 
     @Benchmark
     public INDArray forward() {
-        INDArray y = layer.forward(xTxD);
-        Nd4j.getExecutioner().commit();
-        return y;
+        return LayerPasses.forward(layer, xTxD);
     }
 
     @Benchmark
     public INDArray forwardBackward() {
-        layer.forward(xTxD);
-        INDArray dx = layer.backward(dyTxD);
+        INDArray dx = LayerPasses.forwardBackward(layer, xTxD, dyTxD);
         layer.zeroGrads();  // as the trainer: gradients do not pile up over invocations
-        Nd4j.getExecutioner().commit();
         return dx;
     }
 
