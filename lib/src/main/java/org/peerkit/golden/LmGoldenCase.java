@@ -12,6 +12,7 @@ import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
@@ -53,8 +54,8 @@ record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, PkmConfig pkm, i
     static List<LmGoldenCase> cases() {
         LmConfig c = new LmConfig(64, 8, 32, 2, 2, 64, Positions.LEARNED, NormKind.RMS, Activation.GELU, true, false,
                 1e-5, 0.02, 10000, Precision.DOUBLE);
-        PeerConfig p = new PeerConfig(32, 8 * 8, 2, 4, 16, Activation.GELU, false);
-        PkmConfig k = new PkmConfig(32, 8 * 8, 2, 4, 16, false, false);
+        PeerConfig p = new PeerConfig(32, new ProductKeys(8 * 8, 2, 4, 16, false), Activation.GELU);
+        PkmConfig k = new PkmConfig(32, new ProductKeys(8 * 8, 2, 4, 16, false), false);
         LmConfig rotary = c.withOptions(Positions.ROTARY, NormKind.LAYER, Activation.GELU, false, true);
         return List.of(new LmGoldenCase("lm_dense", c, null, null, 2, 8, 31),
                 new LmGoldenCase("lm_peer", c, p, null, 2, 8, 32), new LmGoldenCase("lm_pkm", c, null, k, 2, 8, 33),
@@ -138,10 +139,10 @@ record LmGoldenCase(String name, LmConfig cfg, PeerConfig peer, PkmConfig pkm, i
         out.meta("peer_block", peer == null && pkm == null ? -1 : cfg.middleBlock());
         if (peer != null) {
             out.meta("expert_kind", "PEER").meta("num_experts", peer.numExperts()).meta("peer_heads", peer.heads())
-                    .meta("k", peer.k()).meta("d_key", peer.dKey()).meta("query_bn", peer.queryBatchNorm() ? 1 : 0);
+                    .meta("k", peer.k()).meta("d_key", peer.dKey()).meta("query_bn", peer.keys().queryBatchNorm() ? 1 : 0);
         } else if (pkm != null) {
-            out.meta("expert_kind", "PKM").meta("num_experts", pkm.numValues()).meta("peer_heads", pkm.heads())
-                    .meta("k", pkm.k()).meta("d_key", pkm.dKey()).meta("query_bn", pkm.queryBatchNorm() ? 1 : 0)
+            out.meta("expert_kind", "PKM").meta("num_experts", pkm.numExperts()).meta("peer_heads", pkm.heads())
+                    .meta("k", pkm.k()).meta("d_key", pkm.dKey()).meta("query_bn", pkm.keys().queryBatchNorm() ? 1 : 0)
                     .meta("shared_keys", pkm.sharedKeys() ? 1 : 0);
         }
         AdamW probe = new AdamW(lm.params(), ADAM, true);

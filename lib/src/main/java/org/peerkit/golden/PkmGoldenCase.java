@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.nn.Param;
 import org.peerkit.nn.Rng;
 
@@ -24,8 +25,8 @@ record PkmGoldenCase(String name, PkmConfig cfg, int tokens, long seed) {
 
     /** Per-head sub-keys with a query bias (XLM's default), and shared sub-keys with query BN. */
     static List<PkmGoldenCase> cases() {
-        return List.of(new PkmGoldenCase("pkm_heads", new PkmConfig(32, 12 * 12, 3, 5, 16, false, false), 20, 41),
-                new PkmGoldenCase("pkm_shared_bn", new PkmConfig(48, 8 * 8, 2, 8, 8, true, true), 24, 42));
+        return List.of(new PkmGoldenCase("pkm_heads", new PkmConfig(32, new ProductKeys(12 * 12, 3, 5, 16, false), false), 20, 41),
+                new PkmGoldenCase("pkm_shared_bn", new PkmConfig(48, new ProductKeys(8 * 8, 2, 8, 8, true), true), 24, 42));
     }
 
     void write(Path dir) throws IOException {
@@ -41,9 +42,9 @@ record PkmGoldenCase(String name, PkmConfig cfg, int tokens, long seed) {
         INDArray dy = GoldenTensors.input(rng, 1, tokens, cfg.dModel());
         List<String> names = new ArrayList<>();
         layer.params().forEach(p -> names.add(p.name()));
-        GoldenTensors out = new GoldenTensors().meta("d_model", cfg.dModel()).meta("num_values", cfg.numValues())
+        GoldenTensors out = new GoldenTensors().meta("d_model", cfg.dModel()).meta("num_values", cfg.numExperts())
                 .meta("heads", cfg.heads()).meta("k", cfg.k()).meta("d_key", cfg.dKey())
-                .meta("shared_keys", cfg.sharedKeys() ? 1 : 0).meta("query_bn", cfg.queryBatchNorm() ? 1 : 0)
+                .meta("shared_keys", cfg.sharedKeys() ? 1 : 0).meta("query_bn", cfg.keys().queryBatchNorm() ? 1 : 0)
                 .meta("params", String.join(",", names));
         out.in("x", x).in("dy", dy);
         layer.params().forEach(p -> out.in("p." + p.name(), p.value()));

@@ -12,6 +12,7 @@ import org.peerkit.ffw.PeerConfig;
 import org.peerkit.ffw.PeerLayer;
 import org.peerkit.ffw.PkmConfig;
 import org.peerkit.ffw.PkmLayer;
+import org.peerkit.ffw.ProductKeys;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.FfwFactory;
 import org.peerkit.model.LmConfig;
@@ -86,7 +87,7 @@ class LmShapeTest {
     @Test
     void peerInTheMiddleBlockMatchesLib() {
         for (boolean bn : new boolean[] {false, true}) {
-            PeerConfig p = new PeerConfig(16, 6 * 6, 2, 3, 8, Activation.GELU, bn);
+            PeerConfig p = new PeerConfig(16, new ProductKeys(6 * 6, 2, 3, 8, bn), Activation.GELU);
             LmConfig c = config(NormKind.RMS, true, false);
             DecoderLm lm = new DecoderLm(c, FfwFactory.middle((n, b, lc, rng) -> new PeerLayer(n, p,
                     lc.precision().dataType(), rng)), 4);
@@ -100,7 +101,7 @@ class LmShapeTest {
     void pkmInTheMiddleBlockMatchesLib() {
         for (boolean bn : new boolean[] {false, true}) {
             for (boolean shared : new boolean[] {false, true}) {
-                PkmConfig p = new PkmConfig(16, 6 * 6, 2, 3, 8, shared, bn);
+                PkmConfig p = new PkmConfig(16, new ProductKeys(6 * 6, 2, 3, 8, bn), shared);
                 LmConfig c = config(NormKind.RMS, true, false);
                 DecoderLm lm = new DecoderLm(c, FfwFactory.middle((n, b, lc, rng) -> new PkmLayer(n, p,
                         lc.precision().dataType(), rng)), 5);
