@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.peerkit.tensor.Backend;
+import org.peerkit.tensor.Simd;
 
 /**
  * Provenance of a run (manifest.json): what code, machine and data produced it. Not part of the
@@ -21,7 +22,9 @@ import org.peerkit.tensor.Backend;
  *     whatever the processors the JVM sees: the Java kernels split their sums into a fixed number
  *     of parts ({@code ThreadCountDeterminismTest}), so a sweep member trained beside others
  *     ({@code peerkit sweep --jobs}) equals one trained alone; OpenBLAS's sgemm and ND4J's
- *     reductions give other bits on another OpenMP thread count.
+ *     reductions give other bits on another OpenMP thread count. It also names the float kernels'
+ *     path ({@code tensor.Simd}): the vector and scalar paths sum in other orders, so a run resumed
+ *     in a JVM without {@code --add-modules=jdk.incubator.vector} leaves its curve in the last bits.
  * @param jvm vendor, name and version
  * @param os name, version, architecture
  * @param createdAt when the run dir was made (ISO-8601)
@@ -44,7 +47,7 @@ public record RunManifest(int formatVersion, String peerkitVersion, String gitSh
         String version = Optional.ofNullable(RunManifest.class.getPackage().getImplementationVersion()).orElse("dev");
         String omp = System.getenv("OMP_NUM_THREADS");
         String threads = Runtime.getRuntime().availableProcessors() + " processors"
-                + (omp == null ? "" : ", OMP_NUM_THREADS=" + omp);
+                + (omp == null ? "" : ", OMP_NUM_THREADS=" + omp) + ", float kernels " + Simd.describe();
         String jvm = System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version");
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "

@@ -99,32 +99,37 @@ public final class Gelu implements Module {
     private static final int BLOCK = 2048;
 
     private static void forwardFloat(Vec.F32 xs, Vec.F32 t, Vec.F32 y, int n) {
-        Parallel.rows((n + BLOCK - 1) / BLOCK, BLOCK, (from, to) -> {
-            float[][] buf = new float[3][BLOCK];
-            for (int b = from; b < to; b++) {
-                int at = b * BLOCK;
-                int len = Math.min(BLOCK, n - at);
-                float[][] a = len == BLOCK ? buf : new float[][] {new float[len], new float[len], new float[len]};
-                xs.rowF(at, a[0]);
-                GeluF.forward(a[0], a[1], a[2], len);
-                t.putRowF(at, a[1]);
-                y.putRowF(at, a[2]);
-            }
+        inBlocks(n, (at, a) -> {
+            xs.rowF(at, a[0]);
+            GeluF.forward(a[0], a[1], a[2], a[0].length);
+            t.putRowF(at, a[1]);
+            y.putRowF(at, a[2]);
         });
     }
 
     private static void backwardFloat(Vec.F32 xs, Vec.F32 t, Vec.F32 dy, Vec.F32 dx, int n) {
+        inBlocks(n, (at, a) -> {
+            xs.rowF(at, a[0]);
+            t.rowF(at, a[1]);
+            dy.rowF(at, a[2]);
+            GeluF.backward(a[0], a[1], a[2], a[2], a[0].length);
+            dx.putRowF(at, a[2]);
+        });
+    }
+
+    /** One block of the float path: its first element and three arrays of the block's length. */
+    private interface Block {
+        void run(int at, float[][] arrays);
+    }
+
+    /** Runs body over [0, n) in blocks of {@link #BLOCK} elements, in parallel. */
+    private static void inBlocks(int n, Block body) {
         Parallel.rows((n + BLOCK - 1) / BLOCK, BLOCK, (from, to) -> {
-            float[][] buf = new float[3][BLOCK];
+            float[][] full = new float[3][BLOCK];
             for (int b = from; b < to; b++) {
                 int at = b * BLOCK;
                 int len = Math.min(BLOCK, n - at);
-                float[][] a = len == BLOCK ? buf : new float[][] {new float[len], new float[len], new float[len]};
-                xs.rowF(at, a[0]);
-                t.rowF(at, a[1]);
-                dy.rowF(at, a[2]);
-                GeluF.backward(a[0], a[1], a[2], a[2], len);
-                dx.putRowF(at, a[2]);
+                body.run(at, len == BLOCK ? full : new float[][] {new float[len], new float[len], new float[len]});
             }
         });
     }

@@ -2,6 +2,7 @@ package org.peerkit.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
 import org.peerkit.nn.Param;
 import org.peerkit.tensor.Parallel;
@@ -53,8 +54,7 @@ public final class GradClip {
         int d = (int) p.shape()[1];
         Vec g = Vec.read(p.grad());
         int[] rows = p.touchedRows();
-        double[] partial = new double[(rows.length + ROW_CHUNK - 1) / ROW_CHUNK];
-        IntStream.range(0, partial.length).parallel().forEach(c -> {
+        return orderedSum((rows.length + ROW_CHUNK - 1) / ROW_CHUNK, c -> {
             double[] row = new double[d];
             float[] scratch = new float[d];
             double sq = 0;
@@ -64,13 +64,19 @@ public final class GradClip {
                     sq += x * x;
                 }
             }
-            partial[c] = sq;
+            return sq;
         });
-        double sq = 0;
-        for (double x : partial) {
-            sq += x;
+    }
+
+    /** Σ chunkSum(c) for c below chunks: chunks in parallel, partial sums added in chunk order (deterministic). */
+    private static double orderedSum(int chunks, IntToDoubleFunction chunkSum) {
+        double[] partial = new double[chunks];
+        IntStream.range(0, chunks).parallel().forEach(c -> partial[c] = chunkSum.applyAsDouble(c));
+        double sum = 0;
+        for (double v : partial) {
+            sum += v;
         }
-        return sq;
+        return sum;
     }
 
     private static double sumOfSquares(List<Param> params) {
@@ -83,8 +89,7 @@ public final class GradClip {
             }
             grads.add(Vec.read(p.grad()));
         }
-        double[] partial = new double[chunks.size()];
-        IntStream.range(0, chunks.size()).parallel().forEach(c -> {
+        return orderedSum(chunks.size(), c -> {
             int[] ch = chunks.get(c);
             Vec g = grads.get(ch[0]);
             double sq = 0;
@@ -92,13 +97,8 @@ public final class GradClip {
                 double v = g.get(i);
                 sq += v * v;
             }
-            partial[c] = sq;
+            return sq;
         });
-        double sq = 0;
-        for (double v : partial) {
-            sq += v;
-        }
-        return sq;
     }
 
     /** As {@link #clip(List, double, boolean)} without the row-sparse path. */

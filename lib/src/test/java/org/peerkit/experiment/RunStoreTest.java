@@ -26,6 +26,7 @@ import org.peerkit.flops.FfwSpec;
 import org.peerkit.train.StepMetrics;
 import org.peerkit.train.TrainListener;
 import org.peerkit.train.Trainer;
+import org.peerkit.testing.ChildJvm;
 
 class RunStoreTest {
 
@@ -295,9 +296,6 @@ class RunStoreTest {
     }
 
     private static ProcessBuilder java(Class<?> main, String... args) {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
+        return ChildJvm.java(main, args);
     }
 }

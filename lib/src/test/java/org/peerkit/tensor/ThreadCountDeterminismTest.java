@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.peerkit.testing.ChildJvm;
 
 /**
  * The Java kernels' results do not depend on the threads the JVM gets: {@link KernelDigest} runs in
@@ -38,11 +38,8 @@ class ThreadCountDeterminismTest {
     }
 
     private static Map<String, String> digests(int processors) throws IOException, InterruptedException {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "--add-modules=jdk.incubator.vector",
-                "-XX:ActiveProcessorCount=" + processors, "-cp", System.getProperty("java.class.path"),
-                KernelDigest.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = ChildJvm.java(List.of("-XX:ActiveProcessorCount=" + processors), KernelDigest.class)
+                .redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "2");
         pb.environment().put("OPENBLAS_NUM_THREADS", "2");
         Process p = pb.start();

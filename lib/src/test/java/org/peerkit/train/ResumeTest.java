@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.peerkit.model.DecoderLm;
 import org.peerkit.model.LmConfig;
-import org.peerkit.tensor.Simd;
+import org.peerkit.testing.ChildJvm;
 
 /** Exact resume across JVMs, and crash safety of checkpoint writing under SIGKILL. */
 class ResumeTest {
@@ -79,14 +79,7 @@ class ResumeTest {
     }
 
     private static ProcessBuilder java(Class<?> main, String... args) {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin));
-        if (Simd.vector()) {
-            cmd.add(Simd.JVM_OPTION);  // the float kernels' sums run in vector lanes: same path, same bits
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
+        return ChildJvm.java(main, args);
     }
 
     private static String read(Path p) {
