@@ -31,7 +31,6 @@ import org.peerkit.train.StepMetrics;
 import org.peerkit.train.TrainConfig;
 import org.peerkit.train.TrainListener;
 import org.peerkit.train.Trainer;
-import tech.tablesaw.api.Table;
 
 /**
  * Content-addressed runs: {@code <root>/<spec id>/} holds
@@ -352,6 +351,14 @@ public final class RunStore {
         }
     }
 
+    /**
+     * Σ step_ms of a metrics.csv, in seconds. Read as a number column of either kind: in a short run
+     * whose step times all print as whole milliseconds ("3.0") Tablesaw infers an integer column.
+     */
+    static double trainSeconds(Path metricsCsv) {
+        return CsvTables.read(metricsCsv, "metrics").nCol("step_ms").sum() / 1000.0;
+    }
+
     private RunResult train(RunSpec spec, Path dir, boolean fresh, List<TrainListener> extra) {
         Backend.start();  // the backend check with its fix-it message, and the manifest names it
         DecoderLm lm = RunModels.build(spec);
@@ -378,10 +385,9 @@ public final class RunStore {
                 routing = evals.size() == 1 ? o.routing() : routing;  // routing health on the first split
                 EvalCsvListener.append(dir.resolve(EVALS), t.step(), s.id(), o.loss());
             }
-            Table m = CsvTables.read(dir.resolve(METRICS), "metrics");
             RunSummary summary = new RunSummary(t.step(), t.step() * t.tokensPerStep(),
                     fc.trainingFlops(t.step() * t.tokensPerStep()), t.lastLoss(), evals, fc.totalParams(),
-                    fc.activeParams(), m.doubleColumn("step_ms").sum() / 1000.0, routing);
+                    fc.activeParams(), trainSeconds(dir.resolve(METRICS)), routing);
             writeJson(dir.resolve(COMPLETE), summary);
             Checksums.write(dir, FINISHED_RECORD);  // last: marks the run complete, its numbers verifiable
             return new RunResult(dir.getFileName().toString(), dir, spec, summary, origin);
